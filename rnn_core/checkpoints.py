@@ -1,0 +1,114 @@
+"""Checkpoints: one file holds a model's kind, config, weights and metadata.
+
+Saved atomically (temp file + rename, so a crash never leaves half a file under the real name) and
+loaded with torch.load(weights_only=True), so opening a file never runs code from it. Every way a file
+can be wrong raises CheckpointError with a message fit for a user.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import os
+import platform
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from .models import MODEL_KINDS
+
+FORMAT = "rnn-playground-checkpoint/1"
+
+
+class CheckpointError(Exception):
+    """A checkpoint is missing, truncated, corrupt, foreign or does not fit its model."""
+
+
+@dataclass
+class Checkpoint:
+    kind: str  # a key of MODEL_KINDS
+    model: nn.Module  # in eval mode, on the CPU
+    metadata: dict[str, Any]  # labels, vocabulary, metrics, data digest, versions, date ...
+
+
+def weights_digest(model: nn.Module) -> str:
+    """sha256 over the weights: shows whether a model was changed."""
+    sha = hashlib.sha256()
+    for name, tensor in sorted(model.state_dict().items()):
+        sha.update(name.encode() + tensor.detach().cpu().contiguous().numpy().tobytes())
+    return sha.hexdigest()
+
+
+def _kind_of(model: nn.Module) -> str:
+    for kind, (_, model_type) in MODEL_KINDS.items():
+        if type(model) is model_type:
+            return kind
+    raise TypeError(f"No checkpoint kind for {type(model).__name__}.")
+
+
+def checkpoint_bytes(model: nn.Module, metadata: dict[str, Any]) -> bytes:
+    """The checkpoint file's contents, for saving or for a download button."""
+    payload = {
+        "format": FORMAT,
+        "kind": _kind_of(model),
+        "config": dataclasses.asdict(model.config),
+        "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
+        "metadata": {
+            **metadata,
+            "saved_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "versions": {"torch": torch.__version__, "python": platform.python_version()},
+        },
+    }
+    buffer = io.BytesIO()
+    torch.save(payload, buffer)
+    return buffer.getvalue()
+
+
+def save_checkpoint(path: str | os.PathLike, model: nn.Module, metadata: dict[str, Any]) -> Path:
+    """Write atomically: to a temp file in the same folder, then rename over `path`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = checkpoint_bytes(model, metadata)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def load_checkpoint(source: str | os.PathLike | bytes, expected_kind: str | None = None) -> Checkpoint:
+    """Load a checkpoint from a path or from bytes (an upload). Raises CheckpointError when it is wrong."""
+    name = "the uploaded file" if isinstance(source, bytes) else str(source)
+    if not isinstance(source, bytes) and not Path(source).is_file():
+        raise CheckpointError(f"Checkpoint {name} does not exist.")
+    try:
+        payload = torch.load(io.BytesIO(source) if isinstance(source, bytes) else source,
+                             map_location="cpu", weights_only=True)
+    except Exception as error:  # truncated, corrupt, or holding objects weights_only refuses
+        raise CheckpointError(f"{name} is not a readable checkpoint (truncated or corrupt?): "
+                              f"{type(error).__name__}.") from error
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise CheckpointError(f"{name} is not an RNN Playground checkpoint.")
+    kind = payload.get("kind")
+    if kind not in MODEL_KINDS:
+        raise CheckpointError(f"{name} holds an unknown model kind {kind!r}.")
+    if expected_kind is not None and kind != expected_kind:
+        raise CheckpointError(f"{name} holds a {kind} model, not a {expected_kind}.")
+    config_type, model_type = MODEL_KINDS[kind]
+    try:
+        model = model_type(config_type(**payload["config"]))
+        model.load_state_dict(payload["state_dict"])
+    except Exception as error:  # config fields or tensor shapes that do not fit the model
+        raise CheckpointError(f"{name} does not fit a {kind} model: {error}") from error
+    return Checkpoint(kind, model.eval(), dict(payload.get("metadata") or {}))

@@ -1,0 +1,157 @@
+"""The three model families, each a plain nn.Module with a small config dataclass.
+
+- RowClassifier: reads a 28x28 image one row (28 pixels) per time step and names the digit.
+- WaveRegressor: many-to-many; maps an input wave to an output wave, its state carried by the caller.
+- NameClassifier: character-level (bi)GRU members over packed batches, averaged, with a per-language bias.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+CELLS = ("rnn", "lstm", "gru")
+# An LSTM's recurrent state is a pair (h, c); the other cells carry a single tensor h.
+State = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
+
+MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
+
+
+def make_recurrent_layer(cell: str, input_size: int, hidden_size: int, num_layers: int = 1,
+                         dropout: float = 0.0, bidirectional: bool = False) -> nn.RNNBase:
+    """nn.RNN / nn.LSTM / nn.GRU by name, batch-first."""
+    layers = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+    if cell not in layers:
+        raise ValueError(f"Unknown cell {cell!r}: use one of {', '.join(CELLS)}.")
+    return layers[cell](input_size, hidden_size, num_layers=num_layers, batch_first=True,
+                        dropout=dropout if num_layers > 1 else 0.0, bidirectional=bidirectional)
+
+
+def detach_state(state: State | None) -> State | None:
+    """Cut the graph behind a carried state (truncated backprop through time)."""
+    if state is None:
+        return None
+    if isinstance(state, tuple):
+        return tuple(s.detach() for s in state)
+    return state.detach()
+
+
+# ----------------------------------------------------------------------------- digits
+
+@dataclass
+class RowClassifierConfig:
+    cell: str = "lstm"
+    hidden_size: int = 128
+    num_layers: int = 2
+    dropout: float = 0.1
+    row_size: int = 28  # pixels per row = input size per step
+    num_classes: int = 10
+
+
+class RowClassifier(nn.Module):
+    """Image (B, 28, 28) in [0, 1] -> digit logits (B, 10), reading one row per time step."""
+
+    def __init__(self, config: RowClassifierConfig):
+        super().__init__()
+        self.config = config
+        self.rnn = make_recurrent_layer(config.cell, config.row_size, config.hidden_size,
+                                        config.num_layers, config.dropout)
+        self.head = nn.Linear(config.hidden_size, config.num_classes)
+
+    def _read(self, images: torch.Tensor) -> torch.Tensor:
+        x = (images - MNIST_MEAN) / MNIST_STD  # normalised as in training, inside the model
+        outputs, _ = self.rnn(x)  # (B, rows, H): the top layer's hidden state after each row
+        return outputs
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return self.head(self._read(images)[:, -1])  # (B, C)
+
+    def read_rows(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The per-row story: logits after every row (B, rows, C) and hidden states (B, rows, H)."""
+        hidden = self._read(images)
+        return self.head(hidden), hidden
+
+
+# ----------------------------------------------------------------------------- waves
+
+@dataclass
+class WaveConfig:
+    cell: str = "rnn"
+    hidden_size: int = 32
+    num_layers: int = 1
+
+
+class WaveRegressor(nn.Module):
+    """Many-to-many: input wave (B, T, 1) -> output wave (B, T, 1), one value per step."""
+
+    def __init__(self, config: WaveConfig):
+        super().__init__()
+        self.config = config
+        self.rnn = make_recurrent_layer(config.cell, 1, config.hidden_size, config.num_layers)
+        self.head = nn.Linear(config.hidden_size, 1)
+
+    def forward(self, x: torch.Tensor, state: State | None = None
+                ) -> tuple[torch.Tensor, torch.Tensor, State]:
+        """Returns (prediction (B, T, 1), hidden states (B, T, H), final state to carry on)."""
+        hidden, state = self.rnn(x, state)
+        return self.head(hidden), hidden, state
+
+
+# ----------------------------------------------------------------------------- names
+
+@dataclass
+class NameClassifierConfig:
+    vocab_size: int
+    num_classes: int
+    embedding_dim: int = 64
+    hidden_size: int = 128
+    num_layers: int = 2
+    dropout: float = 0.2
+    bidirectional: bool = True
+    num_members: int = 1  # GRUs whose log-probabilities are averaged
+
+
+class CharGRU(nn.Module):
+    """One member: character ids (B, L) padded with 0 + lengths (B,) -> logits (B, C)."""
+
+    def __init__(self, config: NameClassifierConfig):
+        super().__init__()
+        self.embedding = nn.Embedding(config.vocab_size, config.embedding_dim, padding_idx=0)
+        self.gru = make_recurrent_layer("gru", config.embedding_dim, config.hidden_size,
+                                        config.num_layers, config.dropout, config.bidirectional)
+        directions = 2 if config.bidirectional else 1
+        self.dropout = nn.Dropout(config.dropout)
+        self.head = nn.Linear(directions * config.hidden_size, config.num_classes)
+
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        # Packing lets each name stop at its own length; enforce_sorted=False so callers need not sort.
+        packed = pack_padded_sequence(self.embedding(ids), lengths.cpu(), batch_first=True,
+                                      enforce_sorted=False)
+        _, h_n = self.gru(packed)  # (layers * directions, B, H)
+        last_layer = h_n[-2:] if self.gru.bidirectional else h_n[-1:]
+        features = torch.cat(list(last_layer), dim=1)  # (B, directions * H): forward end + backward start
+        return self.head(self.dropout(features))
+
+
+class NameClassifier(nn.Module):
+    """An average of CharGRU members, plus a per-language bias that sets the decision rule."""
+
+    def __init__(self, config: NameClassifierConfig):
+        super().__init__()
+        self.config = config
+        self.members = nn.ModuleList(CharGRU(config) for _ in range(config.num_members))
+        # Added to the averaged log-probabilities: a prior correction tuned on held-out training names.
+        self.register_buffer("logit_bias", torch.zeros(config.num_classes))
+
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        log_probs = torch.stack([m(ids, lengths).log_softmax(-1) for m in self.members])  # (M, B, C)
+        return log_probs.mean(0) + self.logit_bias  # (B, C)
+
+
+MODEL_KINDS: dict[str, tuple[type, type[nn.Module]]] = {
+    "row_classifier": (RowClassifierConfig, RowClassifier),
+    "wave_regressor": (WaveConfig, WaveRegressor),
+    "name_classifier": (NameClassifierConfig, NameClassifier),
+}

@@ -1,0 +1,91 @@
+"""A canvas drawing (H, W, 4) RGBA -> the 28x28 image the digit models read, made the way MNIST was made.
+
+MNIST digits were size-normalised to fit a 20x20 box (keeping their aspect ratio, anti-aliased) and
+then centred in 28x28 by their centre of mass. Doing the same to a drawing is what makes a mouse-drawn
+digit look like the digits the model learned from.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+IMAGE_SIZE, BOX_SIZE = 28, 20
+# Less ink than this fraction of the canvas reads as "blank": a stray click, not a digit.
+MIN_INK_FRACTION = 0.002
+
+
+class InvalidDrawingError(ValueError):
+    """The array is not an image (wrong shape, dtype or values)."""
+
+
+@dataclass
+class Drawing:
+    image: torch.Tensor | None  # (28, 28) float in [0, 1], white ink on black; None when blank
+    ink_fraction: float  # share of the canvas that carries ink
+
+    @property
+    def is_blank(self) -> bool:
+        return self.image is None
+
+
+def ink_from_canvas(canvas: np.ndarray) -> np.ndarray:
+    """(H, W), (H, W, 1|3|4) uint8 or float array -> ink (H, W) float32 in [0, 1].
+
+    With a varying alpha channel (a canvas with a transparent background) ink is the alpha; otherwise
+    it is the luminance (white ink on black).
+    """
+    array = np.asarray(canvas)
+    if array.ndim == 3 and array.shape[2] == 1:
+        array = array[:, :, 0]
+    if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (3, 4)):
+        raise InvalidDrawingError(f"Expected an (H, W) or (H, W, 3|4) image, got shape {array.shape}.")
+    if array.shape[0] < 8 or array.shape[1] < 8:
+        raise InvalidDrawingError(f"The image is too small ({array.shape[0]}x{array.shape[1]}).")
+    if array.dtype == np.uint8:
+        values = array.astype(np.float32) / 255.0
+    elif np.issubdtype(array.dtype, np.floating) or np.issubdtype(array.dtype, np.integer):
+        values = array.astype(np.float32)
+        if not np.isfinite(values).all() or values.min() < 0 or values.max() > 1:
+            raise InvalidDrawingError("A non-uint8 image must hold finite values in [0, 1].")
+    else:
+        raise InvalidDrawingError(f"Unsupported pixel type {array.dtype}.")
+    if values.ndim == 2:
+        return values
+    luminance = values[:, :, :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    if values.shape[2] == 4 and values[:, :, 3].min() < 1.0:
+        return values[:, :, 3]
+    return luminance
+
+
+def mnistify(ink: np.ndarray) -> Drawing:
+    """Ink (H, W) in [0, 1] -> crop to the ink, fit a 20x20 box, centre by mass in 28x28."""
+    ink_fraction = float((ink > 0.1).mean())
+    if ink_fraction < MIN_INK_FRACTION:
+        return Drawing(None, ink_fraction)
+    rows, cols = np.nonzero(ink > 0.1)
+    crop = ink[rows.min(): rows.max() + 1, cols.min(): cols.max() + 1]
+
+    h, w = crop.shape
+    scale = BOX_SIZE / max(h, w)
+    new_h, new_w = max(1, round(h * scale)), max(1, round(w * scale))
+    small = F.interpolate(torch.from_numpy(np.ascontiguousarray(crop))[None, None], size=(new_h, new_w),
+                          mode="bilinear", antialias=True, align_corners=False)[0, 0].clamp(0, 1)
+
+    # Place the box so its centre of mass lands on the image centre (kept inside the frame).
+    total = small.sum()
+    cy = float((small.sum(1) * torch.arange(new_h)).sum() / total)
+    cx = float((small.sum(0) * torch.arange(new_w)).sum() / total)
+    top = int(np.clip(round(IMAGE_SIZE / 2 - 0.5 - cy), 0, IMAGE_SIZE - new_h))
+    left = int(np.clip(round(IMAGE_SIZE / 2 - 0.5 - cx), 0, IMAGE_SIZE - new_w))
+    image = torch.zeros(IMAGE_SIZE, IMAGE_SIZE)
+    image[top: top + new_h, left: left + new_w] = small
+    image = image / image.max()  # full-strength strokes, as MNIST's
+    return Drawing(image, ink_fraction)
+
+
+def preprocess_canvas(canvas: np.ndarray) -> Drawing:
+    """Canvas RGBA (H, W, 4) uint8 -> Drawing: the 28x28 model input, or blank."""
+    return mnistify(ink_from_canvas(canvas))

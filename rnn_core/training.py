@@ -1,0 +1,289 @@
+"""Training: one loop for the classifiers (CLI and app alike), and a stateful stepper for the waves.
+
+ClassifierTrainer.train_steps(n) runs n optimizer steps and returns; `fit()` is the whole run built on
+it, with callbacks. The app calls train_steps a few at a time between screen updates, so both train the
+same way. WaveTrainer.step(n) does the same for the live wave demo.
+"""
+from __future__ import annotations
+
+import math
+import random
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .data.waves import NextStepSineStream, SinCosStream
+from .models import State, WaveConfig, WaveRegressor, detach_state
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+# ----------------------------------------------------------------------------- classifiers
+
+@dataclass
+class TrainConfig:
+    epochs: float = 1.0  # may be fractional: training stops after epochs * steps_per_epoch steps
+    batch_size: int = 128
+    lr: float = 3e-3
+    weight_decay: float = 0.0
+    grad_clip: float = 1.0
+    schedule: str = "onecycle"  # "onecycle" (warm up, then anneal) or "constant"
+    label_smoothing: float = 0.0
+    seed: int = 0
+
+
+@dataclass
+class ClassificationData:
+    """One task's tensors. The model is called as model(*inputs); row i of every input is example i."""
+    train_inputs: tuple[torch.Tensor, ...]
+    train_labels: torch.Tensor
+    test_inputs: tuple[torch.Tensor, ...]
+    test_labels: torch.Tensor
+    num_classes: int
+    # Applied to each training batch's inputs (e.g. random affine for images); None for none.
+    augment: Callable[[tuple[torch.Tensor, ...]], tuple[torch.Tensor, ...]] | None = None
+    class_weights: torch.Tensor | None = None  # per-class loss weights, for imbalanced data
+
+
+@dataclass
+class Metrics:
+    accuracy: float
+    balanced_accuracy: float  # mean per-class recall over the classes present
+    loss: float
+    confusion: list[list[int]] = field(repr=False)  # [true][predicted] counts
+    examples: int = 0
+
+    def per_class_recall(self) -> list[float | None]:
+        return [row[i] / sum(row) if sum(row) else None for i, row in enumerate(self.confusion)]
+
+    def summary(self) -> str:
+        return (f"accuracy {100 * self.accuracy:.2f}%  balanced accuracy {100 * self.balanced_accuracy:.2f}%  "
+                f"loss {self.loss:.4f}  ({self.examples} examples)")
+
+
+def metrics_from_logits(logits: torch.Tensor, labels: torch.Tensor, num_classes: int) -> Metrics:
+    """Accuracy, balanced accuracy, mean loss and confusion matrix of logits (N, C) against labels (N,)."""
+    loss = F.cross_entropy(logits, labels).item()
+    predicted = logits.argmax(1)
+    confusion = torch.bincount(labels * num_classes + predicted, minlength=num_classes ** 2)
+    confusion = confusion.view(num_classes, num_classes)
+    support = confusion.sum(1)
+    recall = confusion.diag()[support > 0].float() / support[support > 0]
+    return Metrics(accuracy=(predicted == labels).float().mean().item(),
+                   balanced_accuracy=recall.mean().item(), loss=loss,
+                   confusion=confusion.tolist(), examples=len(labels))
+
+
+@torch.no_grad()
+def predict_logits(model: nn.Module, inputs: tuple[torch.Tensor, ...], batch_size: int = 1000) -> torch.Tensor:
+    """Logits for all rows of `inputs`, in eval mode, in batches; returned on the CPU."""
+    was_training = model.training
+    model.eval()
+    device = next(model.parameters()).device
+    n = len(inputs[0])
+    chunks = [model(*(x[i: i + batch_size].to(device) for x in inputs)).float().cpu()
+              for i in range(0, n, batch_size)]
+    model.train(was_training)
+    return torch.cat(chunks)
+
+
+def evaluate_classifier(model: nn.Module, inputs: tuple[torch.Tensor, ...], labels: torch.Tensor,
+                        num_classes: int) -> Metrics:
+    return metrics_from_logits(predict_logits(model, inputs), labels.cpu(), num_classes)
+
+
+@dataclass
+class StepReport:
+    step: int  # optimizer steps taken so far
+    epoch: float  # fractional epochs done
+    loss: float  # mean training loss over the steps just taken
+    lr: float
+
+
+class ClassifierTrainer:
+    """Trains a classifier on tensors held on the device, a few steps at a time or to the end."""
+
+    def __init__(self, model: nn.Module, data: ClassificationData, config: TrainConfig,
+                 device: torch.device):
+        self.model, self.data, self.config, self.device = model.to(device), data, config, device
+        self.train_inputs = tuple(x.to(device) for x in data.train_inputs)
+        self.train_labels = data.train_labels.to(device)
+        self.class_weights = None if data.class_weights is None else data.class_weights.to(device)
+        self.generator = torch.Generator().manual_seed(config.seed)
+        n = len(self.train_labels)
+        self.steps_per_epoch = math.ceil(n / config.batch_size)
+        self.total_steps = max(1, round(config.epochs * self.steps_per_epoch))
+        self.optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+        self.scheduler = (torch.optim.lr_scheduler.OneCycleLR(self.optimizer, max_lr=config.lr,
+                                                              total_steps=self.total_steps)
+                          if config.schedule == "onecycle" else None)
+        self.step_count = 0
+        self._order = torch.empty(0, dtype=torch.long)  # the current epoch's shuffled example order
+
+    @property
+    def done(self) -> bool:
+        return self.step_count >= self.total_steps
+
+    def _next_batch(self) -> torch.Tensor:
+        position = (self.step_count % self.steps_per_epoch) * self.config.batch_size
+        if position == 0:
+            self._order = torch.randperm(len(self.train_labels), generator=self.generator).to(self.device)
+        return self._order[position: position + self.config.batch_size]
+
+    def train_steps(self, n: int) -> StepReport:
+        """Take up to n optimizer steps (fewer at the end of training); report the mean loss."""
+        self.model.train()
+        losses = []
+        for _ in range(min(n, self.total_steps - self.step_count)):
+            index = self._next_batch()
+            inputs = tuple(x[index] for x in self.train_inputs)
+            if self.data.augment is not None:
+                inputs = self.data.augment(inputs)
+            logits = self.model(*inputs)
+            loss = F.cross_entropy(logits, self.train_labels[index], weight=self.class_weights,
+                                   label_smoothing=self.config.label_smoothing)
+            self.optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            nn.utils.clip_grad_norm_(self.model.parameters(), self.config.grad_clip)
+            self.optimizer.step()
+            if self.scheduler is not None:
+                self.scheduler.step()
+            self.step_count += 1
+            losses.append(loss.detach())
+        mean_loss = torch.stack(losses).mean().item() if losses else float("nan")
+        return StepReport(self.step_count, self.step_count / self.steps_per_epoch, mean_loss,
+                          self.optimizer.param_groups[0]["lr"])
+
+    def evaluate(self, limit: int | None = None) -> Metrics:
+        """Metrics on the test tensors (the first `limit` examples when given: a quick look mid-epoch)."""
+        inputs = tuple(x[:limit] for x in self.data.test_inputs)
+        return evaluate_classifier(self.model, inputs, self.data.test_labels[:limit], self.data.num_classes)
+
+    def fit(self, on_steps: Callable[[StepReport], None] | None = None,
+            on_epoch: Callable[[int, Metrics], None] | None = None, report_every: int = 20) -> Metrics:
+        """Train to the end, calling on_steps every `report_every` steps and on_epoch after each epoch."""
+        while not self.done:
+            report = self.train_steps(min(report_every, self.steps_per_epoch
+                                          - self.step_count % self.steps_per_epoch))
+            if on_steps is not None:
+                on_steps(report)
+            if on_epoch is not None and (self.step_count % self.steps_per_epoch == 0 or self.done):
+                on_epoch(math.ceil(self.step_count / self.steps_per_epoch), self.evaluate())
+        return self.evaluate()
+
+
+# ----------------------------------------------------------------------------- waves
+
+WAVE_TASKS = ("sin_to_cos", "next_step")
+
+
+@dataclass
+class WaveTrainerConfig:
+    task: str = "sin_to_cos"  # "sin_to_cos" or "next_step"
+    cell: str = "rnn"
+    hidden_size: int = 32
+    lr: float = 0.02
+    points: int = 10  # points per window
+    window_length: float = math.pi
+    carry_state: bool = True  # carry the hidden state from one window into the next
+    seed: int = 1
+    history: int = 2000  # losses kept for the chart; older ones are dropped
+
+
+@dataclass
+class WaveStepResult:
+    step: int
+    loss: float
+    t: np.ndarray  # (T,) times of the last window
+    inputs: np.ndarray  # (T,)
+    targets: np.ndarray  # (T,)
+    predictions: np.ndarray  # (T,)
+    hidden: np.ndarray  # (T, H) hidden states over the last window
+
+
+class WaveTrainer:
+    """Trains a WaveRegressor window after window: step(n) takes n windows, one optimizer step each."""
+
+    def __init__(self, config: WaveTrainerConfig, device: torch.device | None = None):
+        if config.task not in WAVE_TASKS:
+            raise ValueError(f"Unknown wave task {config.task!r}: use one of {', '.join(WAVE_TASKS)}.")
+        self.config, self.device = config, device or torch.device("cpu")
+        torch.manual_seed(config.seed)
+        self.model = WaveRegressor(WaveConfig(config.cell, config.hidden_size)).to(self.device)
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=config.lr)
+        stream_type = SinCosStream if config.task == "sin_to_cos" else NextStepSineStream
+        self.stream = stream_type(config.points, config.window_length)
+        self.state: State | None = None
+        self.step_count = 0
+        self.losses: deque[float] = deque(maxlen=config.history)
+        self.last: WaveStepResult | None = None
+
+    def set_lr(self, lr: float) -> None:
+        """Change the learning rate without touching the model or the optimizer's moments."""
+        self.config.lr = lr
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+
+    def step(self, n: int = 1) -> WaveStepResult:
+        """Train on the next n windows of the stream; returns what the last one looked like."""
+        self.model.train()
+        for _ in range(n):
+            window = self.stream.window(self.step_count)
+            x, y = window.inputs.to(self.device), window.targets.to(self.device)
+            state = self.state if self.config.carry_state else None
+            prediction, hidden, state = self.model(x, state)
+            self.state = detach_state(state)  # carry the values, not the graph
+            loss = F.mse_loss(prediction, y)
+            self.optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            self.optimizer.step()
+            self.step_count += 1
+            self.losses.append(loss.item())
+        self.last = WaveStepResult(self.step_count, self.losses[-1], window.t, _flat(x), _flat(y),
+                                   _flat(prediction), hidden[0].detach().cpu().numpy())
+        return self.last
+
+    @torch.no_grad()
+    def evaluate(self, windows: int = 20, first_window: int = 100_000) -> float:
+        """MSE on a held-out stretch of the stream far ahead of training, the state carried as in training."""
+        self.model.eval()
+        state, errors = None, []
+        for k in range(first_window, first_window + windows):
+            window = self.stream.window(k)
+            prediction, _, state = self.model(window.inputs.to(self.device),
+                                              state if self.config.carry_state else None)
+            errors.append(F.mse_loss(prediction.cpu(), window.targets).item())
+        self.model.train()
+        return float(np.mean(errors))
+
+    @torch.no_grad()
+    def generate(self, start: float, warmup: int, steps: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Next-step task: read `warmup` true samples from `start`, then feed each output back as input.
+
+        Returns (t, generated, truth), each (steps,), for the free-running part only.
+        """
+        self.model.eval()
+        dt = self.stream.length / self.stream.points
+        t = (start + dt * np.arange(warmup + steps)).astype(np.float32)
+        truth = np.sin(t)
+        prediction, _, state = self.model(torch.from_numpy(truth[:warmup]).view(1, -1, 1).to(self.device))
+        value = prediction[:, -1:]  # the model's guess for sample `warmup`: from here on it reads itself
+        generated = [value.item()]
+        for _ in range(steps - 1):
+            value, _, state = self.model(value, state)
+            generated.append(value.item())
+        self.model.train()
+        return t[warmup:], np.array(generated, dtype=np.float32), truth[warmup:]
+
+
+def _flat(x: torch.Tensor) -> np.ndarray:
+    return x.detach().view(-1).cpu().numpy()

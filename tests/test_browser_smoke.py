@@ -1,0 +1,19 @@
+"""The app in a real browser: the home page, its cards and the sidebar's device line."""
+import pytest
+
+from conftest import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def test_home_page_shows_demos_and_device(page, app_url, tmp_path):
+    page.goto(app_url)
+    wait_for_app(page)
+    page.get_by_role("heading", name="RNN Playground").wait_for()
+    for card in ("Draw a digit", "Wave regressor", "Name classifier"):
+        assert page.get_by_text(card).first.is_visible()
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("Running on").wait_for()
+    assert "CPU" in sidebar.inner_text() or "CUDA" in sidebar.inner_text() or "MPS" in sidebar.inner_text()
+    page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
+    assert (tmp_path / "home.png").stat().st_size > 10_000

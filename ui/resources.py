@@ -1,0 +1,68 @@
+"""Heavy shared objects, loaded once per server process with st.cache_resource.
+
+The shipped models are shared by every visitor: they are loaded in eval mode and never trained in place
+(anything that trains works on its own copy in st.session_state).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+import torch
+
+from rnn_core.checkpoints import Checkpoint, CheckpointError, load_checkpoint
+from rnn_core.data.names import CharVocab
+from rnn_core.device import DeviceError, describe_device, pick_device
+
+CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
+DIGIT_CHECKPOINTS = {"LSTM": "digits-lstm.pt", "GRU": "digits-gru.pt", "RNN": "digits-rnn.pt"}
+NAMES_CHECKPOINT = "names.pt"
+
+
+@dataclass
+class DeviceChoice:
+    device: torch.device
+    description: str
+    warning: str = ""  # set when the requested device could not be used
+
+
+@st.cache_resource
+def device_choice() -> DeviceChoice:
+    """The device for this process: $RNN_DEVICE when valid, else the best available, with a warning."""
+    try:
+        device = pick_device()
+        return DeviceChoice(device, describe_device(device))
+    except DeviceError as error:
+        device = pick_device("auto")
+        return DeviceChoice(device, describe_device(device), f"{error} Using {describe_device(device)}.")
+
+
+@dataclass
+class LoadedModel:
+    checkpoint: Checkpoint | None
+    error: str = ""  # why it could not be loaded; the page shows it and keeps working
+
+
+@st.cache_resource(show_spinner="Loading model…")
+def load_shipped_model(filename: str, kind: str) -> LoadedModel:
+    """A shipped checkpoint, on this process's device, in eval mode, never to be trained in place."""
+    try:
+        checkpoint = load_checkpoint(CHECKPOINT_DIR / filename, expected_kind=kind)
+    except CheckpointError as error:
+        return LoadedModel(None, str(error))
+    checkpoint.model.to(device_choice().device).eval().requires_grad_(False)
+    return LoadedModel(checkpoint)
+
+
+def digit_models() -> dict[str, LoadedModel]:
+    return {label: load_shipped_model(f, "row_classifier") for label, f in DIGIT_CHECKPOINTS.items()}
+
+
+def names_model() -> LoadedModel:
+    return load_shipped_model(NAMES_CHECKPOINT, "name_classifier")
+
+
+@st.cache_resource
+def names_vocab(vocab_chars: str) -> CharVocab:
+    return CharVocab(vocab_chars)
