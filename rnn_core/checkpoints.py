@@ -61,7 +61,7 @@ def checkpoint_bytes(model: nn.Module, metadata: dict[str, Any]) -> bytes:
         "metadata": {
             **metadata,
             "saved_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "versions": {"torch": torch.__version__, "python": platform.python_version()},
+            "versions": {"torch": str(torch.__version__), "python": platform.python_version()},
         },
     }
     buffer = io.BytesIO()
@@ -80,6 +80,7 @@ def save_checkpoint(path: str | os.PathLike, model: nn.Module, metadata: dict[st
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(temp, 0o644)  # mkstemp makes files private; a checkpoint is an ordinary file
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -93,8 +94,10 @@ def load_checkpoint(source: str | os.PathLike | bytes, expected_kind: str | None
     if not isinstance(source, bytes) and not Path(source).is_file():
         raise CheckpointError(f"Checkpoint {name} does not exist.")
     try:
-        payload = torch.load(io.BytesIO(source) if isinstance(source, bytes) else source,
-                             map_location="cpu", weights_only=True)
+        # Files saved before versions were stored as plain str hold torch's TorchVersion (a str subclass).
+        with torch.serialization.safe_globals([torch.torch_version.TorchVersion]):
+            payload = torch.load(io.BytesIO(source) if isinstance(source, bytes) else source,
+                                 map_location="cpu", weights_only=True)
     except Exception as error:  # truncated, corrupt, or holding objects weights_only refuses
         raise CheckpointError(f"{name} is not a readable checkpoint (truncated or corrupt?): "
                               f"{type(error).__name__}.") from error

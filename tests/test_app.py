@@ -1,0 +1,41 @@
+"""Every page renders without an exception, and the sidebar names the device and the models."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import APP_PATH
+
+PAGES = ["pages/home.py", "pages/digits.py", "pages/waves.py", "pages/names.py"]
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(APP_PATH, default_timeout=60)
+    at.run()
+    return at
+
+
+def test_home_page_and_sidebar(app):
+    assert not app.exception
+    assert app.title[0].value == "RNN Playground"
+    sidebar = " ".join(m.value for m in app.sidebar.markdown)
+    assert "CPU" in sidebar or "CUDA" in sidebar or "MPS" in sidebar
+    assert "Digits · LSTM" in sidebar and "test accuracy" in sidebar
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_exception(app, page):
+    app.switch_page(page).run()
+    assert not app.exception, app.exception
+
+
+def test_unknown_device_request_falls_back_with_a_warning(monkeypatch):
+    from ui.resources import device_choice
+
+    device_choice.clear()
+    monkeypatch.setenv("RNN_DEVICE", "tpu")
+    try:
+        at = AppTest.from_file(APP_PATH, default_timeout=60).run()
+        assert not at.exception
+        assert any("Unknown device 'tpu'" in w.value for w in at.sidebar.warning)
+    finally:
+        device_choice.clear()
