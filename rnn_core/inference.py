@@ -1,6 +1,10 @@
 """Predictions with the story of how they were reached: per row for digits, per character for names."""
 from __future__ import annotations
 
+import codecs
+import csv
+import io
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +33,12 @@ class DigitReading:
     def confidence(self) -> float:
         return float(self.probabilities.max())
 
+    @property
+    def settled_row(self) -> int:
+        """The row (1-based) after which the per-row guess is the final answer and stays so."""
+        changes = np.nonzero(self.row_probabilities.argmax(1) != self.digit)[0]
+        return int(changes[-1]) + 2 if len(changes) else 1
+
 
 @torch.no_grad()
 def read_digit(model: RowClassifier, image: torch.Tensor) -> DigitReading:
@@ -41,6 +51,10 @@ def read_digit(model: RowClassifier, image: torch.Tensor) -> DigitReading:
 
 
 # ----------------------------------------------------------------------------- names
+
+MAX_BATCH_NAMES = 1_000  # more lines are refused with a message, never cut off silently
+CSV_NAME_HEADERS = {"name", "names", "surname", "surnames", "last name", "family name"}
+
 
 class NameInputError(ValueError):
     """Text that cannot be read as a surname; the message says why, for the user."""
@@ -66,6 +80,9 @@ def clean_name(text: str, vocab: CharVocab) -> str:
         raise NameInputError("Type a surname, e.g. Nakamura or O'Brien.")
     if len(name) > MAX_NAME_LENGTH:
         raise NameInputError(f"That is {len(name):,} characters; a surname has at most {MAX_NAME_LENGTH}.")
+    if not any(unicodedata.category(c).startswith("L") for c in name):
+        raise NameInputError("There are no letters in this; a surname is written in letters, "
+                             "e.g. Nakamura or O'Brien.")
     if all(i == UNKNOWN_INDEX for i in vocab.encode(name)):
         raise NameInputError("None of these characters appear in the training names, which are written "
                              "in Latin letters (with accents); try a romanised spelling.")
@@ -95,8 +112,16 @@ class NameRow:
 @torch.no_grad()
 def classify_names(model: NameClassifier, vocab: CharVocab, languages: list[str],
                    texts: list[str]) -> list[NameRow]:
-    """Classify many names in one batch; a bad line gets its error instead of stopping the rest."""
-    rows, good = [], []
+    """Classify many names in one batch; a bad line gets its error instead of stopping the rest.
+
+    More than MAX_BATCH_NAMES texts raise NameInputError. Names that read the same (the vocabulary folds
+    case, so Smith and SMITH do) go through the model once: real lists repeat common surnames.
+    """
+    if len(texts) > MAX_BATCH_NAMES:
+        raise NameInputError(f"That is {len(texts):,} names; at most {MAX_BATCH_NAMES:,} can be classified "
+                             "at once. Split the list and classify it in parts.")
+    rows: list[NameRow] = []
+    rows_by_reading: dict[tuple[int, ...], list[NameRow]] = {}  # encoded name -> the rows that read it
     for text in texts:
         try:
             name = clean_name(text, vocab)
@@ -104,11 +129,42 @@ def classify_names(model: NameClassifier, vocab: CharVocab, languages: list[str]
             rows.append(NameRow(text, [], [], str(error)))
             continue
         rows.append(NameRow(name, [], vocab.unknown_chars(name)))
-        good.append(rows[-1])
-    if good:
-        ids, lengths = encode_batch([row.text for row in good], vocab)
+        rows_by_reading.setdefault(tuple(vocab.encode(name)), []).append(rows[-1])
+    if rows_by_reading:
+        groups = list(rows_by_reading.values())
+        ids, lengths = encode_batch([group[0].text for group in groups], vocab)
         probabilities = model(ids.to(next(model.parameters()).device), lengths).softmax(-1).cpu()
         top_p, top_i = probabilities.topk(3, dim=1)
-        for row, ps, ix in zip(good, top_p.tolist(), top_i.tolist()):
-            row.top = [(languages[i], p) for p, i in zip(ps, ix)]
+        for group, ps, ix in zip(groups, top_p.tolist(), top_i.tolist()):
+            for row in group:
+                row.top = [(languages[i], p) for p, i in zip(ps, ix)]
     return rows
+
+
+def name_lines(text: str) -> list[tuple[int, str]]:
+    """Pasted text -> (line number, line) for every line that is not blank."""
+    return [(number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
+
+
+def name_lines_from_file(data: bytes, filename: str) -> list[tuple[int, str]]:
+    """An uploaded .txt (one name a line) or .csv (names in the first column, a header such as "name"
+    skipped) -> (line number, name). Raises NameInputError when the file cannot be read as text."""
+    # Spreadsheets save "Unicode text" as UTF-16 with a byte-order mark; anything else should be UTF-8.
+    encoding = "utf-16" if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        raise NameInputError("This file is not UTF-8 text. Save it as UTF-8 (plain text or CSV) and "
+                             "upload it again.") from None
+    if "\x00" in text:
+        raise NameInputError("This is a binary file, not text: upload a .txt or .csv with one name a line.")
+    if not filename.lower().endswith(".csv"):
+        return name_lines(text)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        cells = [(reader.line_num, row[0]) for row in reader if row and row[0].strip()]
+    except csv.Error as error:
+        raise NameInputError(f"This CSV file cannot be read: {error}.") from None
+    if cells and cells[0][1].strip().lower() in CSV_NAME_HEADERS:
+        cells = cells[1:]
+    return cells

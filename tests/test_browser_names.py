@@ -1,0 +1,69 @@
+"""The name classifier in a real browser: type a name, see a language and the charts update as you type."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import wait_for_app
+from rnn_core.checkpoints import load_checkpoint
+
+pytestmark = pytest.mark.browser
+
+CHECKPOINT = Path(__file__).resolve().parent.parent / "checkpoints" / "names.pt"
+LANGUAGES = load_checkpoint(CHECKPOINT).metadata["labels"]
+ANSWER = ".st-key-names_answer"
+
+
+def open_names_page(page, app_url: str) -> None:
+    """Through the sidebar, as a visitor would: the app's own navigation must have run first."""
+    page.goto(app_url)
+    wait_for_app(page)
+    page.locator("[data-testid='stSidebar']").get_by_text("Name classifier").click()
+    page.locator(ANSWER).wait_for()
+    wait_for_app(page)
+
+
+def type_into_box(page, text: str) -> None:
+    box = page.locator(".st-key-names_text input")
+    box.click()
+    box.press("Control+a")
+    box.press("Backspace")
+    box.type(text, delay=40)  # key by key, as a person types; no Enter: the box commits after a pause
+
+
+def answer_for(page, name: str) -> str:
+    """Wait until the answer for `name` is on screen and return the language shown."""
+    answer = page.locator(f"{ANSWER}[data-stale='false'], {ANSWER}:not([data-stale])").first
+    answer.get_by_text(f"for {name}").wait_for()
+    return answer.locator("h3").inner_text().strip()
+
+
+def svg_labels(page, selector: str) -> list[str]:
+    """Tick labels of a plotly chart (SVG text has no innerText)."""
+    return page.locator(selector).evaluate_all("texts => texts.map(t => t.textContent)")
+
+
+def test_typing_a_name_shows_a_language_and_the_charts(page, app_url, tmp_path):
+    open_names_page(page, app_url)
+    type_into_box(page, "Kowalski")
+    assert answer_for(page, "Kowalski") in LANGUAGES
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.st-key-names_heatmap .xtick text'))"
+        ".map(t => t.textContent).join('') === 'Kowalski'")
+    assert svg_labels(page, ".st-key-names_heatmap .xtick text") == list("Kowalski")
+    bars = svg_labels(page, ".st-key-names_top5 .ytick text")
+    assert len(bars) == 5 and set(bars) <= set(LANGUAGES)
+    page.screenshot(path=str(tmp_path / "names.png"))
+    assert (tmp_path / "names.png").stat().st_size > 10_000
+
+
+def test_typed_markup_is_shown_as_text(page, app_url):
+    open_names_page(page, app_url)
+    type_into_box(page, "<b>Smith</b>")
+    answer_for(page, "<b>Smith</b>")
+    assert page.locator(f"{ANSWER} b").count() == 0  # the tag was not turned into bold text
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.st-key-names_heatmap .xtick text'))"
+        ".map(t => t.textContent).join('') === '<b>Smith</b>'")
+    assert page.locator(".st-key-names_heatmap .xtick b").count() == 0

@@ -1,0 +1,124 @@
+"""Plotly figures for the name classifier page: the answer, the letter-by-letter view and the model card.
+
+Plotly reads a few HTML tags (<b>, <a>, <br>, ...) inside any text it draws, so every piece of user text
+that reaches a figure goes through html.escape first and is shown literally, never interpreted.
+"""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import plotly.graph_objects as go
+
+from rnn_core.inference import NameReading
+
+ACCENT = "#4f46e5"
+MUTED = "#c7cbe0"
+PROBABILITY_SCALE = [[0.0, "#ffffff"], [0.15, "#e0e3ff"], [1.0, ACCENT]]
+LABEL_FONT = dict(size=13)
+
+
+def shown_char(char: str) -> str:
+    """A character as a chart label: blanks made visible, HTML escaped."""
+    return "␣" if char.isspace() else html.escape(char)
+
+
+def top_languages_figure(top: list[tuple[str, float]]) -> go.Figure:
+    """Horizontal bars, the most likely language on top, probabilities printed on the bars."""
+    languages = [language for language, _ in top]
+    probabilities = [p for _, p in top]
+    figure = go.Figure(go.Bar(
+        x=probabilities, y=languages, orientation="h", text=[f"{p:.1%}" for p in probabilities],
+        textposition="outside", cliponaxis=False, marker_color=[ACCENT] + [MUTED] * (len(top) - 1),
+        hovertemplate="%{y}: %{x:.1%}<extra></extra>"))
+    figure.update_layout(height=60 + 34 * len(top), margin=dict(l=0, r=50, t=10, b=30),
+                         xaxis=dict(range=[0, 1], tickformat=".0%", title="probability"),
+                         yaxis=dict(autorange="reversed", tickfont=LABEL_FONT), showlegend=False)
+    return figure
+
+
+def prefix_languages(reading: NameReading, k: int = 5) -> list[int]:
+    """Which languages the letter-by-letter view shows: the final top k, plus any language that led the
+    answer after some letter (so a lead that was later lost stays visible), ordered by final probability."""
+    shown = set(np.argsort(-reading.probabilities)[:k].tolist())
+    shown |= set(reading.prefix_probabilities.argmax(1).tolist())
+    return sorted(shown, key=lambda i: -reading.probabilities[i])
+
+
+def prefix_heatmap(reading: NameReading) -> go.Figure:
+    """Characters (across) x languages (down): the answer for the name cut off after each character."""
+    rows = prefix_languages(reading)
+    z = reading.prefix_probabilities[:, rows].T  # (languages, characters)
+    chars = [shown_char(c) for c in reading.name]
+    prefixes = [html.escape(reading.name[: i + 1]) for i in range(len(reading.name))]
+    figure = go.Figure(go.Heatmap(
+        z=z, x=list(range(len(chars))), y=[reading.languages[i] for i in rows],
+        zmin=0, zmax=1, colorscale=PROBABILITY_SCALE, xgap=2, ygap=2,
+        text=[[f"{p:.0%}" if p >= 0.1 else "" for p in row] for row in z], texttemplate="%{text}",
+        customdata=[prefixes] * len(rows),
+        hovertemplate="after “%{customdata}”<br>%{y}: %{z:.1%}<extra></extra>",
+        colorbar=dict(title="probability", tickformat=".0%", thickness=12)))
+    figure.update_layout(height=90 + 36 * len(rows), margin=dict(l=0, r=0, t=10, b=40),
+                         xaxis=dict(tickmode="array", tickvals=list(range(len(chars))), ticktext=chars,
+                                    tickfont=dict(size=16), title="the name cut off after this character"),
+                         yaxis=dict(autorange="reversed", tickfont=LABEL_FONT))
+    return figure
+
+
+def row_normalised(confusion: np.ndarray) -> np.ndarray:
+    """Each true language's row divided by its count: the diagonal is that language's recall."""
+    totals = confusion.sum(axis=1, keepdims=True)
+    return np.divide(confusion, totals, out=np.zeros_like(confusion, dtype=float), where=totals > 0)
+
+
+def confusion_figure(confusion: list[list[int]], languages: list[str]) -> go.Figure:
+    """Row-normalised confusion matrix: row = true language, column = predicted language."""
+    counts = np.asarray(confusion, dtype=float)
+    shares = row_normalised(counts)
+    figure = go.Figure(go.Heatmap(
+        z=shares, x=languages, y=languages, zmin=0, zmax=1, colorscale=PROBABILITY_SCALE, xgap=1, ygap=1,
+        text=[[f"{s:.0%}" if s >= 0.1 else "" for s in row] for row in shares], texttemplate="%{text}",
+        customdata=counts.astype(int),
+        hovertemplate="true %{y}, predicted %{x}<br>%{z:.1%} of the %{y} test names "
+                      "(%{customdata})<extra></extra>",
+        colorbar=dict(title="share of row", tickformat=".0%", thickness=12)))
+    figure.update_layout(height=600, margin=dict(l=0, r=0, t=10, b=0),
+                         xaxis=dict(title="predicted language", side="top", tickangle=-45, dtick=1),
+                         yaxis=dict(title="true language", autorange="reversed", dtick=1))
+    return figure
+
+
+def data_counts_figure(line_counts: dict[str, int], recall: dict[str, float]) -> go.Figure:
+    """Lines per language file as bars, largest on top, with each language's test recall as a diamond."""
+    languages = sorted(line_counts, key=lambda language: -line_counts[language])
+    counts = [line_counts[language] for language in languages]
+    figure = go.Figure(go.Bar(
+        x=counts, y=languages, orientation="h", name="names in the data (lines per file)",
+        marker_color=MUTED, text=[f"{c:,}" for c in counts], textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{x:,} names<extra></extra>"))
+    if recall:
+        figure.add_trace(go.Scatter(
+            x=[recall.get(language) for language in languages], y=languages, xaxis="x2",
+            mode="markers", marker=dict(color=ACCENT, size=11, symbol="diamond"),
+            name="test recall (share of its test names it gets right)",
+            hovertemplate="%{y}: recall %{x:.1%}<extra></extra>"))
+    figure.update_layout(
+        height=640, margin=dict(l=0, r=40, t=10, b=0), bargap=0.25,
+        xaxis=dict(title="names", rangemode="tozero"),
+        xaxis2=dict(title="test recall", overlaying="x", side="top", range=[0, 1.04], tickmode="array",
+                    tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1.0], tickformat=".0%", showgrid=False),
+        yaxis=dict(autorange="reversed", dtick=1, tickfont=LABEL_FONT),
+        legend=dict(orientation="h", yanchor="top", y=-0.1, x=0))
+    return figure
+
+
+def recall_by_language(test_metrics: dict, languages: list[str]) -> dict[str, float]:
+    """Each language's test recall: as recorded in the checkpoint, else read off the confusion matrix."""
+    recorded = test_metrics.get("per_class_recall")
+    if isinstance(recorded, dict):
+        return {language: r for language, r in recorded.items() if r is not None}
+    confusion = np.asarray(test_metrics.get("confusion") or [], dtype=float)
+    if confusion.shape != (len(languages), len(languages)):
+        return {}
+    recall = np.diag(row_normalised(confusion))
+    return {language: float(r) for language, r, total in zip(languages, recall, confusion.sum(1)) if total}
