@@ -89,3 +89,37 @@ def mnistify(ink: np.ndarray) -> Drawing:
 def preprocess_canvas(canvas: np.ndarray) -> Drawing:
     """Canvas RGBA (H, W, 4) uint8 -> Drawing: the 28x28 model input, or blank."""
     return mnistify(ink_from_canvas(canvas))
+
+
+# ----------------------------------------------------------------------------- drawings made in code
+# A canvas as the app's drawing page leaves it (opaque black, white ink), made without a browser: to
+# check what the model sees from a stroke width, and for the page's tests and benchmarks.
+
+def canvas_from_image(image: np.ndarray | torch.Tensor, size: int = 280) -> np.ndarray:
+    """A 28x28 image (uint8, or float in [0, 1]) upscaled to a (size, size, 4) uint8 canvas."""
+    pixels = torch.as_tensor(np.asarray(image), dtype=torch.float32)
+    if pixels.max() > 1:
+        pixels = pixels / 255.0
+    ink = F.interpolate(pixels[None, None], size=(size, size), mode="bilinear", align_corners=False)[0, 0]
+    return _opaque_canvas(ink.clamp(0, 1).numpy())
+
+
+def canvas_from_strokes(strokes: list[list[tuple[float, float]]], width: float,
+                        size: int = 280) -> np.ndarray:
+    """Polylines of (x, y) points drawn with a round pen `width` pixels wide, as a (size, size, 4) canvas."""
+    ys, xs = np.mgrid[0:size, 0:size].astype(np.float32) + 0.5
+    distance = np.full((size, size), np.inf, dtype=np.float32)
+    for stroke in strokes:
+        points = np.asarray(stroke, dtype=np.float32).reshape(-1, 2)
+        for (x0, y0), (x1, y1) in zip(points, points[1:] if len(points) > 1 else points):
+            dx, dy = x1 - x0, y1 - y0
+            t = np.clip(((xs - x0) * dx + (ys - y0) * dy) / max(dx * dx + dy * dy, 1e-9), 0, 1)
+            distance = np.minimum(distance, np.hypot(xs - x0 - t * dx, ys - y0 - t * dy))
+    return _opaque_canvas(np.clip(width / 2 + 0.5 - distance, 0, 1))  # one anti-aliased pixel at the edge
+
+
+def _opaque_canvas(ink: np.ndarray) -> np.ndarray:
+    canvas = np.zeros((*ink.shape, 4), dtype=np.uint8)
+    canvas[:, :, :3] = np.round(ink * 255).astype(np.uint8)[:, :, None]
+    canvas[:, :, 3] = 255
+    return canvas

@@ -1,0 +1,183 @@
+"""The "Draw a digit" page under AppTest; drawings are injected into the canvas key (AppTest cannot draw)."""
+from __future__ import annotations
+
+import base64
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+import ui.resources
+from rnn_core.checkpoints import load_checkpoint
+from rnn_core.data.mnist import load_mnist
+from rnn_core.inference import read_digit
+from rnn_core.preprocess import canvas_from_image, canvas_from_strokes, preprocess_canvas
+
+REPO = Path(__file__).resolve().parent.parent
+PAGE = "pages/digits.py"
+CANVAS_KEY = "digits_canvas_0"  # the first canvas; "Clear" moves on to digits_canvas_1, ...
+STROKE_WIDTH = 28  # the page's pen
+HORIZONTAL_LINE = [[(40, 140), (240, 140)]]  # no digit: the shipped LSTM is unsure what it is
+VERTICAL_LINE = [[(140, 40), (140, 240)]]  # a "1"
+
+
+def canvas_state(canvas: np.ndarray) -> dict:
+    """What the canvas component keeps in session state after a stroke: the drawing as a PNG data URL."""
+    buffer = io.BytesIO()
+    Image.fromarray(canvas).save(buffer, format="PNG")
+    url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return {"drawing": {"raw": {"objects": [{"type": "path"}]}, "data": url}}
+
+
+def open_page() -> AppTest:
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    app.run()
+    app.switch_page(PAGE)
+    app.run()
+    assert not app.exception
+    return app
+
+
+def draw(app: AppTest, canvas: np.ndarray, key: str = CANVAS_KEY) -> AppTest:
+    app.session_state[key] = canvas_state(canvas)
+    app.run()
+    assert not app.exception
+    return app
+
+
+def shown_answer(app: AppTest) -> int | None:
+    """The big digit, or None when the page shows no answer."""
+    answers = [m.value for m in app.markdown if "digit-answer" in m.value]
+    assert len(answers) <= 1
+    return int(re.search(r">(\d)</div>", answers[0]).group(1)) if answers else None
+
+
+def button(app: AppTest, label: str):
+    return next(b for b in app.button if b.label == label)
+
+
+def shown_confidence(app: AppTest) -> str:
+    return next(re.search(r"(\d+)% sure", m.value).group(0) for m in app.markdown if "% sure" in m.value)
+
+
+@pytest.fixture(scope="module")
+def lstm():
+    return load_checkpoint(REPO / "checkpoints" / "digits-lstm.pt", expected_kind="row_classifier").model
+
+
+@pytest.fixture
+def mnist_root(data_dir, monkeypatch) -> Path:
+    monkeypatch.setenv("RNN_DATA_DIR", str(data_dir))
+    return data_dir
+
+
+def test_blank_page_prompts_and_offers_every_model():
+    app = open_page()
+    assert app.title[0].value == "Draw a digit"
+    assert shown_answer(app) is None
+    assert any("Draw a digit on the black square" in info.value for info in app.info)
+    picker = app.radio(key="digits_model")
+    assert [option.split(" · ")[0] for option in picker.options] == ["LSTM", "GRU", "RNN"]
+    assert re.fullmatch(r"LSTM · \d{2}\.\d{2}%", picker.options[0])  # the shipped LSTM's test accuracy
+    assert picker.value == "LSTM"
+
+
+def test_a_canvas_with_nothing_on_it_gets_the_prompt_not_an_answer():
+    app = draw(open_page(), canvas_from_strokes([], STROKE_WIDTH))
+    assert shown_answer(app) is None
+    assert any("Draw a digit on the black square" in info.value for info in app.info)
+    assert not app.error and not app.slider
+
+
+@pytest.mark.parametrize("state", [
+    canvas_state(np.zeros((4, 4, 4), dtype=np.uint8)),  # too small to be a drawing
+    {"drawing": {"raw": {"objects": []}, "data": "data:image/png;base64,bm90IGEgcG5n"}},  # not a PNG
+])
+def test_an_image_the_canvas_did_not_make_gets_a_message_not_a_traceback(state):
+    app = open_page()
+    app.session_state[CANVAS_KEY] = state
+    app.run()
+    assert not app.exception
+    assert shown_answer(app) is None
+    assert any(e.value.startswith("This drawing cannot be read") for e in app.error)
+
+
+@pytest.mark.integration
+def test_an_mnist_digit_drawn_on_the_canvas_is_read_with_its_story(mnist_root):
+    mnist = load_mnist(mnist_root, download=False)
+    app = open_page()
+    for index in (0, 1, 2, 3, 4):  # the test set's first digits: 7, 2, 1, 0, 4
+        label = int(mnist.test_labels[index])
+        key = f"digits_canvas_{app.session_state['digits_canvas_round']}"
+        draw(app, canvas_from_image(mnist.test_images[index]), key=key)
+        assert shown_answer(app) == label, f"test image {index}"
+        assert app.slider(key="digits_rows_read").value == 28
+        assert any(f"it would say {label}" in m.value for m in app.markdown)
+        button(app, "Clear").click().run()  # a fresh canvas under the next key, and the prompt again
+        assert shown_answer(app) is None
+
+
+def test_a_stroke_that_is_no_digit_shows_how_unsure_the_answer_is(lstm):
+    for strokes in (HORIZONTAL_LINE, VERTICAL_LINE):
+        canvas = canvas_from_strokes(strokes, STROKE_WIDTH)
+        expected = read_digit(lstm, preprocess_canvas(canvas).image)
+        app = draw(open_page(), canvas)
+        assert shown_answer(app) == expected.digit
+        percent = round(100 * expected.confidence)
+        assert shown_confidence(app) == f"{percent}% sure"
+        unsure = [w.value for w in app.warning if w.value.startswith("Not sure")]
+        assert bool(unsure) == (percent < 60)
+    assert expected.digit == 1 and not unsure  # the vertical line is a confident "1"
+
+
+def test_the_row_slider_replays_the_reading(lstm):
+    canvas = canvas_from_strokes(VERTICAL_LINE, STROKE_WIDTH)
+    expected = read_digit(lstm, preprocess_canvas(canvas).image)
+    app = draw(open_page(), canvas)
+    app.slider(key="digits_rows_read").set_value(5).run()
+    after_five = expected.row_probabilities[4]
+    assert any(f"After 5 of 28 rows it would say {after_five.argmax()}" in m.value for m in app.markdown)
+    assert any("row 5; shaded: rows not read yet" in c.value for c in app.caption)
+    assert shown_answer(app) == expected.digit  # the answer itself is the last row's
+
+
+def test_a_missing_model_shows_its_error_and_the_drawing_survives_the_switch(monkeypatch):
+    monkeypatch.setitem(ui.resources.DIGIT_CHECKPOINTS, "GRU", "no-such-digits-gru.pt")
+    app = draw(open_page(), canvas_from_strokes(VERTICAL_LINE, STROKE_WIDTH))
+    picker = app.radio(key="digits_model")
+    assert picker.options[1] == "GRU · not available"
+    picker.set_value("GRU").run()
+    assert not app.exception
+    assert shown_answer(app) is None
+    assert any("The GRU model is not available" in e.value and "does not exist" in e.value for e in app.error)
+    app.radio(key="digits_model").set_value("LSTM").run()
+    assert shown_answer(app) == 1
+
+
+@pytest.mark.integration
+def test_try_a_real_mnist_digit_shows_it_with_its_label(mnist_root):
+    app = open_page()
+    real_digit = button(app, "Try a real MNIST digit")
+    assert not real_digit.disabled
+    real_digit.click().run()
+    assert not app.exception
+    shown = next(c.value for c in app.caption if c.value.startswith("Showing MNIST test digit #"))
+    index = int(shown.split("#")[1].split(".")[0].replace(",", ""))
+    label = int(load_mnist(mnist_root, download=False).test_labels[index])
+    verdicts = [s.value for s in app.success] + [e.value for e in app.error]
+    verdict = "Right" if shown_answer(app) == label else "Wrong"
+    assert verdicts == [f"{verdict}: the test set labels it {label}."]
+
+
+def test_without_mnist_the_button_says_why_not(tmp_path, monkeypatch):
+    monkeypatch.setenv("RNN_DATA_DIR", str(tmp_path))  # an empty data root
+    app = open_page()
+    real_digit = button(app, "Try a real MNIST digit")
+    assert real_digit.disabled
+    assert "Not available" in real_digit.help and str(tmp_path) in real_digit.help
+    assert any("needs the MNIST test set" in c.value for c in app.caption)
+    assert shown_answer(app) is None and not app.exception

@@ -1,0 +1,28 @@
+"""Shared, read-only data for the "Draw a digit" page, loaded once per server process."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+import torch
+
+from rnn_core.data import DataMissingError
+from rnn_core.data.mnist import load_mnist
+
+
+@dataclass
+class MnistTestSet:
+    images: torch.Tensor | None  # (N, 28, 28) uint8; None when the data is missing
+    labels: torch.Tensor | None  # (N,)
+    error: str = ""  # why there are no images, for the user
+
+
+@st.cache_resource(show_spinner="Loading the MNIST test set…")
+def mnist_test_set(root: str) -> MnistTestSet:
+    """The MNIST test split under `root` (never downloaded here: a page must not stall on the network)."""
+    try:
+        data = load_mnist(Path(root), download=False)
+    except DataMissingError as error:
+        return MnistTestSet(None, None, str(error))
+    return MnistTestSet(data.test_images, data.test_labels)
