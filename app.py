@@ -6,13 +6,15 @@ import streamlit as st
 
 from ui.resources import device_choice, digit_models, names_model
 
-st.set_page_config(page_title="RNN Playground", page_icon="🔁", layout="wide")
+st.set_page_config(page_title="RNN Playground", page_icon=":material/replay:", layout="wide")
 
-home = st.Page("pages/home.py", title="Home", icon="🏠", default=True)
-digits = st.Page("pages/digits.py", title="Draw a digit", icon="✏️")
-waves = st.Page("pages/waves.py", title="Wave regressor", icon="🌊")
-names = st.Page("pages/names.py", title="Name classifier", icon="🔤")
-page = st.navigation([home, digits, waves, names])
+# Material icons ship with Streamlit, so they render on machines without an emoji font.
+home = st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)
+digits = st.Page("pages/digits.py", title="Draw a digit", icon=":material/draw:")
+waves = st.Page("pages/waves.py", title="Wave regressor", icon=":material/waves:")
+names = st.Page("pages/names.py", title="Name classifier", icon=":material/translate:")
+train = st.Page("pages/train.py", title="Train it yourself", icon=":material/model_training:")
+page = st.navigation([home, digits, waves, names, train])
 
 with st.sidebar:
     choice = device_choice()
@@ -20,13 +22,18 @@ with st.sidebar:
     st.markdown(f"**{choice.description}**")
     if choice.warning:
         st.warning(choice.warning)
-    st.caption("Pretrained models")
-    for label, loaded in {**{f"Digits · {k}": v for k, v in digit_models().items()},
-                          "Names · BiGRU": names_model()}.items():
+    st.caption("Pretrained models · test accuracy")
+    models = {**{f"Digits · {k}": v for k, v in digit_models().items()}, "Names · BiGRU": names_model()}
+    for label, loaded in models.items():
         if loaded.checkpoint is None:
-            st.error(f"{label}: not available. {loaded.error}", icon="⚠️")
+            st.markdown(f":material/error: {label} · :red[not available]")
         else:
-            metrics = loaded.checkpoint.metadata.get("test_metrics", {})
-            st.markdown(f"{label} · test accuracy {100 * metrics.get('accuracy', float('nan')):.2f}%")
+            accuracy = loaded.checkpoint.metadata.get("test_metrics", {}).get("accuracy", float("nan"))
+            st.markdown(f":material/check_circle: {label} · {accuracy:.2%}")
+    broken = {label: loaded.error for label, loaded in models.items() if loaded.checkpoint is None}
+    if broken:
+        with st.expander("Why some models are missing"):
+            for label, error in broken.items():
+                st.text(f"{label}: {error}")
 
 page.run()

@@ -11,11 +11,14 @@ from streamlit_drawable_canvas import st_canvas  # importable only inside a runn
 
 from rnn_core.data import data_root
 from rnn_core.data.mnist import to_unit_range
+from rnn_core.checkpoints import Checkpoint
 from rnn_core.inference import DigitReading, read_digit
+from rnn_core.recipes import fine_tune_on_drawings
 from rnn_core.preprocess import InvalidDrawingError, preprocess_canvas
 from ui import digit_charts
 from ui.digits import mnist_test_set
-from ui.resources import LoadedModel, digit_models
+from ui.resources import LoadedModel, digit_models, training_data
+from ui.session_models import add_session_model, session_models
 
 CANVAS_SIZE = 280
 # MNIST strokes are 2-3 pixels wide on digits 20 pixels tall. A pen a tenth of the canvas wide, on a
@@ -28,6 +31,8 @@ CHART_CONFIG = {"displayModeBar": False}
 state = st.session_state
 state.setdefault("digits_canvas_round", 0)  # part of the canvas key: a new key is a fresh, empty canvas
 state.setdefault("digits_mnist_index", None)  # a test image being shown instead of the drawing
+state.setdefault("digits_taught", [])  # this visitor's corrected drawings: (28x28 image, true label)
+state.setdefault("digits_tuned", None)  # (label of the fine-tuned model, before/after table)
 
 
 def clear_canvas() -> None:
@@ -64,12 +69,12 @@ def show_answer(reading: DigitReading, label: int | None) -> None:
     if not sure:
         runner_up = int(reading.probabilities.argsort()[-2])
         st.warning(f"Not sure: this does not look much like any one digit. Next best guess: {runner_up} "
-                   f"({reading.probabilities[runner_up]:.0%}).", icon="🤔")
+                   f"({reading.probabilities[runner_up]:.0%}).", icon=":material/help:")
     if label is not None:
         if label == reading.digit:
-            st.success(f"Right: the test set labels it {label}.", icon="✅")
+            st.success(f"Right: the test set labels it {label}.", icon=":material/check_circle:")
         else:
-            st.error(f"Wrong: the test set labels it {label}.", icon="❌")
+            st.error(f"Wrong: the test set labels it {label}.", icon=":material/cancel:")
     st.plotly_chart(digit_charts.probability_bars(reading.probabilities, height=230), config=CHART_CONFIG,
                     theme=None)
 
@@ -85,7 +90,7 @@ def show_row_story(image: torch.Tensor, reading: DigitReading | None) -> None:
                    "digits were made." + ("" if rows_read in (None, ROWS)
                                            else f" Amber: row {rows_read}; shaded: rows not read yet."))
     if reading is None:
-        story_column.info("The story appears here once a model reads a digit.", icon="📖")
+        story_column.info("The story appears here once a model reads a digit.", icon=":material/menu_book:")
         return
     with story_column:
         guess = reading.row_probabilities[rows_read - 1]
@@ -101,11 +106,50 @@ def show_row_story(image: torch.Tensor, reading: DigitReading | None) -> None:
     st.plotly_chart(digit_charts.hidden_story(reading.hidden, rows_read), config=CHART_CONFIG, theme=None)
 
 
+def teach(image: torch.Tensor, reading: DigitReading, model_name: str, checkpoint: Checkpoint) -> None:
+    """Teach it your handwriting: collect corrected drawings, fine-tune a private copy of the model."""
+    with st.expander(f"Teach it your handwriting ({len(state.digits_taught)} drawings so far)"):
+        st.caption("Was the answer wrong? Say what you drew and add it. Then fine-tune a copy of the model "
+                   "on your drawings, mixed with MNIST digits so it does not forget the rest. The shared "
+                   "model stays as it is; the copy is yours, in this browser tab.")
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            truth = st.selectbox("This drawing is a", range(10), index=reading.digit, key="digits_truth")
+            if st.button("Add this drawing", icon=":material/add:"):
+                state.digits_taught.append((image.clone(), truth))
+                st.rerun(scope="fragment")
+        if not state.digits_taught:
+            return
+        if st.button(f"Fine-tune a copy of {model_name} on {len(state.digits_taught)} drawing(s)",
+                     icon=":material/school:", type="primary"):
+            images = torch.stack([img for img, _ in state.digits_taught])
+            labels = torch.tensor([lbl for _, lbl in state.digits_taught])
+            mnist = training_data("mnist").data  # None offline without MNIST: then drawings only
+            with st.spinner("Fine-tuning…"):
+                tuned = fine_tune_on_drawings(checkpoint.model, images, labels, mnist)
+            before = [read_digit(checkpoint.model, img).digit for img in images]
+            after = [read_digit(tuned, img).digit for img in images]
+            label = add_session_model(f"{model_name} + your {len(labels)} drawings",
+                                      Checkpoint("row_classifier", tuned, {**checkpoint.metadata,
+                                                                           "fine_tuned_on": len(labels)}))
+            state.digits_tuned = (label, [{"you drew": int(t), "before": b, "after": a}
+                                          for t, b, a in zip(labels.tolist(), before, after)])
+        if state.digits_tuned is not None:
+            label, table = state.digits_tuned
+            right_before = sum(r["you drew"] == r["before"] for r in table)
+            right_after = sum(r["you drew"] == r["after"] for r in table)
+            st.success(f"Right on {right_before} of {len(table)} of your drawings before, {right_after} after. "
+                       "Pick the new model above to use it.", icon=":material/school:")
+            st.text(label)
+            st.dataframe(table, hide_index=True)
+
+
 st.title("Draw a digit")
 st.markdown("Draw one digit, 0 to 9, filling the black square. A recurrent network reads your drawing "
             f"**one row of pixels at a time**, top to bottom, {ROWS} rows of {ROWS} pixels, and says which "
             "digit it is.")
-models = digit_models()
+# The shipped models, then this visitor's own (trained, fine-tuned or uploaded on the training page).
+models = {**digit_models(), **{label: LoadedModel(checkpoint)
+                               for label, checkpoint in session_models("row_classifier").items()}}
 
 
 @st.fragment
@@ -150,15 +194,18 @@ def playground() -> None:
     with answer_column:
         st.markdown("##### The answer")
         if loaded.checkpoint is None:
-            st.error(f"The {name} model is not available: {loaded.error}", icon="⚠️")
+            st.error(f"The {name} model is not available: {loaded.error}", icon=":material/warning:")
             st.caption("Pick another model above; your drawing stays.")
         elif problem:
-            st.error(problem, icon="⚠️")
+            st.error(problem, icon=":material/warning:")
         elif reading is None:
             st.info("Draw a digit on the black square with your mouse or finger. The answer appears as "
-                    "soon as you lift the pen.", icon="✏️")
+                    "soon as you lift the pen.", icon=":material/draw:")
         else:
             show_answer(reading, label)
+
+    if reading is not None and label is None:  # the visitor's own drawing, not an MNIST test digit
+        teach(image, reading, name, loaded.checkpoint)
 
     st.markdown("#### Reading row by row")
     st.markdown(

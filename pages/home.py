@@ -41,27 +41,31 @@ st.markdown(
     "*recurrent*.")
 left, right = st.columns([3, 2], vertical_alignment="center")
 left.image(UNROLLED_RNN_SVG, caption="One cell, unrolled over time: the arrows to the right are its memory.",
-           use_container_width=True)
+           width="stretch")
 right.markdown(
     "- **RNN**: the plain cell, $h_t = \\tanh(W x_t + U h_{t-1} + b)$.\n"
     "- **LSTM** and **GRU**: cells with gates that decide what to keep and what to forget, so the "
     "memory lasts over longer sequences.\n"
-    "- Below are three of them at work. Each page says what you are seeing and what to try.")
+    "- Below are three of them at work, and one you train yourself. Each page says what you are seeing "
+    "and what to try.")
 
 st.subheader("Try it")
 demos = [
-    ("pages/digits.py", "✏️ Draw a digit",
+    ("pages/digits.py", ":material/draw: Draw a digit",
      "Draw a digit; a network reads your drawing **row by row**, 28 rows of 28 pixels, and you watch its "
      "guess change as it reads."),
-    ("pages/waves.py", "🌊 Wave regressor",
+    ("pages/waves.py", ":material/waves: Wave regressor",
      "Watch an RNN **learn live** to turn a sine into a cosine, its memory carried from one window to "
      "the next; switch the memory off and see what breaks."),
-    ("pages/names.py", "🔤 Name classifier",
+    ("pages/names.py", ":material/translate: Name classifier",
      "Type a surname; a network that reads **letter by letter**, in both directions, says which of 18 "
      "languages it comes from."),
+    ("pages/train.py", ":material/model_training: Train it yourself",
+     "Train a digit or name classifier **while you watch** its loss fall and its accuracy rise, then "
+     "try it on the demo pages, or teach the digit model your own handwriting."),
 ]
-for column, (path, title, text) in zip(st.columns(3), demos):
+for column, (path, title, text) in zip(st.columns(len(demos)), demos):
     with column.container(border=True):
         st.markdown(f"**{title}**")
         st.markdown(text)
-        st.page_link(path, label="Open", icon="➡️")
+        st.page_link(path, label="Open", icon=":material/arrow_forward:")

@@ -40,7 +40,7 @@ def show_answer(reading: NameReading) -> None:
         st.text(f"{probability:.1%} for {reading.name}")
     if reading.unknown_chars:
         st.warning("Some characters never appear in the training names; the model reads each of them as "
-                   "one “unknown” character:", icon="⚠️")
+                   "one “unknown” character:", icon=":material/warning:")
         st.text("\n".join(describe_char(c) for c in reading.unknown_chars))
     st.plotly_chart(top_languages_figure(reading.top(5)), key="names_top5", config={"displayModeBar": False})
 
@@ -59,7 +59,7 @@ def one_name(model: NameClassifier, vocab: CharVocab, languages: list[str]) -> N
     try:
         reading = read_name(model, vocab, languages, st.session_state["names_text"])
     except NameInputError as error:
-        st.info(str(error), icon="✍️")  # the engine's own message: never contains the user's text
+        st.info(str(error), icon=":material/edit:")  # the engine's own message: never contains the user's text
         return
     answer, letters = st.columns([2, 3], gap="large")
     with answer:
@@ -102,7 +102,7 @@ def show_batch(model: NameClassifier, vocab: CharVocab, languages: list[str], li
         "problem": st.column_config.TextColumn(width="medium"),
         "top-3": st.column_config.TextColumn(width="medium")})
     st.download_button("Download the table as CSV", table.to_csv(index=False).encode("utf-8"),
-                       file_name="name-languages.csv", mime="text/csv", icon="⬇️",
+                       file_name="name-languages.csv", mime="text/csv", icon=":material/download:",
                        key=f"names_download_{source}", on_click="ignore")
 
 
@@ -208,7 +208,7 @@ loaded = names_model()
 metadata = loaded.checkpoint.metadata if loaded.checkpoint is not None else {}
 if loaded.checkpoint is None or not {"labels", "vocab"} <= metadata.keys():
     st.error("The name model is not available, so this page cannot classify names (the rest of the app "
-             "still works). The reason:", icon="⚠️")
+             "still works). The reason:", icon=":material/warning:")
     st.code(loaded.error or "The checkpoint does not record its languages and characters.",
             language=None, wrap_lines=True)
     st.markdown(WHAT_YOU_ARE_SEEING)

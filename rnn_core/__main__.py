@@ -1,7 +1,7 @@
 """Command line: train and evaluate the models the app ships with.
 
     python -m rnn_core train mnist --cell lstm --epochs 15 --out checkpoints/digits-lstm.pt
-    python -m rnn_core train names --members 5 --out checkpoints/names.pt
+    python -m rnn_core train names --out checkpoints/names.pt
     python -m rnn_core evaluate checkpoints/digits-lstm.pt
 """
 from __future__ import annotations
@@ -10,6 +10,7 @@ import argparse
 import sys
 from dataclasses import asdict
 
+import torch
 from tqdm import tqdm
 
 from .checkpoints import CheckpointError, load_checkpoint, save_checkpoint
@@ -51,15 +52,25 @@ def train_names(args: argparse.Namespace) -> None:
     from .data.names import load_names
 
     device = pick_device(args.device)
+    if device.type == "cpu":
+        # Batches of 64 short names are too small to share between cores: one thread is as fast, and
+        # does not stall when other processes hold the cores. It also fixes the order of float sums.
+        torch.set_num_threads(1)
     names = load_names(data_root(args.data_dir))
     recipe = NamesRecipe(members=args.members, epochs=args.epochs, seed=args.seed, hidden_size=args.hidden,
+                         num_layers=args.layers, ngram_buckets=args.ngram_buckets,
                          batch_size=args.batch_size, lr=args.lr)
-    print(f"Training {args.members} BiGRU member(s) on names-v1, {describe_device(device)}")
+    print(f"Training {args.members} cross-fitted BiGRU member(s) on names-v1, {describe_device(device)}")
     bar = tqdm(unit="step")
+    current_phase = None
 
     def on_steps(phase, report):
-        bar.set_description(phase)
-        bar.update(1)
+        nonlocal current_phase
+        if phase != current_phase:  # a new member: restart the bar at its first step
+            current_phase = phase
+            bar.reset()
+            bar.set_description(phase)
+        bar.update(report.step - bar.n)
         bar.set_postfix(epoch=f"{report.epoch:.2f}", loss=f"{report.loss:.4f}")
 
     model, metadata = train_name_model(names, recipe, device, on_steps=on_steps)
@@ -97,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     mnist.add_argument("--hidden", type=int, default=128)
     mnist.add_argument("--layers", type=int, default=2)
     mnist.add_argument("--dropout", type=float, default=0.1)
-    mnist.add_argument("--epochs", type=float, default=15)
+    mnist.add_argument("--epochs", type=float, default=20)
     mnist.add_argument("--batch-size", type=int, default=128)
     mnist.add_argument("--lr", type=float, default=3e-3)
     mnist.add_argument("--weight-decay", type=float, default=0.0)
@@ -111,10 +122,13 @@ def main(argv: list[str] | None = None) -> int:
     common(names)
     names.add_argument("--members", type=int, default=defaults.members)
     names.add_argument("--hidden", type=int, default=defaults.hidden_size)
+    names.add_argument("--layers", type=int, default=defaults.num_layers)
+    names.add_argument("--ngram-buckets", type=int, default=defaults.ngram_buckets,
+                       help="hashed character n-gram features per member (0: GRU only)")
     names.add_argument("--epochs", type=float, default=defaults.epochs)
     names.add_argument("--batch-size", type=int, default=defaults.batch_size)
     names.add_argument("--lr", type=float, default=defaults.lr)
-    names.add_argument("--seed", type=int, default=0)
+    names.add_argument("--seed", type=int, default=defaults.seed)
     names.add_argument("--out", default="checkpoints/names.pt")
     names.set_defaults(run=train_names)
 

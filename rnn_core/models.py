@@ -6,7 +6,7 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 from torch import nn
@@ -105,16 +105,63 @@ class WaveRegressor(nn.Module):
 class NameClassifierConfig:
     vocab_size: int
     num_classes: int
-    embedding_dim: int = 64
+    embedding_dim: int = 32
     hidden_size: int = 128
-    num_layers: int = 2
-    dropout: float = 0.2
+    num_layers: int = 1
+    dropout: float = 0.3
     bidirectional: bool = True
-    num_members: int = 1  # GRUs whose log-probabilities are averaged
+    num_members: int = 1  # members whose log-probabilities are averaged
+    ngram_sizes: list[int] = field(default_factory=lambda: [1, 2, 3, 4])
+    ngram_buckets: int = 4096  # hashed n-gram table rows; 0 turns the n-gram features off
+    ngram_dim: int = 16
+
+
+class CharNgrams(nn.Module):
+    """fastText-style features: the mean embedding of a name's hashed character n-grams.
+
+    The n-grams are read off the ids inside the model, over the name framed by a boundary mark at both
+    ends, so "-ov" at the end of a name differs from "ov" inside it. Ids (B, L) + lengths (B,) -> (B, D).
+    """
+
+    def __init__(self, vocab_size: int, sizes: list[int], buckets: int, dim: int):
+        super().__init__()
+        self.vocab_size, self.sizes, self.buckets = vocab_size, list(sizes), buckets
+        self.embedding = nn.Embedding(buckets, dim, padding_idx=0)  # row 0: no n-gram (padding)
+
+    def ngram_ids(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """Hashed n-gram ids (B, G) in [1, buckets), 0 where a name has no n-gram at that slot."""
+        batch, length = ids.shape
+        boundary = self.vocab_size  # an id no character has
+        framed = torch.cat([torch.full((batch, 1), boundary, dtype=ids.dtype, device=ids.device), ids,
+                            torch.zeros(batch, 1, dtype=ids.dtype, device=ids.device)], dim=1)
+        lengths = lengths.to(ids.device)
+        framed[torch.arange(batch, device=ids.device), lengths + 1] = boundary  # (B, L + 2)
+        groups = []
+        for n in self.sizes:
+            if n > length + 2:
+                continue
+            windows = framed.unfold(1, n, 1)  # (B, L + 3 - n, n)
+            code = torch.zeros(windows.shape[:2], dtype=torch.long, device=ids.device)
+            for k in range(n):
+                code = code * (self.vocab_size + 1) + windows[..., k]
+            # A multiplicative hash, salted by n so that n-grams of different sizes land apart.
+            hashed = (code * 2654435761 + n * 40503) % (self.buckets - 1) + 1
+            start = torch.arange(windows.shape[1], device=ids.device)
+            valid = start[None] <= (lengths + 2 - n)[:, None]  # the window ends inside the framed name
+            groups.append(hashed * valid)
+        return torch.cat(groups, dim=1)
+
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        grams = self.ngram_ids(ids, lengths)  # (B, G)
+        count = (grams > 0).sum(1, keepdim=True).clamp(min=1)
+        return self.embedding(grams).sum(1) / count  # (B, D): padding rows are zero
 
 
 class CharGRU(nn.Module):
-    """One member: character ids (B, L) padded with 0 + lengths (B,) -> logits (B, C)."""
+    """One member: character ids (B, L) padded with 0 + lengths (B,) -> logits (B, C).
+
+    A (bi)GRU reads the characters; its final states sit beside the name's n-gram features.
+    """
 
     def __init__(self, config: NameClassifierConfig):
         super().__init__()
@@ -122,8 +169,11 @@ class CharGRU(nn.Module):
         self.gru = make_recurrent_layer("gru", config.embedding_dim, config.hidden_size,
                                         config.num_layers, config.dropout, config.bidirectional)
         directions = 2 if config.bidirectional else 1
+        self.ngrams = (CharNgrams(config.vocab_size, config.ngram_sizes, config.ngram_buckets, config.ngram_dim)
+                       if config.ngram_buckets > 0 else None)
+        features = directions * config.hidden_size + (config.ngram_dim if self.ngrams is not None else 0)
         self.dropout = nn.Dropout(config.dropout)
-        self.head = nn.Linear(directions * config.hidden_size, config.num_classes)
+        self.head = nn.Linear(features, config.num_classes)
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         # Packing lets each name stop at its own length; enforce_sorted=False so callers need not sort.
@@ -132,6 +182,8 @@ class CharGRU(nn.Module):
         _, h_n = self.gru(packed)  # (layers * directions, B, H)
         last_layer = h_n[-2:] if self.gru.bidirectional else h_n[-1:]
         features = torch.cat(list(last_layer), dim=1)  # (B, directions * H): forward end + backward start
+        if self.ngrams is not None:
+            features = torch.cat([features, self.ngrams(ids, lengths)], dim=1)  # (B, directions * H + D)
         return self.head(self.dropout(features))
 
 
@@ -142,7 +194,7 @@ class NameClassifier(nn.Module):
         super().__init__()
         self.config = config
         self.members = nn.ModuleList(CharGRU(config) for _ in range(config.num_members))
-        # Added to the averaged log-probabilities: a prior correction tuned on held-out training names.
+        # Added to the averaged log-probabilities: a per-language correction tuned on held-out training names.
         self.register_buffer("logit_bias", torch.zeros(config.num_classes))
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:

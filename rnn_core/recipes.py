@@ -4,6 +4,8 @@ The CLI (`python -m rnn_core train ...`) and the app's training page both call t
 """
 from __future__ import annotations
 
+import copy
+import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -55,22 +57,48 @@ def train_digit_model(mnist: MnistData, model_config: RowClassifierConfig, train
     return model.cpu().eval(), digit_metadata(metrics, mnist, train, augment)
 
 
+def fine_tune_on_drawings(model: RowClassifier, drawings: torch.Tensor, labels: torch.Tensor,
+                          mnist: MnistData | None, steps: int = 30, lr: float = 1e-3,
+                          mnist_per_step: int = 32, seed: int = 0) -> RowClassifier:
+    """A copy of `model` fine-tuned on a visitor's drawings (N, 28, 28) and their labels (N,).
+
+    Each step mixes the drawings (slightly transformed, so it learns the digit rather than the exact
+    pixels) with fresh MNIST training digits, so the copy does not forget the rest. `model` is untouched.
+    """
+    generator = torch.Generator().manual_seed(seed)
+    tuned = copy.deepcopy(model).cpu().train().requires_grad_(True)  # shared models are frozen
+    optimizer = torch.optim.Adam(tuned.parameters(), lr=lr)
+    for _ in range(steps):
+        images, targets = random_affine(drawings, generator=generator), labels
+        if mnist is not None:
+            index = torch.randint(len(mnist.train_labels), (mnist_per_step,), generator=generator)
+            images = torch.cat([images, to_unit_range(mnist.train_images[index])])
+            targets = torch.cat([targets, mnist.train_labels[index]])
+        loss = torch.nn.functional.cross_entropy(tuned(images), targets)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(tuned.parameters(), 1.0)
+        optimizer.step()
+    return tuned.eval().requires_grad_(False)
+
+
 # ----------------------------------------------------------------------------- names
 
 @dataclass
 class NamesRecipe:
-    members: int = 5  # BiGRUs averaged in the one checkpoint
-    epochs: float = 25
+    members: int = 5  # member i never sees fold i of the training names (cross-fitting); at least 2 folds
+    epochs: float = 12
+    embedding_dim: int = 32
     hidden_size: int = 128
-    embedding_dim: int = 64
-    num_layers: int = 2
+    num_layers: int = 1
     dropout: float = 0.3
+    ngram_buckets: int = 4096  # hashed character 1- to 4-gram features beside each GRU; 0 for none
+    ngram_dim: int = 16
     batch_size: int = 64
     lr: float = 3e-3
     weight_decay: float = 1e-4
     class_weight_power: float = 0.5  # loss weight of a language ~ (1 / its training count) ** power
-    validation_share: int = 10  # 1 in this many training names tunes the decision rule, not the weights
-    prior_strengths: list[float] = field(default_factory=lambda: [i / 10 for i in range(0, 16)])
+    prior_strengths: list[float] = field(default_factory=lambda: [i / 20 for i in range(0, 31)])
     seed: int = 0
 
 
@@ -80,55 +108,76 @@ def names_classification_data(train: list[tuple[str, str]], test: list[tuple[str
 
     def tensors(pairs: list[tuple[str, str]]) -> tuple[tuple[torch.Tensor, torch.Tensor], torch.Tensor]:
         ids, lengths = encode_batch([name for name, _ in pairs], vocab)
-        return (ids, lengths), torch.tensor([index[lang] for _, lang in pairs])
+        return (ids, lengths), torch.tensor([index[lang] for _, lang in pairs], dtype=torch.long)
 
     train_inputs, train_labels = tensors(train)
     test_inputs, test_labels = tensors(test)
     return ClassificationData(train_inputs, train_labels, test_inputs, test_labels, len(languages))
 
 
-def _is_validation_name(name: str, share: int) -> bool:
-    import zlib
-    return zlib.crc32(("validation:" + name).encode("utf-8")) % share == 0
+def name_fold(name: str, folds: int) -> int:
+    """Which cross-fitting fold a training name belongs to; by name, so a name never straddles folds."""
+    return zlib.crc32(("fold:" + name).encode("utf-8")) % folds
+
+
+def _balanced_class_weights(labels: torch.Tensor, num_classes: int, power: float) -> torch.Tensor:
+    counts = torch.bincount(labels, minlength=num_classes).float()
+    weights = counts.clamp(min=1).pow(-power)
+    return weights / (weights * counts).sum() * counts.sum()  # mean weight 1 per example
 
 
 def train_name_model(names: NamesData, recipe: NamesRecipe, device: torch.device,
                      on_steps: ProgressCallback | None = None) -> tuple[NameClassifier, dict]:
-    """Train the members, tune the per-language prior correction on held-out training names, test once."""
+    """Train cross-fitted members, tune the prior correction on their out-of-fold answers, test once.
+
+    Member i trains on every training name outside fold i, so each training name is predicted once by
+    a member that never saw it. Those out-of-fold answers (the whole training split, not a small slice)
+    choose the decision rule; together the members still see every training name.
+    """
     train_pairs, test_pairs = split_names_v1(names.pairs)
-    fit_pairs = [p for p in train_pairs if not _is_validation_name(p[0], recipe.validation_share)]
-    validation_pairs = [p for p in train_pairs if _is_validation_name(p[0], recipe.validation_share)]
     vocab = CharVocab.from_names([name for name, _ in train_pairs])
     languages = names.languages
-    data = names_classification_data(fit_pairs, validation_pairs, languages, vocab)
-    counts = torch.bincount(data.train_labels, minlength=len(languages)).float()
-    weights = counts.clamp(min=1).pow(-recipe.class_weight_power)
-    data.class_weights = weights / (weights * counts).sum() * counts.sum()  # mean weight 1 per example
+    everything = names_classification_data(train_pairs, [], languages, vocab)
+    ids, lengths = everything.train_inputs
+    labels = everything.train_labels
+    folds = max(2, recipe.members)
+    fold = torch.tensor([name_fold(name, folds) for name, _ in train_pairs], dtype=torch.long)
 
-    seed_everything(recipe.seed)
     config = NameClassifierConfig(vocab_size=len(vocab), num_classes=len(languages),
                                   embedding_dim=recipe.embedding_dim, hidden_size=recipe.hidden_size,
                                   num_layers=recipe.num_layers, dropout=recipe.dropout,
-                                  num_members=recipe.members)
+                                  num_members=recipe.members, ngram_buckets=recipe.ngram_buckets,
+                                  ngram_dim=recipe.ngram_dim)
+    seed_everything(recipe.seed)
     model = NameClassifier(config)
+    out_of_fold = torch.full((len(labels), len(languages)), float("nan"))  # (N, C) log-probabilities
     for i, member in enumerate(model.members):
+        seen, held_out = fold != i, fold == i
+        data = ClassificationData((ids[seen], lengths[seen]), labels[seen],
+                                  (ids[held_out], lengths[held_out]), labels[held_out], len(languages))
+        data.class_weights = _balanced_class_weights(data.train_labels, len(languages),
+                                                     recipe.class_weight_power)
         train = TrainConfig(epochs=recipe.epochs, batch_size=recipe.batch_size, lr=recipe.lr,
                             weight_decay=recipe.weight_decay, seed=recipe.seed + i)
         seed_everything(recipe.seed + i)
         trainer = ClassifierTrainer(member, data, train, device)
         trainer.fit(on_steps=(lambda r, i=i: on_steps(f"member {i + 1}/{recipe.members}", r))
                     if on_steps else None)
+        if held_out.any():
+            out_of_fold[held_out] = predict_logits(member, data.test_inputs).log_softmax(-1)
 
-    # The decision rule: argmax of averaged log-probabilities minus strength * log(prior). Chosen on
-    # the validation names to maximise accuracy + balanced accuracy; the test split is only measured.
+    # The decision rule: argmax of averaged log-probabilities minus strength * log(prior), the strength
+    # maximising accuracy + balanced accuracy of the out-of-fold answers. The test split is only measured.
     model = model.cpu().eval()
-    log_prior = (counts / counts.sum()).log()
-    validation_logits = predict_logits(model, data.test_inputs)
+    answered = ~out_of_fold.isnan().any(1)  # with one member, only fold 0 is held out
+    counts = torch.bincount(labels, minlength=len(languages)).float()
+    log_prior = (counts.clamp(min=1) / counts.sum()).log()
     scored = []
     for strength in recipe.prior_strengths:
-        m = metrics_from_logits(validation_logits - strength * log_prior, data.test_labels, len(languages))
-        scored.append((m.accuracy + m.balanced_accuracy, strength))
-    strength = max(scored)[1]
+        m = metrics_from_logits(out_of_fold[answered] - strength * log_prior, labels[answered], len(languages))
+        scored.append((m.accuracy + m.balanced_accuracy, -strength, m))
+    _, negative_strength, tuned = max(scored, key=lambda s: s[:2])  # ties go to the weaker correction
+    strength = -negative_strength
     model.logit_bias.copy_(-strength * log_prior)
 
     test = names_classification_data([], test_pairs, languages, vocab)
@@ -136,11 +185,62 @@ def train_name_model(names: NamesData, recipe: NamesRecipe, device: torch.device
     metadata = {
         "task": "names", "split": "names-v1", "labels": languages, "vocab": vocab.chars,
         "data_digest": names.digest, "line_counts": names.line_counts,
-        "pair_counts": {"train": len(train_pairs), "validation": len(validation_pairs), "test": len(test_pairs)},
+        "pair_counts": {"train": len(train_pairs), "out_of_fold": int(answered.sum()), "test": len(test_pairs)},
         "test_metrics": {"accuracy": metrics.accuracy, "balanced_accuracy": metrics.balanced_accuracy,
                          "loss": metrics.loss, "examples": metrics.examples, "confusion": metrics.confusion,
                          "per_class_recall": dict(zip(languages, metrics.per_class_recall()))},
-        "decision_rule": {"prior_strength": strength},
+        "decision_rule": {"prior_strength": strength, "folds": folds,
+                          "out_of_fold_accuracy": tuned.accuracy,
+                          "out_of_fold_balanced_accuracy": tuned.balanced_accuracy},
         "training": asdict(recipe),
     }
     return model, metadata
+
+
+# ----------------------------------------------------------------------------- the app's training page
+
+@dataclass
+class TrainingPlan:
+    """What a visitor picks on the training page."""
+    task: str  # "mnist" or "names"
+    cell: str
+    hidden_size: int
+    num_layers: int
+    lr: float
+    epochs: float
+    batch_size: int
+    seed: int = 0
+
+
+def prepare_training(plan: TrainingPlan, data: MnistData | NamesData, device: torch.device
+                     ) -> tuple[ClassifierTrainer, dict]:
+    """A fresh model and its trainer for `plan`, and the metadata its checkpoint will carry.
+
+    Live runs use a constant learning rate and no augmentation, so the curves move from the first second.
+    """
+    seed_everything(plan.seed)
+    train = TrainConfig(epochs=plan.epochs, batch_size=plan.batch_size, lr=plan.lr, schedule="constant",
+                        seed=plan.seed)
+    if plan.task == "mnist":
+        model = RowClassifier(RowClassifierConfig(cell=plan.cell, hidden_size=plan.hidden_size,
+                                                  num_layers=plan.num_layers))
+        metadata = {"task": "mnist", "labels": DIGIT_LABELS, "data_digest": data.digest,
+                    "training": {**asdict(train), "augment": False}}
+        return ClassifierTrainer(model, mnist_classification_data(data, augment=False), train, device), metadata
+    train_pairs, test_pairs = split_names_v1(data.pairs)
+    vocab = CharVocab.from_names([name for name, _ in train_pairs])
+    model = NameClassifier(NameClassifierConfig(vocab_size=len(vocab), num_classes=len(data.languages),
+                                                cell=plan.cell, hidden_size=plan.hidden_size,
+                                                num_layers=plan.num_layers))
+    metadata = {"task": "names", "split": "names-v1", "labels": data.languages, "vocab": vocab.chars,
+                "data_digest": data.digest, "line_counts": data.line_counts, "training": asdict(train)}
+    task_data = names_classification_data(train_pairs, test_pairs, data.languages, vocab)
+    return ClassifierTrainer(model, task_data, train, device), metadata
+
+
+def test_metrics_metadata(trainer: ClassifierTrainer, labels: list[str]) -> dict:
+    """The trainer's model measured on its whole test split, as checkpoint metadata."""
+    metrics = trainer.evaluate()
+    return {"accuracy": metrics.accuracy, "balanced_accuracy": metrics.balanced_accuracy, "loss": metrics.loss,
+            "examples": metrics.examples, "confusion": metrics.confusion,
+            "per_class_recall": dict(zip(labels, metrics.per_class_recall()))}

@@ -4,7 +4,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import APP_PATH
 
-PAGES = ["pages/home.py", "pages/digits.py", "pages/waves.py", "pages/names.py"]
+PAGES = ["pages/home.py", "pages/digits.py", "pages/waves.py", "pages/names.py", "pages/train.py"]
 
 
 @pytest.fixture
@@ -19,7 +19,8 @@ def test_home_page_and_sidebar(app):
     assert app.title[0].value == "RNN Playground"
     sidebar = " ".join(m.value for m in app.sidebar.markdown)
     assert "CPU" in sidebar or "CUDA" in sidebar or "MPS" in sidebar
-    assert "Digits · LSTM" in sidebar and "test accuracy" in sidebar
+    lstm = next(m.value for m in app.sidebar.markdown if "Digits · LSTM" in m.value)
+    assert lstm.endswith("%") and "check_circle" in lstm  # loaded, with its test accuracy
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -12,7 +12,9 @@ import streamlit as st
 import torch
 
 from rnn_core.checkpoints import Checkpoint, CheckpointError, load_checkpoint
-from rnn_core.data.names import CharVocab
+from rnn_core.data import DataMissingError, data_root
+from rnn_core.data.mnist import MnistData, load_mnist
+from rnn_core.data.names import CharVocab, NamesData, load_names
 from rnn_core.device import DeviceError, describe_device, pick_device
 
 CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
@@ -66,3 +68,26 @@ def names_model() -> LoadedModel:
 @st.cache_resource
 def names_vocab(vocab_chars: str) -> CharVocab:
     return CharVocab(vocab_chars)
+
+
+@dataclass
+class TrainingData:
+    data: MnistData | NamesData | None
+    error: str = ""  # why the data set could not be had, for the user
+
+
+@st.cache_resource(show_spinner="Loading the data set…")
+def _load_training_data(task: str) -> MnistData | NamesData:
+    root = data_root()
+    return load_mnist(root) if task == "mnist" else load_names(root)
+
+
+def training_data(task: str) -> TrainingData:
+    """MNIST or the names, from the data root (downloaded when online), loaded once per process.
+
+    A failure is not cached, so a data set put in place later is found on the next try.
+    """
+    try:
+        return TrainingData(_load_training_data(task))
+    except DataMissingError as error:
+        return TrainingData(None, str(error))

@@ -108,8 +108,8 @@ class CharVocab:
 def encode_batch(names: list[str], vocab: CharVocab) -> tuple[torch.Tensor, torch.Tensor]:
     """Names -> (ids (B, L) padded with 0, lengths (B,)). Empty names are encoded as one unknown char."""
     encoded = [vocab.encode(name) or [UNKNOWN_INDEX] for name in names]
-    lengths = torch.tensor([len(e) for e in encoded])
-    ids = torch.zeros(len(encoded), int(lengths.max()), dtype=torch.long)
+    lengths = torch.tensor([len(e) for e in encoded], dtype=torch.long)
+    ids = torch.zeros(len(encoded), max(map(len, encoded), default=1), dtype=torch.long)
     for row, e in enumerate(encoded):
         ids[row, : len(e)] = torch.tensor(e)
     return ids, lengths

@@ -1,0 +1,140 @@
+"""Train it yourself: a digit or name classifier trained live, its curves drawn while it learns.
+
+The training runs in a background thread (rnn_core.live_training), so the page can redraw twice a second
+without slowing it down. The run and its model belong to this visitor only (st.session_state).
+"""
+import plotly.graph_objects as go
+import streamlit as st
+
+from rnn_core.checkpoints import Checkpoint, CheckpointError, checkpoint_bytes, load_checkpoint
+from rnn_core.live_training import LiveTraining
+from rnn_core.models import CELLS
+from rnn_core.recipes import TrainingPlan, prepare_training, test_metrics_metadata
+from ui.resources import device_choice, training_data
+from ui.session_models import add_session_model, session_models
+
+TASKS = {"Digits (MNIST)": "mnist", "Names (18 languages)": "names"}
+KINDS = {"mnist": "row_classifier", "names": "name_classifier"}
+MAX_UPLOAD_MB = 20
+state = st.session_state
+
+st.title("Train it yourself")
+st.markdown(
+    "Pick a network and press **Train**. The curves update while it learns: the training loss after every "
+    "few batches, and the accuracy on held-out examples it never trains on. Stop whenever you like; the "
+    "model keeps what it has learned and you can try it on the **Draw a digit** or **Name classifier** "
+    "page, or download it.")
+
+
+def line_figure(points: list[tuple[int, float]], title: str, y_title: str, log_y: bool = False) -> go.Figure:
+    figure = go.Figure(go.Scatter(x=[s for s, _ in points], y=[v for _, v in points], mode="lines+markers",
+                                  marker={"size": 4}, line={"color": "#4f46e5"}))
+    figure.update_layout(title=title, height=280, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                         xaxis_title="optimizer step", yaxis_title=y_title)
+    if log_y:
+        figure.update_yaxes(type="log")
+    return figure
+
+
+def start_run(plan: TrainingPlan) -> None:
+    data = training_data(plan.task)
+    if data.error:
+        st.error(data.error)
+        return
+    trainer, metadata = prepare_training(plan, data.data, device_choice().device)
+    run = LiveTraining(trainer)
+    state.live_run, state.live_plan, state.live_metadata, state.live_saved = run, plan, metadata, None
+    run.start()
+
+
+def save_result() -> Checkpoint:
+    """The run's model as a checkpoint (test metrics measured once, on the whole test split)."""
+    run: LiveTraining = state.live_run
+    run.wait()  # a stopped run finishes the steps in flight first
+    model = run.model_copy()
+    metadata = {**state.live_metadata, "test_metrics": test_metrics_metadata(
+        run.trainer, state.live_metadata["labels"])}
+    return Checkpoint(KINDS[state.live_plan.task], model, metadata)
+
+
+with st.form("plan"):
+    left, middle, right = st.columns(3)
+    task = TASKS[left.radio("Task", list(TASKS))]
+    cell = left.selectbox("Cell", CELLS, index=1, format_func=str.upper)
+    hidden = middle.select_slider("Hidden size", [16, 32, 64, 128, 256], value=64)
+    layers = middle.select_slider("Layers", [1, 2, 3], value=1)
+    lr = right.select_slider("Learning rate", [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2], value=3e-3)
+    epochs = right.select_slider("Epochs", [1, 2, 3, 5, 10, 20], value=2)
+    batch = middle.select_slider("Batch size", [16, 32, 64, 128, 256], value=64)
+    if st.form_submit_button("Train", type="primary", icon=":material/play_arrow:"):
+        if "live_run" in state:
+            state.live_run.stop()
+        start_run(TrainingPlan(task, cell, hidden, layers, lr, epochs, batch))
+
+run: LiveTraining | None = state.get("live_run")
+running = run is not None and run.snapshot().status == "running"
+
+
+@st.fragment(run_every=0.5 if running else None)
+def live_view() -> None:
+    snap = run.snapshot()
+    plan: TrainingPlan = state.live_plan
+    if (snap.status == "running") != running:
+        st.rerun()  # started, paused or ended: redraw the whole page, ticking only while it runs
+    st.progress(snap.progress, text=f"{plan.task} · {plan.cell.upper()} {plan.num_layers}x{plan.hidden_size} · "
+                                    f"epoch {snap.epoch:.2f} of {plan.epochs} · step {snap.step:,} of "
+                                    f"{snap.total_steps:,} · {snap.status}")
+    buttons = st.columns(3)
+    if snap.status == "running":
+        buttons[0].button("Pause", icon=":material/pause:", on_click=run.pause, width="stretch")
+    elif snap.status == "paused":
+        buttons[0].button("Resume", icon=":material/play_arrow:", on_click=run.start, width="stretch")
+    if snap.status in ("running", "paused"):
+        buttons[1].button("Stop", icon=":material/stop:", on_click=run.stop, width="stretch")
+    if snap.error:
+        st.error(f"Training failed: {snap.error}")
+    loss_column, accuracy_column = st.columns(2)
+    loss_column.plotly_chart(line_figure(snap.losses, "Training loss", "loss", log_y=True), key="live_loss")
+    accuracy_column.plotly_chart(line_figure([(s, 100 * a) for s, a in snap.accuracies],
+                                             "Held-out accuracy", "%"), key="live_accuracy")
+
+
+if run is not None:
+    live_view()
+    snap = run.snapshot()
+    if snap.status in ("finished", "stopped") and state.get("live_saved") is None:
+        with st.spinner("Measuring the model on the whole test split…"):
+            checkpoint = save_result()
+        label = f"Yours · {state.live_plan.cell.upper()} {state.live_plan.hidden_size}"
+        state.live_saved = (add_session_model(label, checkpoint), checkpoint)
+    if state.get("live_saved"):
+        label, checkpoint = state.live_saved
+        accuracy = checkpoint.metadata["test_metrics"]["accuracy"]
+        page = "Draw a digit" if checkpoint.kind == "row_classifier" else "Name classifier"
+        st.success(f"“{label}” reached {accuracy:.2%} on the test split. Pick it on the {page} page.")
+        st.download_button("Download checkpoint", checkpoint_bytes(checkpoint.model, checkpoint.metadata),
+                           file_name=f"{state.live_plan.task}-{state.live_plan.cell}.pt", icon=":material/download:")
+
+st.divider()
+st.subheader("Load a checkpoint")
+upload = st.file_uploader("A .pt file saved by this app or by `python -m rnn_core train`", type=["pt"])
+if upload is not None and state.get("uploaded_name") != upload.file_id:
+    state.uploaded_name = upload.file_id
+    if upload.size > MAX_UPLOAD_MB * 2 ** 20:
+        st.error(f"That file is {upload.size / 2 ** 20:.0f} MB; checkpoints here are under {MAX_UPLOAD_MB} MB.")
+    else:
+        try:
+            checkpoint = load_checkpoint(upload.getvalue())
+        except CheckpointError as error:
+            st.error(str(error))
+        else:
+            if checkpoint.kind in KINDS.values():
+                label = add_session_model(f"Uploaded {checkpoint.model.config.cell.upper()}"
+                                          if checkpoint.kind == "row_classifier" else "Uploaded names model",
+                                          checkpoint)
+                st.success(f"Loaded as “{label}”. Pick it on its demo page.")
+            else:
+                st.error("That checkpoint is a wave model; only digit and name classifiers can be loaded here.")
+mine = {kind: session_models(kind) for kind in KINDS.values()}
+if any(mine.values()):
+    st.caption("Your models in this browser tab: " + ", ".join(sorted(l for m in mine.values() for l in m)))

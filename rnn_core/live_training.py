@@ -1,0 +1,120 @@
+"""Training a classifier in the background while a page watches: start, pause, resume, stop.
+
+The training runs in a thread of its own, calling the same ClassifierTrainer.train_steps as the CLI,
+so a page can redraw its charts as often as it likes without slowing the training down. The page
+reads `snapshot()` (copies of the curves) and gets a usable model at any time from `model_copy()`.
+A run whose page stops asking for snapshots (the browser was closed) pauses itself.
+"""
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+from .training import ClassifierTrainer, Metrics
+
+IDLE_PAUSE_SECONDS = 30.0  # pause when nobody has looked at the run for this long
+
+
+@dataclass
+class LiveSnapshot:
+    status: str  # "running", "paused", "finished", "stopped" or "failed"
+    step: int
+    total_steps: int
+    epoch: float
+    losses: list[tuple[int, float]]  # (step, mean training loss over the steps since the last point)
+    accuracies: list[tuple[int, float]]  # (step, held-out accuracy)
+    error: str = ""
+
+    @property
+    def progress(self) -> float:
+        return self.step / max(1, self.total_steps)
+
+
+@dataclass
+class LiveTraining:
+    """One visitor's training run. `trainer` is used only by the thread once started."""
+    trainer: ClassifierTrainer
+    eval_limit: int = 1000  # held-out examples measured at each accuracy point
+    steps_per_point: int = 10  # optimizer steps between loss points
+    eval_seconds: float = 1.0  # training time between accuracy points
+    status: str = "paused"
+    error: str = ""
+    losses: list[tuple[int, float]] = field(default_factory=list)
+    accuracies: list[tuple[int, float]] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _wake: threading.Event = field(default_factory=threading.Event, repr=False)
+    _thread: threading.Thread | None = field(default=None, repr=False)
+    _last_seen: float = field(default_factory=time.monotonic, repr=False)
+
+    def start(self) -> None:
+        """Start (or resume) training."""
+        if self.status in ("finished", "stopped", "failed"):
+            return
+        self.status = "running"
+        self._last_seen = time.monotonic()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="live-training", daemon=True)
+            self._thread.start()
+        self._wake.set()
+
+    def pause(self) -> None:
+        if self.status == "running":
+            self.status = "paused"
+
+    def stop(self) -> None:
+        """End the run for good; the model keeps what it has learned so far."""
+        if self.status in ("running", "paused"):
+            self.status = "stopped"
+            self._wake.set()
+
+    def snapshot(self) -> LiveSnapshot:
+        """Copies of the curves and counters; also tells the run that somebody is still watching."""
+        self._last_seen = time.monotonic()
+        t = self.trainer  # read without the lock: a snapshot may be one point behind, never torn
+        return LiveSnapshot(self.status, t.step_count, t.total_steps, t.step_count / t.steps_per_epoch,
+                            list(self.losses), list(self.accuracies), self.error)
+
+    def model_copy(self) -> nn.Module:
+        """A copy of the model as it is now, in eval mode on the CPU, safe to use while training goes on."""
+        with self._lock:
+            return copy.deepcopy(self.trainer.model).cpu().eval()
+
+    def wait(self, timeout: float = 10.0) -> None:
+        """Block until the thread has ended (for tests and the CLI-like use)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _measure(self) -> Metrics:
+        return self.trainer.evaluate(limit=self.eval_limit)
+
+    def _run(self) -> None:
+        try:
+            with self._lock:
+                self.accuracies.append((0, self._measure().accuracy))
+            last_eval = time.monotonic()
+            while self.status != "stopped" and not self.trainer.done:
+                if self.status != "running":
+                    self._wake.wait(0.2)
+                    self._wake.clear()
+                    continue
+                if time.monotonic() - self._last_seen > IDLE_PAUSE_SECONDS:
+                    self.status = "paused"  # the page went away: do not burn the CPU for nobody
+                    continue
+                with self._lock:
+                    report = self.trainer.train_steps(self.steps_per_point)
+                    self.losses.append((report.step, report.loss))
+                    if time.monotonic() - last_eval >= self.eval_seconds or self.trainer.done:
+                        self.accuracies.append((report.step, self._measure().accuracy))
+                        last_eval = time.monotonic()
+            with self._lock:
+                if self.status != "stopped":
+                    self.status = "finished"
+                if not self.accuracies or self.accuracies[-1][0] != self.trainer.step_count:
+                    self.accuracies.append((self.trainer.step_count, self._measure().accuracy))
+        except Exception as error:  # reported on the page instead of dying silently in the thread
+            self.status, self.error = "failed", f"{type(error).__name__}: {error}"

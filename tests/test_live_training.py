@@ -1,0 +1,71 @@
+"""Background training runs (start, pause, stop, usable model at any time) and handwriting fine-tuning."""
+import time
+
+import torch
+
+from rnn_core.checkpoints import weights_digest
+from rnn_core.live_training import LiveTraining
+from rnn_core.models import RowClassifier, RowClassifierConfig
+from rnn_core.recipes import fine_tune_on_drawings
+from rnn_core.training import ClassifierTrainer, TrainConfig
+
+from test_training import tiny_task
+
+
+def live_run(epochs: float = 3) -> LiveTraining:
+    torch.manual_seed(0)
+    model = RowClassifier(RowClassifierConfig(cell="gru", hidden_size=16, num_layers=1, num_classes=4))
+    trainer = ClassifierTrainer(model, tiny_task(), TrainConfig(epochs=epochs, batch_size=32, lr=1e-2),
+                                torch.device("cpu"))
+    return LiveTraining(trainer, eval_limit=64, steps_per_point=2, eval_seconds=0.0)
+
+
+def wait_until(condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert condition()
+
+
+def test_run_to_the_end_records_rising_curves():
+    run = live_run(epochs=6)
+    run.start()
+    run.wait(timeout=120)
+    snap = run.snapshot()
+    assert snap.status == "finished" and snap.step == snap.total_steps == 48 and snap.progress == 1.0
+    assert [s for s, _ in snap.losses] == list(range(2, 49, 2))
+    assert snap.accuracies[0][0] == 0 and snap.accuracies[-1][0] == 48
+    assert snap.accuracies[-1][1] > snap.accuracies[0][1]
+
+
+def test_pause_holds_and_stop_leaves_a_usable_model():
+    run = live_run(epochs=50)
+    run.start()
+    wait_until(lambda: run.snapshot().step >= 4)
+    run.pause()
+    time.sleep(0.3)  # let the step in flight finish
+    held = run.snapshot().step
+    time.sleep(0.5)
+    assert run.snapshot().step == held and run.snapshot().status == "paused"
+    run.start()
+    wait_until(lambda: run.snapshot().step > held)
+    run.stop()
+    run.wait()
+    snap = run.snapshot()
+    assert snap.status == "stopped" and snap.step < snap.total_steps
+    model = run.model_copy()
+    assert not model.training and model(torch.rand(2, 28, 28)).shape == (2, 4)
+
+
+def test_fine_tuning_changes_the_copy_and_not_the_shared_model():
+    torch.manual_seed(0)
+    shared = RowClassifier(RowClassifierConfig(cell="lstm", hidden_size=16, num_layers=1)).eval()
+    shared.requires_grad_(False)  # as the app freezes its shared models
+    before = weights_digest(shared)
+    drawings = torch.zeros(3, 28, 28)
+    drawings[:, 4:24, 12:16] = 1.0  # three "1"s ...
+    labels = torch.tensor([7, 7, 7])  # ... that this visitor insists are 7s
+    tuned = fine_tune_on_drawings(shared, drawings, labels, mnist=None, steps=40, lr=1e-2)
+    assert weights_digest(shared) == before
+    assert weights_digest(tuned) != before
+    assert tuned(drawings).argmax(1).tolist() == [7, 7, 7]

@@ -1,0 +1,47 @@
+"""The names model's pieces on tiny hand-made inputs: n-gram features, members, the averaged classifier."""
+from dataclasses import asdict
+
+import torch
+
+from rnn_core.data.names import CharVocab, encode_batch
+from rnn_core.models import CharNgrams, NameClassifier, NameClassifierConfig
+
+VOCAB = CharVocab.from_names(["abcov", "Ivanov"])
+
+
+def test_ngram_ids_do_not_depend_on_padding():
+    ngrams = CharNgrams(len(VOCAB), [1, 2, 3], buckets=64, dim=4)
+    alone = ngrams.ngram_ids(*encode_batch(["ov"], VOCAB))
+    padded = ngrams.ngram_ids(*encode_batch(["ov", "ivanov"], VOCAB))[:1]
+    assert sorted(alone[alone > 0].tolist()) == sorted(padded[padded > 0].tolist())
+    # "ov" framed by boundaries has 2 unigrams + 2 boundaries, 3 bigrams, 2 trigrams.
+    assert (alone > 0).sum().item() == 4 + 3 + 2
+    assert alone.min() >= 0 and alone.max() < 64
+
+
+def test_ngram_ids_mark_the_ends_of_a_name():
+    ngrams = CharNgrams(len(VOCAB), [2], buckets=4096, dim=4)
+    whole = set(ngrams.ngram_ids(*encode_batch(["ov"], VOCAB))[0].tolist()) - {0}  # ^o ov v$
+    inside = set(ngrams.ngram_ids(*encode_batch(["aovb"], VOCAB))[0].tolist()) - {0}  # ^a ao ov vb b$
+    assert len(whole) == 3 and len(whole & inside) == 1  # only "ov" is shared
+
+
+def test_classifier_shapes_and_config_round_trip():
+    config = NameClassifierConfig(vocab_size=len(VOCAB), num_classes=3, hidden_size=8, embedding_dim=4,
+                                  num_members=2, ngram_buckets=32, ngram_dim=4)
+    model = NameClassifier(config).eval()
+    ids, lengths = encode_batch(["Ivanov", "a", "bac"], VOCAB)
+    logits = model(ids, lengths)
+    assert logits.shape == (3, 3)
+    assert torch.isfinite(logits).all() and (logits <= 0).all()  # averaged log-probabilities, no bias yet
+    copy = NameClassifier(NameClassifierConfig(**asdict(config)))
+    copy.load_state_dict(model.state_dict())
+    assert torch.equal(copy.eval()(ids, lengths), logits)
+
+
+def test_classifier_without_ngrams():
+    config = NameClassifierConfig(vocab_size=len(VOCAB), num_classes=2, hidden_size=8, embedding_dim=4,
+                                  ngram_buckets=0)
+    model = NameClassifier(config).eval()
+    assert model.members[0].ngrams is None
+    assert model(*encode_batch(["ov"], VOCAB)).shape == (1, 2)
