@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from rnn_core.device import configure_threads
+
+configure_threads(1)  # as the app and the CLI do: small models, and no thread fights on a busy machine
+
 REPO = Path(__file__).resolve().parent.parent
 APP_PATH = str(REPO / "app.py")  # for AppTest.from_file, which resolves relative paths against the caller
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

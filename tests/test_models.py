@@ -70,3 +70,4 @@ def test_name_classifier_packing_ignores_padding_and_order():
         torch.testing.assert_close(batch[i: i + 1], alone)
     # The output is averaged log-probabilities plus the bias: its softmax is a distribution.
     torch.testing.assert_close(batch.softmax(-1).sum(-1), torch.ones(3))
+

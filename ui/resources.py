@@ -15,7 +15,7 @@ from rnn_core.checkpoints import Checkpoint, CheckpointError, load_checkpoint
 from rnn_core.data import DataMissingError, data_root
 from rnn_core.data.mnist import MnistData, load_mnist
 from rnn_core.data.names import CharVocab, NamesData, load_names
-from rnn_core.device import DeviceError, describe_device, pick_device
+from rnn_core.device import DeviceError, configure_threads, describe_device, pick_device
 
 CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
 DIGIT_CHECKPOINTS = {"LSTM": "digits-lstm.pt", "GRU": "digits-gru.pt", "RNN": "digits-rnn.pt"}
@@ -32,12 +32,18 @@ class DeviceChoice:
 @st.cache_resource
 def device_choice() -> DeviceChoice:
     """The device for this process: $RNN_DEVICE when valid, else the best available, with a warning."""
+    warnings = []
+    try:
+        configure_threads()
+    except DeviceError as error:
+        configure_threads(1)
+        warnings.append(f"{error} Using 1.")
     try:
         device = pick_device()
-        return DeviceChoice(device, describe_device(device))
     except DeviceError as error:
         device = pick_device("auto")
-        return DeviceChoice(device, describe_device(device), f"{error} Using {describe_device(device)}.")
+        warnings.append(f"{error} Using {describe_device(device)}.")
+    return DeviceChoice(device, describe_device(device), " ".join(warnings))
 
 
 @dataclass
