@@ -83,9 +83,8 @@ class TrainingData:
 
 
 @st.cache_resource(show_spinner="Loading the data set…")
-def _load_training_data(task: str) -> MnistData | NamesData:
-    root = data_root()
-    return load_mnist(root) if task == "mnist" else load_names(root)
+def _load_training_data(task: str, root: str) -> MnistData | NamesData:
+    return load_mnist(Path(root)) if task == "mnist" else load_names(Path(root))
 
 
 def training_data(task: str) -> TrainingData:
@@ -94,6 +93,6 @@ def training_data(task: str) -> TrainingData:
     A failure is not cached, so a data set put in place later is found on the next try.
     """
     try:
-        return TrainingData(_load_training_data(task))
+        return TrainingData(_load_training_data(task, str(data_root())))
     except DataMissingError as error:
         return TrainingData(None, str(error))

@@ -1,0 +1,52 @@
+"""Training in a real browser: the progress bar and the accuracy curve move; uploads are checked."""
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def open_training_page(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page)
+    page.get_by_role("link", name="Train it yourself").first.click()
+    page.get_by_role("heading", name="Train it yourself").wait_for()
+
+
+def progress_step(page) -> int:
+    text = page.locator("[data-testid='stProgress'][data-stale='false'], [data-testid='stProgress']").first.inner_text()
+    return int(re.search(r"step ([\d,]+) of", text).group(1).replace(",", ""))
+
+
+def accuracy_points(page) -> int:
+    chart = page.locator(".st-key-live_accuracy, [class*='st-key-live_accuracy']").first
+    return chart.locator("path.point").count()
+
+
+def test_training_moves_the_progress_and_the_accuracy_curve(page, app_url, data_dir, tmp_path):
+    open_training_page(page, app_url)
+    page.get_by_role("button", name="Train").click()
+    page.get_by_role("button", name="Pause").wait_for()
+    page.wait_for_function("() => document.body.innerText.match(/step [1-9][\\d,]* of/)")
+    first = progress_step(page)
+    time.sleep(3)
+    assert progress_step(page) > first
+    assert accuracy_points(page) >= 2  # measured before training and at least once during it
+    page.screenshot(path=str(tmp_path / "training.png"), full_page=True)
+    page.get_by_role("button", name="Stop").click()
+    page.get_by_text("Pick it on the Draw a digit page").wait_for()
+
+
+def test_upload_checks_the_file(page, app_url, tmp_path):
+    open_training_page(page, app_url)
+    broken = tmp_path / "broken.pt"
+    broken.write_bytes(b"not a checkpoint")
+    upload = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+    upload.set_input_files(str(broken))
+    page.get_by_text("is not a readable checkpoint").wait_for()
+    upload.set_input_files(str(Path(REPO) / "checkpoints" / "digits-rnn.pt"))
+    page.get_by_text("Loaded as “Uploaded RNN”").wait_for()

@@ -1,0 +1,54 @@
+"""The training page: a short run on tiny data advances the progress and the curves; stop keeps the model."""
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import APP_PATH
+from helpers import write_tiny_mnist
+
+
+@pytest.fixture
+def train_page(tmp_path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("RNN_DATA_DIR", str(write_tiny_mnist(tmp_path / "data", train=2000, test=200)))
+    at = AppTest.from_file(APP_PATH, default_timeout=60).run()
+    at.switch_page("pages/train.py").run()
+    assert not at.exception
+    return at
+
+
+def progress_text(at: AppTest) -> str:
+    return at.get("progress")[0].proto.text
+
+
+def test_training_advances_and_stop_keeps_a_usable_model(train_page):
+    at = train_page
+    next(s for s in at.select_slider if s.label == "Epochs").set_value(20)  # long enough to catch it running
+    next(b for b in at.button if b.label == "Train").click().run()
+    assert not at.exception
+    first = progress_text(at)
+    time.sleep(1.5)
+    at.run()  # each run ticks the live view once
+    second = progress_text(at)
+    assert "running" in second and first != second
+    live = at.session_state["live_run"].snapshot()
+    assert live.step > 0 and live.losses and len(live.accuracies) >= 1
+
+    next(b for b in at.button if b.label == "Stop").click().run()
+    at.run()
+    assert not at.exception
+    assert "stopped" in progress_text(at)
+    assert any("Pick it on the Draw a digit page" in s.value for s in at.success)
+    assert any(label.startswith("Yours · LSTM") for label in at.session_state["session_models"]["row_classifier"])
+    assert any(b.label == "Download checkpoint" for b in at.get("download_button"))
+
+
+def test_missing_data_gets_a_clear_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("RNN_DATA_DIR", str(tmp_path / "empty"))
+    monkeypatch.setattr("rnn_core.data.mnist.MNIST.mirrors", [])  # never reach for the network here
+    at = AppTest.from_file(APP_PATH, default_timeout=60).run()
+    at.switch_page("pages/train.py").run()
+    next(b for b in at.button if b.label == "Train").click().run()
+    assert not at.exception
+    assert any("MNIST is not in" in e.value for e in at.error)
+
