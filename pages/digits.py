@@ -106,6 +106,24 @@ def show_row_story(image: torch.Tensor, reading: DigitReading | None) -> None:
     st.plotly_chart(digit_charts.hidden_story(reading.hidden, rows_read), config=CHART_CONFIG, theme=None)
 
 
+def add_taught_drawing(image: torch.Tensor) -> None:
+    state.digits_taught.append((image.clone(), state.digits_truth))
+
+
+def fine_tune_taught(model_name: str, checkpoint: Checkpoint) -> None:
+    """Fine-tune a private copy on the taught drawings; keep it as this visitor's model, with before/after."""
+    images = torch.stack([image for image, _ in state.digits_taught])
+    labels = torch.tensor([label for _, label in state.digits_taught])
+    mnist = training_data("mnist").data  # None offline without MNIST: then the drawings alone
+    tuned = fine_tune_on_drawings(checkpoint.model, images, labels, mnist)
+    label = add_session_model(f"{model_name} + your {len(labels)} drawings",
+                              Checkpoint("row_classifier", tuned, {**checkpoint.metadata,
+                                                                   "fine_tuned_on": len(labels)}))
+    table = [{"you drew": int(truth), "before": read_digit(checkpoint.model, image).digit,
+              "after": read_digit(tuned, image).digit} for image, truth in zip(images, labels)]
+    state.digits_tuned = (label, table)
+
+
 def teach(image: torch.Tensor, reading: DigitReading, model_name: str, checkpoint: Checkpoint) -> None:
     """Teach it your handwriting: collect corrected drawings, fine-tune a private copy of the model."""
     with st.expander(f"Teach it your handwriting ({len(state.digits_taught)} drawings so far)"):
@@ -113,26 +131,13 @@ def teach(image: torch.Tensor, reading: DigitReading, model_name: str, checkpoin
                    "on your drawings, mixed with MNIST digits so it does not forget the rest. The shared "
                    "model stays as it is; the copy is yours, in this browser tab.")
         with st.container(horizontal=True, vertical_alignment="bottom"):
-            truth = st.selectbox("This drawing is a", range(10), index=reading.digit, key="digits_truth")
-            if st.button("Add this drawing", icon=":material/add:"):
-                state.digits_taught.append((image.clone(), truth))
-                st.rerun(scope="fragment")
+            st.selectbox("This drawing is a", range(10), index=reading.digit, key="digits_truth")
+            st.button("Add this drawing", icon=":material/add:", on_click=add_taught_drawing, args=(image,))
         if not state.digits_taught:
             return
-        if st.button(f"Fine-tune a copy of {model_name} on {len(state.digits_taught)} drawing(s)",
-                     icon=":material/school:", type="primary"):
-            images = torch.stack([img for img, _ in state.digits_taught])
-            labels = torch.tensor([lbl for _, lbl in state.digits_taught])
-            mnist = training_data("mnist").data  # None offline without MNIST: then drawings only
-            with st.spinner("Fine-tuning…"):
-                tuned = fine_tune_on_drawings(checkpoint.model, images, labels, mnist)
-            before = [read_digit(checkpoint.model, img).digit for img in images]
-            after = [read_digit(tuned, img).digit for img in images]
-            label = add_session_model(f"{model_name} + your {len(labels)} drawings",
-                                      Checkpoint("row_classifier", tuned, {**checkpoint.metadata,
-                                                                           "fine_tuned_on": len(labels)}))
-            state.digits_tuned = (label, [{"you drew": int(t), "before": b, "after": a}
-                                          for t, b, a in zip(labels.tolist(), before, after)])
+        st.button(f"Fine-tune a copy of {model_name} on {len(state.digits_taught)} drawing(s)",
+                  icon=":material/school:", type="primary", on_click=fine_tune_taught,
+                  args=(model_name, checkpoint))
         if state.digits_tuned is not None:
             label, table = state.digits_tuned
             right_before = sum(r["you drew"] == r["before"] for r in table)
@@ -147,13 +152,12 @@ st.title("Draw a digit")
 st.markdown("Draw one digit, 0 to 9, filling the black square. A recurrent network reads your drawing "
             f"**one row of pixels at a time**, top to bottom, {ROWS} rows of {ROWS} pixels, and says which "
             "digit it is.")
-# The shipped models, then this visitor's own (trained, fine-tuned or uploaded on the training page).
-models = {**digit_models(), **{label: LoadedModel(checkpoint)
-                               for label, checkpoint in session_models("row_classifier").items()}}
-
-
 @st.fragment
 def playground() -> None:
+    # The shipped models, then this visitor's own (fine-tuned here, or trained or uploaded on the
+    # training page): read on every run, so a model made a moment ago is already in the list.
+    models = {**digit_models(), **{label: LoadedModel(checkpoint)
+                                   for label, checkpoint in session_models("row_classifier").items()}}
     name = st.radio("Model (test accuracy on 10,000 MNIST digits)", list(models),
                     format_func=lambda n: model_label(n, models[n]), horizontal=True, key="digits_model",
                     help="Switch models to compare them on the same drawing.")

@@ -16,7 +16,8 @@ from rnn_core.inference import (MAX_BATCH_NAMES, NameInputError, NameReading, cl
 from rnn_core.models import NameClassifier
 from ui.name_charts import (confusion_figure, data_counts_figure, prefix_heatmap, recall_by_language,
                             top_languages_figure)
-from ui.resources import names_model, names_vocab
+from ui.resources import LoadedModel, names_model, names_vocab
+from ui.session_models import session_models
 
 EXAMPLES = ["Nakamura", "O'Brien", "Schmidt", "Rossi", "Nguyen", "Dvořák", "Papadopoulos", "Kowalski"]
 LIVE_DELAY = "150ms"  # the pause after a keystroke before the answer updates: feels live, spares reruns
@@ -204,7 +205,11 @@ st.title("Name classifier")
 st.markdown("Type a surname. A recurrent network reads it one character at a time, from both ends, and "
             "says which language in its training data the name most likely comes from.")
 
-loaded = names_model()
+# The shipped model, then this visitor's own (trained or uploaded on the training page).
+choices = {"Shipped BiGRU ensemble": names_model(),
+           **{label: LoadedModel(checkpoint) for label, checkpoint in session_models("name_classifier").items()}}
+chosen = st.radio("Model", list(choices), horizontal=True, key="names_model") if len(choices) > 1 else None
+loaded = choices[chosen or "Shipped BiGRU ensemble"]
 metadata = loaded.checkpoint.metadata if loaded.checkpoint is not None else {}
 if loaded.checkpoint is None or not {"labels", "vocab"} <= metadata.keys():
     st.error("The name model is not available, so this page cannot classify names (the rest of the app "

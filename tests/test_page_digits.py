@@ -181,3 +181,25 @@ def test_without_mnist_the_button_says_why_not(tmp_path, monkeypatch):
     assert "Not available" in real_digit.help and str(tmp_path) in real_digit.help
     assert any("needs the MNIST test set" in c.value for c in app.caption)
     assert shown_answer(app) is None and not app.exception
+
+
+def test_teaching_fine_tunes_a_private_copy(monkeypatch, tmp_path):
+    from rnn_core.checkpoints import weights_digest
+
+    monkeypatch.setenv("RNN_DATA_DIR", str(tmp_path / "no-data"))  # drawings only: no MNIST to mix in
+    monkeypatch.setattr("rnn_core.data.mnist.MNIST.mirrors", [])
+    app = draw(open_page(), canvas_from_strokes(HORIZONTAL_LINE, STROKE_WIDTH))
+    shipped = ui.resources.digit_models()["LSTM"].checkpoint.model
+    before = weights_digest(shipped)
+    next(s for s in app.selectbox if s.label == "This drawing is a").set_value(7).run()
+    button(app, "Add this drawing").click().run()
+    assert "1 drawings so far" in app.expander[0].label
+    fine_tune = next(b for b in app.button if b.label.startswith("Fine-tune a copy of LSTM"))
+    fine_tune.click().run()
+    assert not app.exception
+    assert weights_digest(shipped) == before  # the shared model is untouched
+    assert any("before" in s.value and "after" in s.value for s in app.success)
+    tuned_label = "LSTM + your 1 drawings"
+    assert tuned_label in app.session_state["session_models"]["row_classifier"]
+    app.radio(key="digits_model").set_value(tuned_label).run()
+    assert not app.exception and shown_answer(app) == 7  # the copy learned this visitor's "7"
