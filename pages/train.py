@@ -3,6 +3,8 @@
 The training runs in a background thread (rnn_core.live_training), so the page can redraw twice a second
 without slowing it down. The run and its model belong to this visitor only (st.session_state).
 """
+import math
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -26,7 +28,18 @@ st.markdown(
     "page, or download it.")
 
 
+MAX_CHART_POINTS = 150  # thinned beyond this: the browser redraws both charts twice a second
+
+
+def thinned(points: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Every k-th point, and the last, when there are more than MAX_CHART_POINTS."""
+    if len(points) <= MAX_CHART_POINTS:
+        return points
+    return points[:: math.ceil(len(points) / MAX_CHART_POINTS)] + points[-1:]
+
+
 def line_figure(points: list[tuple[int, float]], title: str, y_title: str, log_y: bool = False) -> go.Figure:
+    points = thinned(points)
     figure = go.Figure(go.Scatter(x=[s for s, _ in points], y=[v for _, v in points], mode="lines+markers",
                                   marker={"size": 4}, line={"color": "#4f46e5"}))
     figure.update_layout(title=title, height=280, margin={"l": 10, "r": 10, "t": 40, "b": 10},
@@ -75,7 +88,7 @@ run: LiveTraining | None = state.get("live_run")
 running = run is not None and run.snapshot().status == "running"
 
 
-@st.fragment(run_every=0.5 if running else None)
+@st.fragment(run_every=0.4 if running else None)  # at least two updates a second, with room to spare
 def live_view() -> None:
     snap = run.snapshot()
     plan: TrainingPlan = state.live_plan

@@ -38,12 +38,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """`streamlit run app.py` on 127.0.0.1:port; returns once its health check answers."""
+def start_app(port: int, env: dict[str, str] | None = None, cpus: set[int] | None = None) -> subprocess.Popen:
+    """`streamlit run app.py` on 127.0.0.1:port (on the given CPU cores); returns once it answers."""
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=REPO, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        cwd=REPO, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
