@@ -1,5 +1,227 @@
-"""Placeholder until this demo lands."""
+"""Wave regressor: an RNN learns, live, to turn a sine into a cosine (or to continue a sine), window after
+window, its hidden state carried from one window into the next.
+
+The trainers live in st.session_state (one set per visitor, on the CPU: the models are tiny). While
+playing, one fragment reruns every TICK_SECONDS: it takes `speed` optimizer steps and redraws the step
+counter, the current window and the loss; a second one redraws the bigger, slower views every
+RECENT_SECONDS. Settings round-trip through the URL (ui/wave_settings.py).
+"""
+from __future__ import annotations
+
+from dataclasses import fields
+
+import numpy as np
 import streamlit as st
 
-st.title("waves")
-st.info("This demo is being built.")
+from rnn_core.training import CarryComparison, WaveTrainer
+from ui import wave_charts
+from ui.wave_settings import (CELLS, FEEDBACK_CHOICES, HIDDEN_SIZES, LEARNING_RATES, POINTS_RANGE, SPEED_RANGE,
+                              TASKS, WINDOW_LENGTHS, WaveSettings, settings_from_query_params)
+
+TICK_SECONDS = 0.05  # asks for 20 updates a second; how long a tick takes sets the real rate
+RECENT_SECONDS = 1.0  # the recent stream, hidden state, free run and comparison: once a second
+GENERATED_POINTS = 50  # next-step task: samples generated free-running after the current window
+# Settings that define the model or its data: changing one starts training afresh.
+RESTARTING_SETTINGS = ("task", "cell", "hidden", "points", "length", "feedback")
+PLOT_CONFIG = {"displayModeBar": False}
+
+
+def key(name: str) -> str:
+    return f"waves_{name}"
+
+
+def settings_from_widgets(applied: WaveSettings) -> WaveSettings:
+    # A widget that is not on screen (feedback, outside the next-step task) keeps its applied value.
+    return WaveSettings(**{f.name: st.session_state.get(key(f.name), getattr(applied, f.name))
+                           for f in fields(WaveSettings)})
+
+
+def start_training(settings: WaveSettings) -> None:
+    config = settings.trainer_config()
+    st.session_state[key("trainer")] = WaveTrainer(config)
+    st.session_state[key("comparison")] = CarryComparison(config) if settings.compare else None
+
+
+def apply_settings(settings: WaveSettings) -> None:
+    """Bring the trainers in line with the widgets: restart, or change the learning rate / carrying live."""
+    applied: WaveSettings = st.session_state[key("applied")]
+    trainer: WaveTrainer | None = st.session_state.get(key("trainer"))
+    if trainer is None or any(getattr(settings, name) != getattr(applied, name) for name in RESTARTING_SETTINGS):
+        start_training(settings)
+    else:
+        comparison: CarryComparison | None = st.session_state[key("comparison")]
+        if settings.lr != applied.lr:
+            trainer.set_lr(settings.lr)  # the model keeps what it has learned
+            if comparison is not None:
+                comparison.set_lr(settings.lr)
+        if settings.carry != applied.carry:
+            trainer.set_carry_state(settings.carry)
+        if settings.compare != applied.compare:
+            st.session_state[key("comparison")] = (CarryComparison(settings.trainer_config())
+                                                   if settings.compare else None)
+    st.session_state[key("applied")] = settings
+
+
+def on_task_change() -> None:
+    """A new task brings its own defaults (the seed's setup for sin -> cos)."""
+    defaults = WaveSettings.for_task(st.session_state[key("task")])
+    for name in RESTARTING_SETTINGS + ("lr", "carry"):
+        st.session_state[key(name)] = getattr(defaults, name)
+
+
+def toggle_play() -> None:
+    st.session_state[key("playing")] = not st.session_state[key("playing")]
+
+
+def step_once() -> None:
+    st.session_state[key("trainer")].step(1)
+    if st.session_state[key("comparison")] is not None:
+        st.session_state[key("comparison")].step(1)
+
+
+def reset_training() -> None:
+    st.session_state[key("trainer")].reset()
+    if st.session_state[key("comparison")] is not None:
+        st.session_state[key("comparison")].reset()
+
+
+# ----------------------------------------------------------------------------- state
+
+if key("applied") not in st.session_state:  # first visit: the link's settings, else the defaults
+    link_settings, st.session_state[key("link_notes")] = settings_from_query_params(st.query_params.to_dict())
+    st.session_state[key("applied")] = link_settings
+    st.session_state[key("playing")] = False
+for field in fields(WaveSettings):  # widgets start from the applied settings (also after visiting other pages)
+    if key(field.name) not in st.session_state:
+        st.session_state[key(field.name)] = getattr(st.session_state[key("applied")], field.name)
+
+# ----------------------------------------------------------------------------- controls
+
+st.title("🌊 Wave regressor")
+st.caption("A recurrent network learns, live, window after window, with its hidden state carried from one "
+           "window into the next.")
+if st.session_state[key("link_notes")]:
+    st.warning("Some settings in the link were not understood; they were left at their defaults:", icon="⚠️")
+    st.code("\n".join(st.session_state[key("link_notes")]), language=None)  # user text: shown, never rendered
+
+explain_left, explain_right = st.columns(2)
+with explain_left.expander("What you are seeing", expanded=True):
+    st.markdown(
+        "- **sin → cos**: the network reads a sine, one point at a time, and must say the cosine at the "
+        "same moment. At the start of a window it cannot tell a rising sine from a falling one; only its "
+        "**memory of the last window** can.\n"
+        "- Each optimizer step trains on the next window of the stream. The hidden state it ends in is "
+        "carried into the next window, detached: the network remembers, gradients stop at the border.\n"
+        "- The heatmap is that memory: every row is one hidden unit over time.\n"
+        "- **next-step sine**: predict the next sample; then the network runs on its own, each output "
+        "becoming its next input, drawn against the true wave.")
+with explain_right.expander("Try this", expanded=True):
+    st.markdown(
+        "- Switch **Carry hidden state** off while it trains: the first points of every window go wrong. "
+        "Turn on **Carry vs reset, side by side** to watch two models differ only in memory.\n"
+        "- Set the learning rate to 0.1, then back to 0.005: the model is kept, only the steps change.\n"
+        "- Try LSTM or GRU: the loss drops much lower in the same number of windows.\n"
+        "- Next-step sine: pick RNN with hidden size 8, and watch the free-running generation drift "
+        "from the truth while the one-step predictions still look fine.\n"
+        "- Copy the address bar: the link opens this same setup.")
+
+playing = st.session_state[key("playing")]
+buttons = st.columns([1, 1, 1, 4], vertical_alignment="bottom")
+buttons[0].button("⏸ Pause" if playing else "▶ Play", key=key("play"), on_click=toggle_play,
+                  type="primary", use_container_width=True)
+buttons[1].button("One step", key=key("step"), on_click=step_once, disabled=playing, use_container_width=True)
+buttons[2].button("Reset", key=key("reset"), on_click=reset_training, use_container_width=True)
+buttons[3].slider("Speed: optimizer steps per chart update", *SPEED_RANGE, key=key("speed"))
+
+settings_column, charts_column = st.columns([1, 3], gap="large")
+with settings_column:
+    st.radio("Task", list(TASKS), format_func=TASKS.get, key=key("task"), on_change=on_task_change)
+    st.radio("Cell", list(CELLS), format_func=CELLS.get, key=key("cell"), horizontal=True,
+             help="Changing the cell or its size starts a new model.")
+    st.select_slider("Hidden size", HIDDEN_SIZES, key=key("hidden"))
+    st.select_slider("Learning rate", LEARNING_RATES, key=key("lr"),
+                     help="Applied on the fly: the model keeps what it has learned.")
+    st.slider("Points per window", *POINTS_RANGE, key=key("points"))
+    st.select_slider("Window length", list(WINDOW_LENGTHS), key=key("length"),
+                     format_func=lambda name: name.replace("pi", "π"))
+    st.toggle("Carry hidden state", key=key("carry"),
+              help="On: each window starts from the state the last one ended in. Off: from zeros.")
+    if st.session_state[key("task")] == "next_step":
+        st.select_slider("Train on its own predictions (share of each window)", FEEDBACK_CHOICES,
+                         key=key("feedback"),
+                         help="The tail of each window is read from the model's own previous outputs "
+                              "instead of the true samples, as in free-running generation.")
+    st.toggle("Carry vs reset, side by side", key=key("compare"),
+              help="Trains two more models on the same stream: one carries its state, one starts from zeros.")
+
+settings = settings_from_widgets(st.session_state[key("applied")])
+apply_settings(settings)
+if st.query_params.to_dict() != (wanted := settings.to_query_params()):
+    st.query_params.from_dict(wanted)  # the address bar now holds a link to this very setup
+
+# ----------------------------------------------------------------------------- live charts
+
+
+def draw_live(trainer: WaveTrainer) -> None:
+    """What changes every tick: the step counter, the window just trained on, the loss curve."""
+    last_eval = trainer.eval_losses[-1][1] if trainer.eval_losses else None
+    with st.container(key=key("status")):
+        st.markdown(f"**Step {trainer.step_count:,}**"
+                    + (f" · window loss {trainer.losses[-1]:.2e}" if trainer.losses else "")
+                    + (f" · held-out loss {last_eval:.2e}" if last_eval is not None else ""))
+    if trainer.step_count == 0:
+        st.info("Press **▶ Play** (or **One step**) to start training.")
+        return
+    rows = [[wave_charts.window_panel(trainer.recent[-1], target_name(trainer)),
+             wave_charts.loss_panel(*trainer.loss_curve(), *trainer.eval_curve())]]
+    st.plotly_chart(wave_charts.live_figure(rows), key=key("live_chart"), config=PLOT_CONFIG)
+
+
+def draw_recent(trainer: WaveTrainer, comparison: CarryComparison | None) -> None:
+    """The slower view: the recent stream, the hidden state, the free run, the carry-vs-reset pair."""
+    if trainer.step_count == 0:
+        return
+    stream = trainer.recent_stream()
+    rows = [[wave_charts.stream_panel(stream, [float(r.t[0]) for r in trainer.recent], target_name(trainer))],
+            [wave_charts.hidden_panel(stream)]]
+    if trainer.config.task == "next_step":
+        rows.append([wave_charts.generation_panel(*trainer.continue_free_running(GENERATED_POINTS),
+                                                  trainer.recent[-1])])
+    paired = comparison is not None and comparison.step_count > 0
+    if paired:
+        carrying, resetting = comparison.carrying, comparison.resetting
+        rows.append([wave_charts.comparison_panel(carrying.recent_stream(), resetting.recent_stream(),
+                                                  [float(r.t[0]) for r in carrying.recent], target_name(trainer))])
+    st.plotly_chart(wave_charts.live_figure(rows), key=key("recent_chart"), config=PLOT_CONFIG)
+    if paired:
+        st.markdown(f"**Carry vs reset** (step {comparison.step_count:,}), mean loss over the last 10 windows: "
+                    f"carries its state **{np.mean(list(carrying.losses)[-10:]):.2e}** · starts each window "
+                    f"from zeros **{np.mean(list(resetting.losses)[-10:]):.2e}**")
+
+
+def target_name(trainer: WaveTrainer) -> str:
+    return "cos (target)" if trainer.config.task == "sin_to_cos" else "next sample (target)"
+
+
+# Two fragments: the window and the loss redraw on every tick; the rest, bigger and slower to change,
+# a few times a second. Every chart redrawn per tick costs the browser a Plotly render, and the tick
+# rate is what makes training look live. Only the fast one trains.
+@st.fragment(run_every=TICK_SECONDS if playing else None)
+def live() -> None:
+    trainer: WaveTrainer = st.session_state[key("trainer")]
+    comparison: CarryComparison | None = st.session_state[key("comparison")]
+    if st.session_state[key("playing")]:
+        trainer.step(st.session_state[key("speed")])
+        if comparison is not None:
+            comparison.step(st.session_state[key("speed")])
+    draw_live(trainer)
+
+
+@st.fragment(run_every=RECENT_SECONDS if playing else None)
+def recent() -> None:
+    draw_recent(st.session_state[key("trainer")], st.session_state[key("comparison")])
+
+
+with charts_column:
+    live()
+    recent()

@@ -1,4 +1,9 @@
-"""Wave streams for the regressor: sin -> cos over consecutive windows, and next-step sine."""
+"""Wave streams for the regressor: sin -> cos over consecutive windows, and next-step sine.
+
+A stream is an endless sequence of windows; window k starts where window k - 1 stopped, so the phase
+continues and a hidden state carried from one window into the next stays meaningful. `phase` shifts
+the whole stream: a held-out stream with another phase has window starts that training never saw.
+"""
 from __future__ import annotations
 
 import math
@@ -7,40 +12,54 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+WAVE_TASKS = ("sin_to_cos", "next_step")
+
 
 @dataclass
 class WaveWindow:
-    t: np.ndarray  # (T,) time of each point
+    t: np.ndarray  # (T,) time of each target point
     inputs: torch.Tensor  # (1, T, 1)
     targets: torch.Tensor  # (1, T, 1)
 
 
 class SinCosStream:
-    """Window k covers [k * length, (k + 1) * length): input sin, target cos. The phase continues."""
+    """Window k covers [phase + k * length, phase + (k + 1) * length): input sin, target cos."""
 
-    def __init__(self, points: int = 10, length: float = math.pi):
-        self.points, self.length = points, length
+    def __init__(self, points: int = 10, length: float = math.pi, phase: float = 0.0):
+        self.points, self.length, self.phase = points, length, phase
 
     def window(self, k: int) -> WaveWindow:
-        t = np.linspace(k * self.length, (k + 1) * self.length, self.points, endpoint=False,
-                        dtype=np.float32)
+        # float32 times, as the seed computes them (np.linspace(..., dtype=np.float32, endpoint=False))
+        start = self.phase + k * self.length
+        t = np.linspace(start, start + self.length, self.points, endpoint=False, dtype=np.float32)
         return WaveWindow(t, _column(np.sin(t)), _column(np.cos(t)))
 
 
 class NextStepSineStream:
-    """Window k: `points` samples of sin from k * length on; the target is each sample's successor.
+    """Window k: `points` samples of sin from phase + k * length on; each target is the next sample."""
 
-    Windows follow one another, so the phase continues and a carried state stays meaningful.
-    """
+    def __init__(self, points: int = 50, length: float = 10.0, phase: float = 0.0):
+        self.points, self.length, self.phase = points, length, phase
 
-    def __init__(self, points: int = 50, length: float = 10.0):
-        self.points, self.length = points, length
+    @property
+    def dt(self) -> float:
+        return self.length / self.points
 
     def window(self, k: int) -> WaveWindow:
-        step = self.length / self.points
-        t = (k * self.length + step * np.arange(self.points + 1)).astype(np.float32)
+        t = self.phase + k * self.length + self.dt * np.arange(self.points + 1)
         wave = np.sin(t)
-        return WaveWindow(t[1:], _column(wave[:-1]), _column(wave[1:]))
+        return WaveWindow(t[1:].astype(np.float32), _column(wave[:-1]), _column(wave[1:]))
+
+
+WaveStream = SinCosStream | NextStepSineStream
+
+
+def make_stream(task: str, points: int, length: float, phase: float = 0.0) -> WaveStream:
+    if task == "sin_to_cos":
+        return SinCosStream(points, length, phase)
+    if task == "next_step":
+        return NextStepSineStream(points, length, phase)
+    raise ValueError(f"Unknown wave task {task!r}: use one of {', '.join(WAVE_TASKS)}.")
 
 
 def _column(values: np.ndarray) -> torch.Tensor:

@@ -1,0 +1,111 @@
+"""The wave page's settings: their choices, defaults per task, and their round trip through the URL.
+
+A shared link carries every setting as a query parameter, so it opens the same setup. Anything in a link
+that is not understood is left out, with a note saying what and why; a link can never break the page.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, replace
+from typing import Any, Mapping
+
+from rnn_core.training import WaveTrainerConfig
+
+TASKS = {"sin_to_cos": "sin → cos", "next_step": "next-step sine"}
+CELLS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+HIDDEN_SIZES = (4, 8, 16, 32, 64, 128)
+LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1)
+# Window lengths by name, in time units; pi-based ones so that sin -> cos can use the seed's windows of pi.
+WINDOW_LENGTHS = {"pi/2": math.pi / 2, "2": 2.0, "pi": math.pi, "5": 5.0, "2pi": 2 * math.pi, "10": 10.0,
+                  "4pi": 4 * math.pi, "20": 20.0}
+POINTS_RANGE = (3, 100)
+SPEED_RANGE = (1, 50)  # optimizer steps per chart update
+FEEDBACK_CHOICES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+@dataclass
+class WaveSettings:
+    task: str = "sin_to_cos"
+    cell: str = "rnn"
+    hidden: int = 32
+    lr: float = 0.02
+    points: int = 10
+    length: str = "pi"  # a key of WINDOW_LENGTHS
+    carry: bool = True
+    feedback: float = 0.0  # next-step only: share of each window read from the model's own predictions
+    speed: int = 5
+    compare: bool = False  # train the carry-vs-reset pair beside the main model (two more models)
+
+    @classmethod
+    def for_task(cls, task: str) -> WaveSettings:
+        config = WaveTrainerConfig.for_task(task)
+        length = min(WINDOW_LENGTHS, key=lambda name: abs(WINDOW_LENGTHS[name] - config.window_length))
+        return cls(task=task, cell=config.cell, hidden=config.hidden_size, lr=config.lr, points=config.points,
+                   length=length, carry=config.carry_state, feedback=config.feedback)
+
+    def trainer_config(self) -> WaveTrainerConfig:
+        defaults = WaveTrainerConfig.for_task(self.task)
+        return replace(defaults, cell=self.cell, hidden_size=self.hidden, lr=self.lr, points=self.points,
+                       window_length=WINDOW_LENGTHS[self.length], carry_state=self.carry,
+                       feedback=self.feedback if self.task == "next_step" else 0.0)
+
+    def to_query_params(self) -> dict[str, str]:
+        return {name: _format(value) for name, value in asdict(self).items()}
+
+
+def _format(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _choice(options: Mapping[str, Any] | tuple) -> Any:
+    def parse(text: str) -> Any:
+        for option in options:
+            if text == _format(option):
+                return option
+        raise ValueError(f"not one of {', '.join(_format(o) for o in options)}")
+    return parse
+
+
+def _integer_in(low: int, high: int) -> Any:
+    def parse(text: str) -> int:
+        if not text.lstrip("-").isdigit():
+            raise ValueError("not a whole number")
+        value = int(text)
+        if not low <= value <= high:
+            raise ValueError(f"not between {low} and {high}")
+        return value
+    return parse
+
+
+def _flag(text: str) -> bool:
+    if text not in ("0", "1"):
+        raise ValueError("not 0 or 1")
+    return text == "1"
+
+
+PARSERS = {"task": _choice(TASKS), "cell": _choice(CELLS), "hidden": _choice(HIDDEN_SIZES),
+           "lr": _choice(LEARNING_RATES), "points": _integer_in(*POINTS_RANGE),
+           "length": _choice(WINDOW_LENGTHS), "carry": _flag, "feedback": _choice(FEEDBACK_CHOICES),
+           "speed": _integer_in(*SPEED_RANGE), "compare": _flag}
+
+
+def settings_from_query_params(params: Mapping[str, str | list[str]]) -> tuple[WaveSettings, list[str]]:
+    """Settings from a link: the task's defaults, overridden by every parameter that parses.
+
+    Returns the settings and one note per parameter left out (unknown name or bad value).
+    """
+    notes: list[str] = []
+    values: dict[str, Any] = {}
+    for name, raw in params.items():
+        text = raw[-1] if isinstance(raw, list) else raw  # a repeated parameter: the last one wins
+        if name not in PARSERS:
+            notes.append(f"{name}={text!r}: unknown setting")
+            continue
+        try:
+            values[name] = PARSERS[name](str(text).strip())
+        except ValueError as error:
+            notes.append(f"{name}={text!r}: {error}")
+    settings = WaveSettings.for_task(values.get("task", "sin_to_cos"))
+    return replace(settings, **values), notes
