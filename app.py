@@ -1,6 +1,8 @@
 """RNN Playground: watch recurrent neural networks read, learn and predict, live in the browser.
 
-Run with `streamlit run app.py`. This file sets up the pages and the sidebar; each page is in pages/.
+Run with `streamlit run app.py`. This file sets up the pages and the sidebar; each page is in app_pages/.
+(Not pages/: Streamlit treats a folder of that name as the legacy automatic page list, and a direct link to
+a page on a freshly started server would then run that page without this file's navigation and sidebar.)
 """
 import streamlit as st
 
@@ -9,11 +11,11 @@ from ui.resources import device_choice, digit_models, names_model
 st.set_page_config(page_title="RNN Playground", page_icon=":material/replay:", layout="wide")
 
 # Material icons ship with Streamlit, so they render on machines without an emoji font.
-home = st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)
-digits = st.Page("pages/digits.py", title="Draw a digit", icon=":material/draw:")
-waves = st.Page("pages/waves.py", title="Wave regressor", icon=":material/waves:")
-names = st.Page("pages/names.py", title="Name classifier", icon=":material/translate:")
-train = st.Page("pages/train.py", title="Train it yourself", icon=":material/model_training:")
+home = st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True)
+digits = st.Page("app_pages/digits.py", title="Draw a digit", icon=":material/draw:")
+waves = st.Page("app_pages/waves.py", title="Wave regressor", icon=":material/waves:")
+names = st.Page("app_pages/names.py", title="Name classifier", icon=":material/translate:")
+train = st.Page("app_pages/train.py", title="Train it yourself", icon=":material/model_training:")
 page = st.navigation([home, digits, waves, names, train])
 
 with st.sidebar:

@@ -107,7 +107,7 @@ def server_side(samples: int) -> tuple[list[tuple], dict]:
 
     # The page itself: a whole-page rerun with 1,000 names pasted. The live app reruns only the batch
     # fragment, so this is an upper bound on the server-side time.
-    page = AppTest.from_file(str(REPO / "pages" / "names.py"), default_timeout=120)
+    page = AppTest.from_file(str(REPO / "app_pages" / "names.py"), default_timeout=120)
     page.run()
     pasted = "\n".join(names)
 

@@ -17,3 +17,23 @@ def test_home_page_shows_demos_and_device(page, app_url, tmp_path):
     assert "CPU" in sidebar.inner_text() or "CUDA" in sidebar.inner_text() or "MPS" in sidebar.inner_text()
     page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
     assert (tmp_path / "home.png").stat().st_size > 10_000
+
+
+def test_a_direct_link_on_a_fresh_server_gets_the_full_app(browser):
+    """A shared link is often the first request a server sees; it must still get the navigation."""
+    from conftest import _free_port, start_app
+
+    port = _free_port()
+    server = start_app(port)
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"http://127.0.0.1:{port}/names")
+        wait_for_app(page)
+        page.get_by_role("heading", name="Name classifier").first.wait_for()
+        sidebar = page.locator("[data-testid='stSidebar']")
+        sidebar.get_by_text("Running on").wait_for()
+        assert sidebar.get_by_text("Train it yourself").is_visible()
+        page.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -18,7 +18,7 @@ from rnn_core.inference import read_digit
 from rnn_core.preprocess import canvas_from_image, canvas_from_strokes, preprocess_canvas
 
 REPO = Path(__file__).resolve().parent.parent
-PAGE = "pages/digits.py"
+PAGE = "app_pages/digits.py"
 CANVAS_KEY = "digits_canvas_0"  # the first canvas; "Clear" moves on to digits_canvas_1, ...
 STROKE_WIDTH = 28  # the page's pen
 HORIZONTAL_LINE = [[(40, 140), (240, 140)]]  # no digit: the shipped LSTM is unsure what it is

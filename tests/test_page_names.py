@@ -15,7 +15,7 @@ from rnn_core.checkpoints import load_checkpoint, save_checkpoint
 from rnn_core.inference import MAX_BATCH_NAMES, MAX_NAME_LENGTH
 
 REPO = Path(__file__).resolve().parent.parent
-PAGE = str(REPO / "pages" / "names.py")
+PAGE = str(REPO / "app_pages" / "names.py")
 SHIPPED = load_checkpoint(REPO / "checkpoints" / "names.pt", expected_kind="name_classifier")
 LANGUAGES = SHIPPED.metadata["labels"]
 
@@ -94,7 +94,7 @@ def test_opens_on_an_answer_with_its_charts():
 def test_page_works_inside_the_app_navigation():
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     at.run()
-    at.switch_page("pages/names.py").run()
+    at.switch_page("app_pages/names.py").run()
     assert not at.exception
     assert at.title[0].value == "Name classifier" and answer(at) in LANGUAGES
 

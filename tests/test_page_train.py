@@ -12,7 +12,7 @@ from helpers import write_tiny_mnist
 def train_page(tmp_path, monkeypatch) -> AppTest:
     monkeypatch.setenv("RNN_DATA_DIR", str(write_tiny_mnist(tmp_path / "data", train=2000, test=200)))
     at = AppTest.from_file(APP_PATH, default_timeout=60).run()
-    at.switch_page("pages/train.py").run()
+    at.switch_page("app_pages/train.py").run()
     assert not at.exception
     return at
 
@@ -47,7 +47,7 @@ def test_missing_data_gets_a_clear_message(tmp_path, monkeypatch):
     monkeypatch.setenv("RNN_DATA_DIR", str(tmp_path / "empty"))
     monkeypatch.setattr("rnn_core.data.mnist.MNIST.mirrors", [])  # never reach for the network here
     at = AppTest.from_file(APP_PATH, default_timeout=60).run()
-    at.switch_page("pages/train.py").run()
+    at.switch_page("app_pages/train.py").run()
     next(b for b in at.button if b.label == "Train").click().run()
     assert not at.exception
     assert any("MNIST is not in" in e.value for e in at.error)

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from rnn_core.training import WaveTrainerConfig
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "waves.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "waves.py")
 
 
 def open_page(query_params: dict[str, str] | None = None) -> AppTest:

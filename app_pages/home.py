@@ -51,16 +51,16 @@ right.markdown(
 
 st.subheader("Try it")
 demos = [
-    ("pages/digits.py", ":material/draw: Draw a digit",
+    ("app_pages/digits.py", ":material/draw: Draw a digit",
      "Draw a digit; a network reads your drawing **row by row**, 28 rows of 28 pixels, and you watch its "
      "guess change as it reads."),
-    ("pages/waves.py", ":material/waves: Wave regressor",
+    ("app_pages/waves.py", ":material/waves: Wave regressor",
      "Watch an RNN **learn live** to turn a sine into a cosine, its memory carried from one window to "
      "the next; switch the memory off and see what breaks."),
-    ("pages/names.py", ":material/translate: Name classifier",
+    ("app_pages/names.py", ":material/translate: Name classifier",
      "Type a surname; a network that reads **letter by letter**, in both directions, says which of 18 "
      "languages it comes from."),
-    ("pages/train.py", ":material/model_training: Train it yourself",
+    ("app_pages/train.py", ":material/model_training: Train it yourself",
      "Train a digit or name classifier **while you watch** its loss fall and its accuracy rise, then "
      "try it on the demo pages, or teach the digit model your own handwriting."),
 ]
