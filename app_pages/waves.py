@@ -97,11 +97,11 @@ for field in fields(WaveSettings):  # widgets start from the applied settings (a
 
 # ----------------------------------------------------------------------------- controls
 
-st.title("🌊 Wave regressor")
+st.title("Wave regressor")
 st.caption("A recurrent network learns, live, window after window, with its hidden state carried from one "
            "window into the next.")
 if st.session_state[key("link_notes")]:
-    st.warning("Some settings in the link were not understood; they were left at their defaults:", icon="⚠️")
+    st.warning("Some settings in the link were not understood; they were left at their defaults:", icon=":material/warning:")
     st.code("\n".join(st.session_state[key("link_notes")]), language=None)  # user text: shown, never rendered
 
 explain_left, explain_right = st.columns(2)
@@ -127,10 +127,12 @@ with explain_right.expander("Try this", expanded=True):
 
 playing = st.session_state[key("playing")]
 buttons = st.columns([1, 1, 1, 4], vertical_alignment="bottom")
-buttons[0].button("⏸ Pause" if playing else "▶ Play", key=key("play"), on_click=toggle_play,
-                  type="primary", use_container_width=True)
-buttons[1].button("One step", key=key("step"), on_click=step_once, disabled=playing, use_container_width=True)
-buttons[2].button("Reset", key=key("reset"), on_click=reset_training, use_container_width=True)
+buttons[0].button("Pause" if playing else "Play", icon=":material/pause:" if playing else ":material/play_arrow:",
+                  key=key("play"), on_click=toggle_play, type="primary", width="stretch")
+buttons[1].button("One step", icon=":material/skip_next:", key=key("step"), on_click=step_once, disabled=playing,
+                  width="stretch")
+buttons[2].button("Reset", icon=":material/restart_alt:", key=key("reset"), on_click=reset_training,
+                  width="stretch")
 buttons[3].slider("Speed: optimizer steps per chart update", *SPEED_RANGE, key=key("speed"))
 
 settings_column, charts_column = st.columns([1, 3], gap="large")
@@ -170,7 +172,7 @@ def draw_live(trainer: WaveTrainer) -> None:
                     + (f" · window loss {trainer.losses[-1]:.2e}" if trainer.losses else "")
                     + (f" · held-out loss {last_eval:.2e}" if last_eval is not None else ""))
     if trainer.step_count == 0:
-        st.info("Press **▶ Play** (or **One step**) to start training.")
+        st.info("Press **Play** (or **One step**) to start training.")
         return
     rows = [[wave_charts.window_panel(trainer.recent[-1], target_name(trainer)),
              wave_charts.loss_panel(*trainer.loss_curve(), *trainer.eval_curve())]]
