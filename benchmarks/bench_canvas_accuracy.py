@@ -1,5 +1,5 @@
 """Does preprocessing a drawing cost accuracy? The shipped digit models on the MNIST test set, read
-plainly and as canvas drawings (each test image upscaled to a 280x280 RGBA drawing, then preprocessed).
+plainly and as canvas drawings (each test image upscaled to a 280x280 RGBA canvas as the page receives it, then preprocessed).
 
     python benchmarks/bench_canvas_accuracy.py [--data-dir ../shared/data] [--limit 10000]
 """
@@ -13,12 +13,11 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_core import drawing_from_mnist  # noqa: E402
 from benchmarks.timing import markdown_table  # noqa: E402
 from rnn_core.checkpoints import CheckpointError, load_checkpoint  # noqa: E402
 from rnn_core.data import data_root  # noqa: E402
 from rnn_core.data.mnist import load_mnist, to_unit_range  # noqa: E402
-from rnn_core.preprocess import preprocess_canvas  # noqa: E402
+from rnn_core.preprocess import canvas_from_image, preprocess_canvas  # noqa: E402
 from rnn_core.training import predict_logits  # noqa: E402
 
 CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
@@ -31,7 +30,7 @@ def main() -> None:
     args = parser.parse_args()
     mnist = load_mnist(data_root(args.data_dir), download=False)
     images, labels = mnist.test_images[: args.limit], mnist.test_labels[: args.limit]
-    drawings = torch.stack([preprocess_canvas(drawing_from_mnist(image)).image for image in images])
+    drawings = torch.stack([preprocess_canvas(canvas_from_image(image)).image for image in images])
 
     rows = []
     for filename in ("digits-lstm.pt", "digits-gru.pt", "digits-rnn.pt"):

@@ -29,7 +29,7 @@ from rnn_core.data.names import CharVocab  # noqa: E402
 from rnn_core.device import describe_device, pick_device  # noqa: E402
 from rnn_core.inference import read_digit, read_name  # noqa: E402
 from rnn_core.models import RowClassifier, RowClassifierConfig  # noqa: E402
-from rnn_core.preprocess import preprocess_canvas  # noqa: E402
+from rnn_core.preprocess import canvas_from_image, preprocess_canvas  # noqa: E402
 from rnn_core.recipes import mnist_classification_data  # noqa: E402
 from rnn_core.training import ClassifierTrainer, TrainConfig  # noqa: E402
 
@@ -87,15 +87,6 @@ def rnn_core_loop(mnist, steps: int, device: torch.device, augment: bool) -> flo
     return steps * BATCH / (time.perf_counter() - start)
 
 
-def drawing_from_mnist(image: torch.Tensor) -> np.ndarray:
-    """An MNIST image as a 280x280 RGBA canvas drawing: white ink whose alpha is the pixel value."""
-    big = F.interpolate(image[None, None].float(), size=(280, 280), mode="bilinear")[0, 0]
-    canvas = np.zeros((280, 280, 4), dtype=np.uint8)
-    canvas[..., :3] = 255
-    canvas[..., 3] = big.clamp(0, 255).byte().numpy()
-    return canvas
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir")
@@ -120,7 +111,7 @@ def main() -> None:
 
     print(f"\n## Inference latency, one at a time ({describe_device(device)})\n")
     digits = load_checkpoint(CHECKPOINTS / "digits-lstm.pt").model.to(device)
-    canvas = drawing_from_mnist(mnist.test_images[0])
+    canvas = canvas_from_image(mnist.test_images[0])
     image = preprocess_canvas(canvas).image
     forward = time_calls(lambda: digits(image[None].to(device)), 200)
     preprocess = time_calls(lambda: preprocess_canvas(canvas), 200)
