@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.timing import markdown_table  # noqa: E402
 from rnn_core.checkpoints import CheckpointError, load_checkpoint  # noqa: E402
 from rnn_core.data import data_root  # noqa: E402
+from rnn_core.device import configure_threads  # noqa: E402
 from rnn_core.data.mnist import load_mnist, to_unit_range  # noqa: E402
 from rnn_core.preprocess import canvas_from_image, preprocess_canvas  # noqa: E402
 from rnn_core.training import predict_logits  # noqa: E402
@@ -28,6 +29,7 @@ def main() -> None:
     parser.add_argument("--data-dir")
     parser.add_argument("--limit", type=int, default=10_000)
     args = parser.parse_args()
+    configure_threads()
     mnist = load_mnist(data_root(args.data_dir), download=False)
     images, labels = mnist.test_images[: args.limit], mnist.test_labels[: args.limit]
     drawings = torch.stack([preprocess_canvas(canvas_from_image(image)).image for image in images])

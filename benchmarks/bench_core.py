@@ -26,7 +26,7 @@ from rnn_core.checkpoints import load_checkpoint  # noqa: E402
 from rnn_core.data import data_root  # noqa: E402
 from rnn_core.data.mnist import load_mnist  # noqa: E402
 from rnn_core.data.names import CharVocab  # noqa: E402
-from rnn_core.device import describe_device, pick_device  # noqa: E402
+from rnn_core.device import configure_threads, describe_device, pick_device  # noqa: E402
 from rnn_core.inference import read_digit, read_name  # noqa: E402
 from rnn_core.models import RowClassifier, RowClassifierConfig  # noqa: E402
 from rnn_core.preprocess import canvas_from_image, preprocess_canvas  # noqa: E402
@@ -92,6 +92,7 @@ def main() -> None:
     parser.add_argument("--data-dir")
     parser.add_argument("--steps", type=int, default=150)
     args = parser.parse_args()
+    configure_threads()  # as the app and the CLI do ($RNN_TORCH_THREADS, default 1)
     device = pick_device()
     root = data_root(args.data_dir)
     mnist = load_mnist(root, download=False)

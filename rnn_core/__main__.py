@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from .checkpoints import CheckpointError, load_checkpoint, save_checkpoint
 from .data import DataMissingError, data_root
-from .device import DeviceError, describe_device, pick_device
+from .device import DeviceError, configure_threads, describe_device, pick_device
 from .evaluation import evaluate_checkpoint
 from .models import CELLS, RowClassifierConfig
 from .recipes import NamesRecipe, train_digit_model, train_name_model
@@ -57,10 +57,12 @@ def train_names(args: argparse.Namespace) -> None:
         # does not stall when other processes hold the cores. It also fixes the order of float sums.
         torch.set_num_threads(1)
     names = load_names(data_root(args.data_dir))
-    recipe = NamesRecipe(members=args.members, epochs=args.epochs, seed=args.seed, hidden_size=args.hidden,
-                         num_layers=args.layers, ngram_buckets=args.ngram_buckets,
-                         batch_size=args.batch_size, lr=args.lr)
-    print(f"Training {args.members} cross-fitted BiGRU member(s) on names-v1, {describe_device(device)}")
+    recipe = NamesRecipe(members=args.members, folds=args.folds, epochs=args.epochs, cell=args.cell,
+                         hidden_size=args.hidden, num_layers=args.layers, ngram_buckets=args.ngram_buckets,
+                         ngram_dim=args.ngram_dim, batch_size=args.batch_size, lr=args.lr,
+                         label_smoothing=args.label_smoothing, seed=args.seed)
+    print(f"Training {args.members} bidirectional {args.cell.upper()} member(s) on names-v1, the first "
+          f"{min(args.folds, args.members)} cross-fitted, {describe_device(device)}")
     bar = tqdm(unit="step")
     current_phase = None
 
@@ -75,7 +77,7 @@ def train_names(args: argparse.Namespace) -> None:
 
     model, metadata = train_name_model(names, recipe, device, on_steps=on_steps)
     bar.close()
-    save_checkpoint(args.out, model, metadata)
+    save_checkpoint(args.out, model, metadata, half_precision=recipe.half_precision)
     m = metadata["test_metrics"]
     print(f"saved {args.out}: names-v1 test accuracy {100 * m['accuracy']:.2f}%, "
           f"balanced accuracy {100 * m['balanced_accuracy']:.2f}%")
@@ -99,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--data-dir", help="data root (default: $RNN_DATA_DIR or a per-user cache)")
         p.add_argument("--device", help="cpu, cuda, mps or auto (default: $RNN_DEVICE or auto)")
+        p.add_argument("--threads", type=int, help="CPU threads per operation (default: $RNN_TORCH_THREADS or 1)")
 
     train = commands.add_parser("train", help="train a model and save a checkpoint")
     tasks = train.add_subparsers(dest="task", required=True)
@@ -120,12 +123,17 @@ def main(argv: list[str] | None = None) -> int:
     defaults = NamesRecipe()
     names = tasks.add_parser("names", help="character-level name -> language classifier")
     common(names)
-    names.add_argument("--members", type=int, default=defaults.members)
+    names.add_argument("--members", type=int, default=defaults.members, help="members averaged")
+    names.add_argument("--folds", type=int, default=defaults.folds,
+                       help="cross-fitted members, whose out-of-fold answers tune the decision rule")
+    names.add_argument("--cell", choices=CELLS, default=defaults.cell)
     names.add_argument("--hidden", type=int, default=defaults.hidden_size)
     names.add_argument("--layers", type=int, default=defaults.num_layers)
     names.add_argument("--ngram-buckets", type=int, default=defaults.ngram_buckets,
-                       help="hashed character n-gram features per member (0: GRU only)")
+                       help="hashed character n-gram features per member (0: recurrent layer only)")
+    names.add_argument("--ngram-dim", type=int, default=defaults.ngram_dim)
     names.add_argument("--epochs", type=float, default=defaults.epochs)
+    names.add_argument("--label-smoothing", type=float, default=defaults.label_smoothing)
     names.add_argument("--batch-size", type=int, default=defaults.batch_size)
     names.add_argument("--lr", type=float, default=defaults.lr)
     names.add_argument("--seed", type=int, default=defaults.seed)
@@ -139,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     try:
+        configure_threads(args.threads)
         args.run(args)
     except (CheckpointError, DataMissingError, DeviceError) as error:
         print(f"error: {error}", file=sys.stderr)

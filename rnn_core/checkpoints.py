@@ -51,13 +51,25 @@ def _kind_of(model: nn.Module) -> str:
     raise TypeError(f"No checkpoint kind for {type(model).__name__}.")
 
 
-def checkpoint_bytes(model: nn.Module, metadata: dict[str, Any]) -> bytes:
+def half_precision_state(model: nn.Module) -> dict[str, torch.Tensor]:
+    """The state_dict with floating-point tensors stored as float16 (half the bytes).
+
+    load_state_dict copies them into the model's float32 tensors, so a loaded model computes in float32
+    with weights rounded to float16.
+    """
+    return {k: v.detach().cpu().half() if v.is_floating_point() else v.detach().cpu()
+            for k, v in model.state_dict().items()}
+
+
+def checkpoint_bytes(model: nn.Module, metadata: dict[str, Any], half_precision: bool = False) -> bytes:
     """The checkpoint file's contents, for saving or for a download button."""
+    state = (half_precision_state(model) if half_precision
+             else {k: v.detach().cpu() for k, v in model.state_dict().items()})
     payload = {
         "format": FORMAT,
         "kind": _kind_of(model),
         "config": dataclasses.asdict(model.config),
-        "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
+        "state_dict": state,
         "metadata": {
             **metadata,
             "saved_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -69,11 +81,12 @@ def checkpoint_bytes(model: nn.Module, metadata: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-def save_checkpoint(path: str | os.PathLike, model: nn.Module, metadata: dict[str, Any]) -> Path:
+def save_checkpoint(path: str | os.PathLike, model: nn.Module, metadata: dict[str, Any],
+                    half_precision: bool = False) -> Path:
     """Write atomically: to a temp file in the same folder, then rename over `path`."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = checkpoint_bytes(model, metadata)
+    data = checkpoint_bytes(model, metadata, half_precision)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
@@ -94,10 +107,8 @@ def load_checkpoint(source: str | os.PathLike | bytes, expected_kind: str | None
     if not isinstance(source, bytes) and not Path(source).is_file():
         raise CheckpointError(f"Checkpoint {name} does not exist.")
     try:
-        # Files saved before versions were stored as plain str hold torch's TorchVersion (a str subclass).
-        with torch.serialization.safe_globals([torch.torch_version.TorchVersion]):
-            payload = torch.load(io.BytesIO(source) if isinstance(source, bytes) else source,
-                                 map_location="cpu", weights_only=True)
+        payload = torch.load(io.BytesIO(source) if isinstance(source, bytes) else source,
+                             map_location="cpu", weights_only=True)
     except Exception as error:  # truncated, corrupt, or holding objects weights_only refuses
         raise CheckpointError(f"{name} is not a readable checkpoint (truncated or corrupt?): "
                               f"{type(error).__name__}.") from error

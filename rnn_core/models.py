@@ -2,7 +2,7 @@
 
 - RowClassifier: reads a 28x28 image one row (28 pixels) per time step and names the digit.
 - WaveRegressor: many-to-many; maps an input wave to an output wave, its state carried by the caller.
-- NameClassifier: character-level (bi)GRU members over packed batches, averaged, with a per-language bias.
+- NameClassifier: character-level recurrent members over packed batches, averaged, with a per-language bias.
 """
 from __future__ import annotations
 
@@ -105,6 +105,7 @@ class WaveRegressor(nn.Module):
 class NameClassifierConfig:
     vocab_size: int
     num_classes: int
+    cell: str = "gru"  # each member's recurrent layer: "rnn", "lstm" or "gru"
     embedding_dim: int = 32
     hidden_size: int = 128
     num_layers: int = 1
@@ -157,16 +158,17 @@ class CharNgrams(nn.Module):
         return self.embedding(grams).sum(1) / count  # (B, D): padding rows are zero
 
 
-class CharGRU(nn.Module):
+class CharRNNMember(nn.Module):
     """One member: character ids (B, L) padded with 0 + lengths (B,) -> logits (B, C).
 
-    A (bi)GRU reads the characters; its final states sit beside the name's n-gram features.
+    A (bi)directional recurrent layer reads the characters; its final states sit beside the name's
+    n-gram features.
     """
 
     def __init__(self, config: NameClassifierConfig):
         super().__init__()
         self.embedding = nn.Embedding(config.vocab_size, config.embedding_dim, padding_idx=0)
-        self.gru = make_recurrent_layer("gru", config.embedding_dim, config.hidden_size,
+        self.rnn = make_recurrent_layer(config.cell, config.embedding_dim, config.hidden_size,
                                         config.num_layers, config.dropout, config.bidirectional)
         directions = 2 if config.bidirectional else 1
         self.ngrams = (CharNgrams(config.vocab_size, config.ngram_sizes, config.ngram_buckets, config.ngram_dim)
@@ -179,8 +181,9 @@ class CharGRU(nn.Module):
         # Packing lets each name stop at its own length; enforce_sorted=False so callers need not sort.
         packed = pack_padded_sequence(self.embedding(ids), lengths.cpu(), batch_first=True,
                                       enforce_sorted=False)
-        _, h_n = self.gru(packed)  # (layers * directions, B, H)
-        last_layer = h_n[-2:] if self.gru.bidirectional else h_n[-1:]
+        _, state = self.rnn(packed)
+        h_n = state[0] if isinstance(state, tuple) else state  # (layers * directions, B, H); an LSTM adds c
+        last_layer = h_n[-2:] if self.rnn.bidirectional else h_n[-1:]
         features = torch.cat(list(last_layer), dim=1)  # (B, directions * H): forward end + backward start
         if self.ngrams is not None:
             features = torch.cat([features, self.ngrams(ids, lengths)], dim=1)  # (B, directions * H + D)
@@ -188,12 +191,12 @@ class CharGRU(nn.Module):
 
 
 class NameClassifier(nn.Module):
-    """An average of CharGRU members, plus a per-language bias that sets the decision rule."""
+    """An average of CharRNNMember members, plus a per-language bias that sets the decision rule."""
 
     def __init__(self, config: NameClassifierConfig):
         super().__init__()
         self.config = config
-        self.members = nn.ModuleList(CharGRU(config) for _ in range(config.num_members))
+        self.members = nn.ModuleList(CharRNNMember(config) for _ in range(config.num_members))
         # Added to the averaged log-probabilities: a per-language correction tuned on held-out training names.
         self.register_buffer("logit_bias", torch.zeros(config.num_classes))
 

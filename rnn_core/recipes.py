@@ -12,6 +12,7 @@ from typing import Callable
 
 import torch
 
+from .checkpoints import half_precision_state
 from .data.mnist import MnistData, random_affine, to_unit_range
 from .data.names import CharVocab, NamesData, encode_batch, split_names_v1
 from .models import NameClassifier, NameClassifierConfig, RowClassifier, RowClassifierConfig
@@ -86,18 +87,22 @@ def fine_tune_on_drawings(model: RowClassifier, drawings: torch.Tensor, labels: 
 
 @dataclass
 class NamesRecipe:
-    members: int = 5  # member i never sees fold i of the training names (cross-fitting); at least 2 folds
-    epochs: float = 12
+    members: int = 8  # members averaged by the shipped model
+    folds: int = 5  # the first `folds` members are cross-fitted (member i never sees fold i), the rest see all
+    epochs: float = 20
+    cell: str = "gru"
     embedding_dim: int = 32
     hidden_size: int = 128
     num_layers: int = 1
     dropout: float = 0.3
-    ngram_buckets: int = 4096  # hashed character 1- to 4-gram features beside each GRU; 0 for none
-    ngram_dim: int = 16
+    ngram_buckets: int = 4096  # hashed character 1- to 4-gram features beside each member; 0 for none
+    ngram_dim: int = 32
     batch_size: int = 64
     lr: float = 3e-3
     weight_decay: float = 1e-4
     class_weight_power: float = 0.5  # loss weight of a language ~ (1 / its training count) ** power
+    label_smoothing: float = 0.1
+    half_precision: bool = True  # weights stored as float16; the recorded test metrics are the file's
     prior_strengths: list[float] = field(default_factory=lambda: [i / 20 for i in range(0, 31)])
     seed: int = 0
 
@@ -126,13 +131,29 @@ def _balanced_class_weights(labels: torch.Tensor, num_classes: int, power: float
     return weights / (weights * counts).sum() * counts.sum()  # mean weight 1 per example
 
 
+def _train_member(member: torch.nn.Module, data: ClassificationData, recipe: NamesRecipe, seed: int,
+                  device: torch.device, on_steps: Callable[[StepReport], None] | None) -> None:
+    data.class_weights = _balanced_class_weights(data.train_labels, data.num_classes,
+                                                 recipe.class_weight_power)
+    train = TrainConfig(epochs=recipe.epochs, batch_size=recipe.batch_size, lr=recipe.lr,
+                        weight_decay=recipe.weight_decay, label_smoothing=recipe.label_smoothing, seed=seed)
+    seed_everything(seed)
+    trainer = ClassifierTrainer(member, data, train, device)
+    while not trainer.done:  # train_steps, not fit: fit would measure the (possibly empty) test tensors
+        report = trainer.train_steps(20)
+        if on_steps is not None:
+            on_steps(report)
+    member.eval()
+
+
 def train_name_model(names: NamesData, recipe: NamesRecipe, device: torch.device,
                      on_steps: ProgressCallback | None = None) -> tuple[NameClassifier, dict]:
-    """Train cross-fitted members, tune the prior correction on their out-of-fold answers, test once.
+    """Cross-fit members, tune the decision rule on their out-of-fold answers, add full members, test once.
 
-    Member i trains on every training name outside fold i, so each training name is predicted once by
-    a member that never saw it. Those out-of-fold answers (the whole training split, not a small slice)
-    choose the decision rule; together the members still see every training name.
+    Cross-fitted member i trains on every training name outside fold i, so each training name is predicted
+    once by a member that never saw it. Those out-of-fold answers (the whole training split, not a small
+    slice) choose the decision rule. The remaining members train on every training name; the shipped
+    model averages all members under that rule.
     """
     train_pairs, test_pairs = split_names_v1(names.pairs)
     vocab = CharVocab.from_names([name for name, _ in train_pairs])
@@ -140,10 +161,11 @@ def train_name_model(names: NamesData, recipe: NamesRecipe, device: torch.device
     everything = names_classification_data(train_pairs, [], languages, vocab)
     ids, lengths = everything.train_inputs
     labels = everything.train_labels
-    folds = max(2, recipe.members)
+    cross_fitted = min(recipe.folds, recipe.members)
+    folds = max(2, cross_fitted)  # a lone cross-fitted member holds out half the names
     fold = torch.tensor([name_fold(name, folds) for name, _ in train_pairs], dtype=torch.long)
 
-    config = NameClassifierConfig(vocab_size=len(vocab), num_classes=len(languages),
+    config = NameClassifierConfig(vocab_size=len(vocab), num_classes=len(languages), cell=recipe.cell,
                                   embedding_dim=recipe.embedding_dim, hidden_size=recipe.hidden_size,
                                   num_layers=recipe.num_layers, dropout=recipe.dropout,
                                   num_members=recipe.members, ngram_buckets=recipe.ngram_buckets,
@@ -152,24 +174,19 @@ def train_name_model(names: NamesData, recipe: NamesRecipe, device: torch.device
     model = NameClassifier(config)
     out_of_fold = torch.full((len(labels), len(languages)), float("nan"))  # (N, C) log-probabilities
     for i, member in enumerate(model.members):
-        seen, held_out = fold != i, fold == i
+        held_out = fold == i if i < cross_fitted else torch.zeros_like(fold, dtype=torch.bool)
+        seen = ~held_out
         data = ClassificationData((ids[seen], lengths[seen]), labels[seen],
                                   (ids[held_out], lengths[held_out]), labels[held_out], len(languages))
-        data.class_weights = _balanced_class_weights(data.train_labels, len(languages),
-                                                     recipe.class_weight_power)
-        train = TrainConfig(epochs=recipe.epochs, batch_size=recipe.batch_size, lr=recipe.lr,
-                            weight_decay=recipe.weight_decay, seed=recipe.seed + i)
-        seed_everything(recipe.seed + i)
-        trainer = ClassifierTrainer(member, data, train, device)
-        trainer.fit(on_steps=(lambda r, i=i: on_steps(f"member {i + 1}/{recipe.members}", r))
-                    if on_steps else None)
+        report = (lambda r, i=i: on_steps(f"member {i + 1}/{recipe.members}", r)) if on_steps else None
+        _train_member(member, data, recipe, recipe.seed + i, device, report)
         if held_out.any():
             out_of_fold[held_out] = predict_logits(member, data.test_inputs).log_softmax(-1)
 
     # The decision rule: argmax of averaged log-probabilities minus strength * log(prior), the strength
     # maximising accuracy + balanced accuracy of the out-of-fold answers. The test split is only measured.
     model = model.cpu().eval()
-    answered = ~out_of_fold.isnan().any(1)  # with one member, only fold 0 is held out
+    answered = ~out_of_fold.isnan().any(1)  # with one cross-fitted member, only fold 0 is held out
     counts = torch.bincount(labels, minlength=len(languages)).float()
     log_prior = (counts.clamp(min=1) / counts.sum()).log()
     scored = []
@@ -179,6 +196,8 @@ def train_name_model(names: NamesData, recipe: NamesRecipe, device: torch.device
     _, negative_strength, tuned = max(scored, key=lambda s: s[:2])  # ties go to the weaker correction
     strength = -negative_strength
     model.logit_bias.copy_(-strength * log_prior)
+    if recipe.half_precision:
+        model.load_state_dict(half_precision_state(model))  # measure exactly the weights the file will hold
 
     test = names_classification_data([], test_pairs, languages, vocab)
     metrics = metrics_from_logits(predict_logits(model, test.test_inputs), test.test_labels, len(languages))

@@ -97,3 +97,16 @@ def test_wrong_kind(saved):
     _, path = saved
     with pytest.raises(CheckpointError, match="not a name_classifier"):
         load_checkpoint(path, expected_kind="name_classifier")
+
+
+def test_half_precision_halves_the_file_and_loads_as_float32(tmp_path):
+    torch.manual_seed(0)
+    model = RowClassifier(RowClassifierConfig(cell="gru", hidden_size=32, num_layers=1)).eval()
+    full = save_checkpoint(tmp_path / "full.pt", model, {})
+    half = save_checkpoint(tmp_path / "half.pt", model, {}, half_precision=True)
+    assert half.stat().st_size < 0.6 * full.stat().st_size
+    loaded = load_checkpoint(half).model
+    assert all(p.dtype == torch.float32 for p in loaded.parameters())
+    # The loaded weights are exactly the float16-rounded originals.
+    for name, tensor in model.state_dict().items():
+        assert torch.equal(loaded.state_dict()[name], tensor.half().float())

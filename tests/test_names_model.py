@@ -45,3 +45,13 @@ def test_classifier_without_ngrams():
     model = NameClassifier(config).eval()
     assert model.members[0].ngrams is None
     assert model(*encode_batch(["ov"], VOCAB)).shape == (1, 2)
+
+
+def test_members_can_use_any_cell():
+    ids, lengths = encode_batch(["Ivanov", "ov"], VOCAB)
+    for cell in ("rnn", "lstm", "gru"):
+        config = NameClassifierConfig(vocab_size=len(VOCAB), num_classes=3, cell=cell, hidden_size=8,
+                                      embedding_dim=4, num_layers=2, ngram_buckets=32, ngram_dim=4)
+        model = NameClassifier(config).eval()
+        assert type(model.members[0].rnn).__name__ == cell.upper()
+        assert model(ids, lengths).shape == (2, 3)
