@@ -25,6 +25,13 @@ ProgressCallback = Callable[[str, StepReport], None]  # (phase, report)
 EpochCallback = Callable[[str, int, Metrics], None]  # (phase, epoch, test metrics)
 
 
+def metrics_metadata(metrics: Metrics, labels: list[str]) -> dict:
+    """Test metrics as checkpoint metadata (plain numbers and lists, as weights_only loading requires)."""
+    return {"accuracy": metrics.accuracy, "balanced_accuracy": metrics.balanced_accuracy, "loss": metrics.loss,
+            "examples": metrics.examples, "confusion": metrics.confusion,
+            "per_class_recall": dict(zip(labels, metrics.per_class_recall()))}
+
+
 # ----------------------------------------------------------------------------- digits
 
 def mnist_classification_data(mnist: MnistData, augment: bool = True) -> ClassificationData:
@@ -39,10 +46,7 @@ def mnist_classification_data(mnist: MnistData, augment: bool = True) -> Classif
 
 def digit_metadata(metrics: Metrics, mnist: MnistData, train: TrainConfig, augment: bool) -> dict:
     return {"task": "mnist", "labels": DIGIT_LABELS, "data_digest": mnist.digest,
-            "test_metrics": {"accuracy": metrics.accuracy, "balanced_accuracy": metrics.balanced_accuracy,
-                             "loss": metrics.loss, "examples": metrics.examples,
-                             "confusion": metrics.confusion},
-            "training": {**asdict(train), "augment": augment}}
+            "test_metrics": metrics_metadata(metrics, DIGIT_LABELS), "training": {**asdict(train), "augment": augment}}
 
 
 def train_digit_model(mnist: MnistData, model_config: RowClassifierConfig, train: TrainConfig,
@@ -205,9 +209,7 @@ def train_name_model(names: NamesData, recipe: NamesRecipe, device: torch.device
         "task": "names", "split": "names-v1", "labels": languages, "vocab": vocab.chars,
         "data_digest": names.digest, "line_counts": names.line_counts,
         "pair_counts": {"train": len(train_pairs), "out_of_fold": int(answered.sum()), "test": len(test_pairs)},
-        "test_metrics": {"accuracy": metrics.accuracy, "balanced_accuracy": metrics.balanced_accuracy,
-                         "loss": metrics.loss, "examples": metrics.examples, "confusion": metrics.confusion,
-                         "per_class_recall": dict(zip(languages, metrics.per_class_recall()))},
+        "test_metrics": metrics_metadata(metrics, languages),
         "decision_rule": {"prior_strength": strength, "folds": folds,
                           "out_of_fold_accuracy": tuned.accuracy,
                           "out_of_fold_balanced_accuracy": tuned.balanced_accuracy},
@@ -259,7 +261,4 @@ def prepare_training(plan: TrainingPlan, data: MnistData | NamesData, device: to
 
 def test_metrics_metadata(trainer: ClassifierTrainer, labels: list[str]) -> dict:
     """The trainer's model measured on its whole test split, as checkpoint metadata."""
-    metrics = trainer.evaluate()
-    return {"accuracy": metrics.accuracy, "balanced_accuracy": metrics.balanced_accuracy, "loss": metrics.loss,
-            "examples": metrics.examples, "confusion": metrics.confusion,
-            "per_class_recall": dict(zip(labels, metrics.per_class_recall()))}
+    return metrics_metadata(trainer.evaluate(), labels)
