@@ -52,3 +52,25 @@ def test_missing_data_gets_a_clear_message(tmp_path, monkeypatch):
     assert not at.exception
     assert any("MNIST is not in" in e.value for e in at.error)
 
+
+
+def test_a_names_model_trained_here_can_be_picked_on_the_names_page(tmp_path, monkeypatch):
+    from helpers import write_tiny_names
+
+    monkeypatch.setenv("RNN_DATA_DIR", str(write_tiny_names(tmp_path / "data")))
+    at = AppTest.from_file(APP_PATH, default_timeout=60).run()
+    at.switch_page("app_pages/train.py").run()
+    at.radio[0].set_value("Names (18 languages)")
+    next(s for s in at.select_slider if s.label == "Epochs").set_value(20)
+    next(b for b in at.button if b.label == "Train").click().run()
+    at.session_state["live_run"].wait(timeout=60)  # 20 tiny epochs: a second or two
+    at.run()
+    assert not at.exception and "finished" in progress_text(at)
+    assert any("Pick it on the Name classifier page" in s.value for s in at.success)
+
+    at.switch_page("app_pages/names.py").run()
+    picker = at.radio(key="names_model")
+    assert picker.options[0] == "Shipped BiGRU ensemble" and picker.options[1].startswith("Yours · LSTM")
+    picker.set_value(picker.options[1]).run()
+    assert not at.exception
+    assert at.text_input(key="names_text").value  # the page answers with the visitor's own model
