@@ -33,6 +33,7 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("RNN_DATA_DIR", str(REPO.parent / "shared" / "data"))
 
 from benchmarks.timing import markdown_table  # noqa: E402
+from rnn_core.device import configure_threads  # noqa: E402
 from rnn_core.checkpoints import load_checkpoint  # noqa: E402
 from rnn_core.data import data_root  # noqa: E402
 from rnn_core.data.mnist import load_mnist  # noqa: E402
@@ -191,6 +192,7 @@ if __name__ == "__main__":
     parser.add_argument("--no-browser", action="store_true", help="skip the headless Chromium timing")
     parser.add_argument("--trials", type=int, default=15, help="strokes timed in the browser")
     args = parser.parse_args()
+    configure_threads()  # as the app does ($RNN_TORCH_THREADS, default 1)
     server_side(args.strokes)
     if not args.no_browser:
         browser_side(args.trials)

@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, start_app  # noqa: E402
+from rnn_core.device import configure_threads  # noqa: E402
 from rnn_core.checkpoints import load_checkpoint  # noqa: E402
 from rnn_core.data import DataMissingError  # noqa: E402
 from rnn_core.data.names import CharVocab, encode_batch, load_names, split_names_v1  # noqa: E402
@@ -176,6 +177,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=20)
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
     args = parser.parse_args()
+    configure_threads()  # as the app does ($RNN_TORCH_THREADS, default 1)
 
     rows, context = server_side(args.samples)
     if not args.no_browser:

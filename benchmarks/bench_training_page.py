@@ -75,7 +75,10 @@ def browser_rates(seconds: float, server_cpus: set[int] | None, browser_cpus: se
             page.goto(f"http://127.0.0.1:{port}/")
             page.get_by_role("link", name="Train it yourself").first.click()
             page.get_by_role("heading", name="Train it yourself").wait_for()
-            page.get_by_role("slider", name="Epochs").first.wait_for()
+            # As many epochs as the page offers (20), so the run outlasts the measurement.
+            epochs = page.locator("[data-testid='stSlider']").filter(has_text="Epochs").get_by_role("slider")
+            epochs.focus()
+            epochs.press("End")
             page.get_by_role("button", name="Train").click()
             page.get_by_role("button", name="Pause").wait_for(timeout=60_000)
             time.sleep(1.0)
@@ -97,6 +100,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--no-pinning", action="store_true", help="let the server and Chromium share all cores")
     args = parser.parse_args()
     configure_threads()
     mnist = load_mnist(data_root(), download=False)
@@ -110,7 +114,7 @@ def main() -> None:
     if not args.no_browser:
         # The browser normally runs on the visitor's machine. Here it shares this one, so it gets the other
         # core(s), and the server the one the baseline had; then both sides compare like with like.
-        others = (all_cpus - server_cpu) or None
+        others = None if args.no_pinning else (all_cpus - server_cpu) or None
         steps, updates = browser_rates(args.seconds, server_cpu if others else None, others)
         rows.append(["training page in Chromium", f"{steps:.0f}", f"{steps / cli:.2f}", ">= 0.9"])
         rows.append(["page updates per second in Chromium", f"{updates:.1f}", "", ">= 2"])

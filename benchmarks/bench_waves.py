@@ -31,6 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
+from rnn_core.device import configure_threads  # noqa: E402
 from rnn_core.training import WaveTrainer, WaveTrainerConfig  # noqa: E402
 
 SEED_SINCOS_REFERENCE = 0.0051
@@ -376,7 +377,7 @@ def main() -> None:
     parser.add_argument("--memory-steps", type=int, default=10_000)
     parser.add_argument("--variants", action="store_true", help="next-step: also run the ablations")
     args = parser.parse_args()
-    torch.set_num_threads(1)
+    configure_threads()  # as the app does ($RNN_TORCH_THREADS, default 1)
     sections = set(args.only.split(","))
     if "sincos" in sections:
         bench_sin_to_cos()
