@@ -144,22 +144,26 @@ def model_card(model: NameClassifier, metadata: dict) -> None:
                          "however many names it has.")
     examples.metric("Test names", recorded("examples", ","))
     pairs = metadata.get("pair_counts", {})
-    strength = metadata.get("decision_rule", {}).get("prior_strength")
+    rule = metadata.get("decision_rule", {})
+    strength, folds = rule.get("prior_strength"), rule.get("folds")
+    layers = f"{config.num_layers} layer{'s' if config.num_layers > 1 else ''}"
+    cell = config.cell.upper()
     st.markdown(
         f"**The model**: {config.num_members} character-level "
-        f"{'bidirectional ' if config.bidirectional else ''}GRU{'s' if config.num_members > 1 else ''}, "
-        f"{config.num_layers} layers of {config.hidden_size} units"
+        f"{'bidirectional ' if config.bidirectional else ''}{cell}{'s' if config.num_members > 1 else ''}, "
+        f"{layers} of {config.hidden_size} units"
         f"{', their answers averaged' if config.num_members > 1 else ''}. "
         f"**The data** (split names-v1): the unique (surname, language) pairs of the PyTorch names "
         f"tutorial; a name is a test name when a hash of it says so (crc32 mod 5 = 0), so no name is on "
         f"both sides. "
-        + (f"{pairs.get('train', 0):,} training pairs ({pairs.get('validation', 0):,} of them held out to "
-           f"tune the decision rule) and {pairs.get('test', 0):,} test pairs. " if pairs else "")
+        + (f"{pairs.get('train', 0):,} training pairs and {pairs.get('test', 0):,} test pairs. " if pairs else "")
         + ("Accuracy counts every test name the same, so the languages with most names dominate it; "
            "balanced accuracy gives each language an equal say.")
         + (f" **The decision rule**: the probabilities are corrected for how common each language is in "
-           f"the data (strength {strength:g}, chosen on the held-out names), or the model would answer the "
-           f"biggest languages far too often." if strength is not None else ""))
+           f"the data (strength {strength:g}), or the model would answer the biggest languages far too "
+           f"often. The strength was chosen on training names answered by members that never saw them"
+           f"{f' ({folds}-fold cross-fitting)' if folds else ''}; the test names were only measured."
+           if strength is not None else ""))
     confusion, counts = st.columns([3, 2], gap="large")
     with confusion:
         st.markdown("**Confusion matrix**, each row divided by its true language's test names "

@@ -52,7 +52,7 @@ def curves_figure(losses: list[tuple[int, float]], accuracies: list[tuple[int, f
              "xaxis": "x2", "yaxis": "y2"}]
     layout = {"height": 300, "margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "showlegend": False,
               "xaxis": {"domain": [0, 0.45], "title": {"text": "optimizer step"}, "automargin": True},
-              "yaxis": {"type": "log", "title": {"text": "training loss"}, "automargin": True},
+              "yaxis": {"type": "log", "dtick": 1, "title": {"text": "training loss"}, "automargin": True},
               "xaxis2": {"domain": [0.55, 1], "anchor": "y2", "title": {"text": "optimizer step"},
                          "automargin": True},
               "yaxis2": {"anchor": "x2", "title": {"text": "held-out accuracy (%)"}, "automargin": True},

@@ -29,6 +29,9 @@ def accuracy_points(page) -> int:
 
 def test_training_moves_the_progress_and_the_accuracy_curve(page, app_url, data_dir, tmp_path):
     open_training_page(page, app_url)
+    epochs = page.locator("[data-testid='stSlider']").filter(has_text="Epochs").get_by_role("slider")
+    epochs.focus()
+    epochs.press("End")  # 20 epochs: the run outlasts the test on any machine
     page.get_by_role("button", name="Train").click()
     page.get_by_role("button", name="Pause").wait_for()
     page.wait_for_function("() => document.body.innerText.match(/step [1-9][\\d,]* of/)")

@@ -10,7 +10,7 @@ from helpers import write_tiny_mnist
 
 @pytest.fixture
 def train_page(tmp_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("RNN_DATA_DIR", str(write_tiny_mnist(tmp_path / "data", train=2000, test=200)))
+    monkeypatch.setenv("RNN_DATA_DIR", str(write_tiny_mnist(tmp_path / "data", train=4000, test=200)))
     at = AppTest.from_file(APP_PATH, default_timeout=60).run()
     at.switch_page("app_pages/train.py").run()
     assert not at.exception
@@ -23,11 +23,13 @@ def progress_text(at: AppTest) -> str:
 
 def test_training_advances_and_stop_keeps_a_usable_model(train_page):
     at = train_page
-    next(s for s in at.select_slider if s.label == "Epochs").set_value(20)  # long enough to catch it running
+    # 20 epochs of 250 batches: long enough to catch it running, however fast the machine.
+    next(s for s in at.select_slider if s.label == "Epochs").set_value(20)
+    next(s for s in at.select_slider if s.label == "Batch size").set_value(16)
     next(b for b in at.button if b.label == "Train").click().run()
     assert not at.exception
     first = progress_text(at)
-    time.sleep(1.5)
+    time.sleep(0.5)
     at.run()  # each run ticks the live view once
     second = progress_text(at)
     assert "running" in second and first != second
