@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import asdict
 
-import torch
 from tqdm import tqdm
 
 from .checkpoints import CheckpointError, load_checkpoint, save_checkpoint
@@ -52,10 +50,6 @@ def train_names(args: argparse.Namespace) -> None:
     from .data.names import load_names
 
     device = pick_device(args.device)
-    if device.type == "cpu":
-        # Batches of 64 short names are too small to share between cores: one thread is as fast, and
-        # does not stall when other processes hold the cores. It also fixes the order of float sums.
-        torch.set_num_threads(1)
     names = load_names(data_root(args.data_dir))
     recipe = NamesRecipe(members=args.members, folds=args.folds, epochs=args.epochs, cell=args.cell,
                          hidden_size=args.hidden, num_layers=args.layers, ngram_buckets=args.ngram_buckets,

@@ -12,7 +12,6 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-import torch
 from torch import nn
 
 from .training import ClassifierTrainer, Metrics

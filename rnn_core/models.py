@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import torch
 from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+from torch.nn.utils.rnn import pack_padded_sequence
 
 CELLS = ("rnn", "lstm", "gru")
 # An LSTM's recurrent state is a pair (h, c); the other cells carry a single tensor h.

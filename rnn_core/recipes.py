@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import zlib
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Callable
 
 import torch

@@ -2,7 +2,6 @@
 import subprocess
 import sys
 
-import pytest
 
 from rnn_core.__main__ import main
 from rnn_core.checkpoints import load_checkpoint
