@@ -152,8 +152,10 @@ class CharNgrams(nn.Module):
             groups.append(hashed * valid)
         return torch.cat(groups, dim=1)
 
-    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        grams = self.ngram_ids(ids, lengths)  # (B, G)
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor, grams: torch.Tensor | None = None
+                ) -> torch.Tensor:
+        if grams is None:
+            grams = self.ngram_ids(ids, lengths)  # (B, G)
         count = (grams > 0).sum(1, keepdim=True).clamp(min=1)
         return self.embedding(grams).sum(1) / count  # (B, D): padding rows are zero
 
@@ -177,7 +179,10 @@ class CharRNNMember(nn.Module):
         self.dropout = nn.Dropout(config.dropout)
         self.head = nn.Linear(features, config.num_classes)
 
-    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor, grams: torch.Tensor | None = None
+                ) -> torch.Tensor:
+        """`grams`: the names' hashed n-gram ids, when the caller has them already (they depend on the
+        config alone, so an ensemble computes them once for all its members)."""
         # Packing lets each name stop at its own length; enforce_sorted=False so callers need not sort.
         packed = pack_padded_sequence(self.embedding(ids), lengths.cpu(), batch_first=True,
                                       enforce_sorted=False)
@@ -186,7 +191,7 @@ class CharRNNMember(nn.Module):
         last_layer = h_n[-2:] if self.rnn.bidirectional else h_n[-1:]
         features = torch.cat(list(last_layer), dim=1)  # (B, directions * H): forward end + backward start
         if self.ngrams is not None:
-            features = torch.cat([features, self.ngrams(ids, lengths)], dim=1)  # (B, directions * H + D)
+            features = torch.cat([features, self.ngrams(ids, lengths, grams)], dim=1)  # (B, directions * H + D)
         return self.head(self.dropout(features))
 
 
@@ -201,7 +206,9 @@ class NameClassifier(nn.Module):
         self.register_buffer("logit_bias", torch.zeros(config.num_classes))
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        log_probs = torch.stack([m(ids, lengths).log_softmax(-1) for m in self.members])  # (M, B, C)
+        first = self.members[0].ngrams
+        grams = first.ngram_ids(ids, lengths) if first is not None else None  # the same for every member
+        log_probs = torch.stack([m(ids, lengths, grams).log_softmax(-1) for m in self.members])  # (M, B, C)
         return log_probs.mean(0) + self.logit_bias  # (B, C)
 
 
