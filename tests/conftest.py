@@ -6,6 +6,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -38,17 +39,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(port: int, env: dict[str, str] | None = None, cpus: set[int] | None = None) -> subprocess.Popen:
-    """`streamlit run app.py` on 127.0.0.1:port (on the given CPU cores); returns once it answers."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=REPO, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
+def start_app(port: int, env: dict[str, str] | None = None, cpus: set[int] | None = None,
+              log: Path | None = None) -> subprocess.Popen:
+    """`streamlit run app.py` on 127.0.0.1:port (on the given CPU cores); returns once it answers.
+
+    The server's stderr goes to `log` when given (read it for tracebacks), else to a temporary file.
+    """
+    log = log or Path(tempfile.mkstemp(prefix="streamlit-", suffix=".log")[1])
+    with log.open("wb") as stderr:  # a file, not a pipe: nobody reads a pipe, and a full one blocks the server
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=REPO, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=stderr,
+            preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited: {process.stderr.read().decode()[-2000:]}")
+            raise RuntimeError(f"streamlit exited: {log.read_text(errors='replace')[-2000:]}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
                 return process
