@@ -1,0 +1,100 @@
+"""The deploy recipe: two replicas of the app behind Caddy, configured by deploy/Caddyfile itself.
+
+Streamlit needs sticky sessions across replicas: a visitor's websocket and uploads must reach the process
+that holds their session. Here first visits spread over both replicas, and a visitor's upload (a separate
+HTTP request to the replica) works through the proxy.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, _free_port, start_app, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+COOKIE = "rnn_replica"  # the cookie deploy/Caddyfile routes by
+
+
+def local_caddyfile(replica_ports: list[int], proxy_port: int) -> str:
+    """deploy/Caddyfile with the compose services swapped for local ports."""
+    config = (REPO / "deploy" / "Caddyfile").read_text()
+    assert "app1:8501 app2:8501" in config and ":80 {" in config
+    config = config.replace("app1:8501 app2:8501", " ".join(f"127.0.0.1:{p}" for p in replica_ports))
+    config = config.replace(":80 {", f":{proxy_port} {{")
+    return "{\n\tadmin off\n}\n" + config  # no admin endpoint: it would claim a fixed port
+
+
+@pytest.fixture(scope="module")
+def proxy_url(tmp_path_factory):
+    if not shutil.which("caddy"):
+        message = "Caddy not found (apt-get install caddy)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    replica_ports = [_free_port(), _free_port()]
+    replicas = [start_app(port) for port in replica_ports]
+    proxy_port = _free_port()
+    caddyfile = tmp_path_factory.mktemp("caddy") / "Caddyfile"
+    caddyfile.write_text(local_caddyfile(replica_ports, proxy_port))
+    proxy = subprocess.Popen(["caddy", "run", "--config", str(caddyfile), "--adapter", "caddyfile"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{proxy_port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or proxy.poll() is not None:
+                    raise RuntimeError("Caddy did not answer in front of the replicas")
+                time.sleep(0.3)
+        yield url
+    finally:
+        proxy.terminate()
+        for process in replicas:
+            process.terminate()
+        for process in [proxy, *replicas]:
+            process.wait(timeout=10)
+
+
+def replica_cookie(url: str) -> str:
+    """The replica a fresh visitor is sent to, as the proxy's cookie names it."""
+    jar = CookieJar()
+    urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar)).open(url, timeout=10)
+    return next(cookie.value for cookie in jar if cookie.name == COOKIE)
+
+
+def test_first_visits_spread_over_the_replicas(proxy_url):
+    # The first visit lands on a replica at random: 20 visits all on one would happen once in 500,000 runs.
+    assert len({replica_cookie(proxy_url) for _ in range(20)}) == 2
+
+
+def test_a_visitor_stays_on_one_replica_through_the_websocket_and_an_upload(browser, proxy_url, tmp_path):
+    names = tmp_path / "class.txt"
+    names.write_text("Nakamura\nKowalski\nDubois\n")
+    for _ in range(2):  # two visitors, each in their own context (own cookies, own session)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(proxy_url)
+        wait_for_app(page)
+        assert any(cookie["name"] == COOKIE for cookie in context.cookies())
+        page.locator("[data-testid='stSidebar']").get_by_text("Name classifier").click()
+        page.locator(".st-key-names_answer").wait_for()
+        page.get_by_role("tab", name="Upload a file").click()
+        page.locator(".st-key-names_batch_file [data-testid='stFileUploaderDropzoneInput']").set_input_files(
+            str(names))
+        # The upload is its own HTTP request: it only succeeds on the replica that holds this session.
+        page.locator(".st-key-names_download_upload").wait_for()  # the table of the uploaded names is shown
+        assert not page.locator("[data-testid='stException']").count()
+        assert not page.get_by_text("Connection error").count()
+        context.close()
