@@ -4,6 +4,7 @@ Run with `streamlit run app.py`. This file sets up the pages and the sidebar; ea
 (Not pages/: Streamlit treats a folder of that name as the legacy automatic page list, and a direct link to
 a page on a freshly started server would then run that page without this file's navigation and sidebar.)
 """
+import rnn_core  # noqa: F401  first of all: it sets torch's threads for every thread, before torch loads
 import streamlit as st
 
 from ui.resources import device_choice, digit_models, names_model

@@ -23,13 +23,14 @@ import threading
 import time
 from pathlib import Path
 
-import numpy as np
-import plotly.io
-import torch
-from PIL import Image
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+import rnn_core  # noqa: E402,F401  before torch, as app.py does: one OpenMP thread in every thread
+import numpy as np  # noqa: E402
+import plotly.io  # noqa: E402
+import torch  # noqa: E402
+from PIL import Image  # noqa: E402
 os.environ.setdefault("RNN_DATA_DIR", str(REPO.parent / "shared" / "data"))
 
 from benchmarks.timing import markdown_table  # noqa: E402

@@ -19,10 +19,11 @@ import time
 from pathlib import Path
 from typing import Callable
 
-import torch
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
+
+import rnn_core  # noqa: E402,F401  before torch, as app.py does: one OpenMP thread in every thread
+import torch  # noqa: E402
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, start_app  # noqa: E402
 from rnn_core.device import configure_threads  # noqa: E402
