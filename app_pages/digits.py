@@ -14,7 +14,7 @@ from rnn_core.data.mnist import to_unit_range
 from rnn_core.checkpoints import Checkpoint
 from rnn_core.inference import DigitReading, read_digit
 from rnn_core.recipes import fine_tune_on_drawings
-from rnn_core.preprocess import InvalidDrawingError, preprocess_canvas
+from rnn_core.preprocess import InvalidDrawingError, decode_canvas_image, preprocess_canvas
 from ui import digit_charts
 from ui.digits import mnist_test_set
 from ui.resources import LoadedModel, digit_models, training_data
@@ -187,9 +187,9 @@ def playground() -> None:
         drawing_column.caption(f"Showing MNIST test digit #{index:,}. Draw on the square to use your own.")
     else:
         try:
-            pixels = canvas.image_data  # decodes the canvas's PNG; None until the first stroke
-            image = None if pixels is None else preprocess_canvas(pixels).image  # None when blank
-        except (InvalidDrawingError, OSError, ValueError) as error:  # an image the canvas did not make
+            png = canvas.image_bytes  # the canvas's PNG; None until the first stroke
+            image = None if png is None else preprocess_canvas(decode_canvas_image(png)).image  # None: blank
+        except (InvalidDrawingError, ValueError) as error:  # an image the canvas did not make, or not base64
             problem = f"This drawing cannot be read: {error}"
     reading = None
     if image is not None and loaded.checkpoint is not None:

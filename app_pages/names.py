@@ -74,6 +74,12 @@ def one_name(model: NameClassifier, vocab: CharVocab, languages: list[str]) -> N
                    "before it. Shown: the final top five, and any language that led along the way.")
 
 
+def spreadsheet_safe(text: str) -> str:
+    """A cell that a spreadsheet opening the CSV will not run as a formula: text that would start one
+    (=, +, -, @, or a tab or return before them) gets a ' in front, which spreadsheets show as text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def show_batch(model: NameClassifier, vocab: CharVocab, languages: list[str], lines: list[tuple[int, str]],
                source: str) -> None:
     """Classify the lines and show the table with its CSV download, or say why not."""
@@ -102,7 +108,8 @@ def show_batch(model: NameClassifier, vocab: CharVocab, languages: list[str], li
         "confidence": st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0),
         "problem": st.column_config.TextColumn(width="medium"),
         "top-3": st.column_config.TextColumn(width="medium")})
-    st.download_button("Download the table as CSV", table.to_csv(index=False).encode("utf-8"),
+    csv = table.assign(name=table["name"].map(spreadsheet_safe)).to_csv(index=False)
+    st.download_button("Download the table as CSV", csv.encode("utf-8"),
                        file_name="name-languages.csv", mime="text/csv", icon=":material/download:",
                        key=f"names_download_{source}", on_click="ignore")
 

@@ -13,7 +13,7 @@ from rnn_core.live_training import LiveTraining
 from rnn_core.models import CELLS
 from rnn_core.recipes import TrainingPlan, prepare_training, test_metrics_metadata
 from ui.resources import device_choice, training_data
-from ui.session_models import add_session_model, session_models
+from ui.session_models import add_session_model, session_models, upload_problem
 
 TASKS = {"Digits (MNIST)": "mnist", "Names (18 languages)": "names"}
 KINDS = {"mnist": "row_classifier", "names": "name_classifier"}
@@ -66,6 +66,12 @@ def start_run(plan: TrainingPlan) -> None:
         st.error(data.error)
         return
     trainer, metadata = prepare_training(plan, data.data, device_choice().device)
+    # A partial data folder (a few names files, a handful of lines) can leave a split empty.
+    if not len(trainer.data.train_labels) or not len(trainer.data.test_labels):
+        st.error(f"The {plan.task} data has {len(trainer.data.train_labels):,} training and "
+                 f"{len(trainer.data.test_labels):,} test examples; training needs both. Is the data "
+                 "folder complete?")
+        return
     run = LiveTraining(trainer)
     state.live_run, state.live_plan, state.live_metadata, state.live_saved = run, plan, metadata, None
     run.start()
@@ -150,13 +156,13 @@ if upload is not None and state.get("uploaded_name") != upload.file_id:
         except CheckpointError as error:
             st.error(str(error))
         else:
-            if checkpoint.kind in KINDS.values():
+            if problem := upload_problem(checkpoint):
+                st.error(f"That checkpoint cannot be used here. {problem}")
+            else:
                 label = add_session_model(f"Uploaded {checkpoint.model.config.cell.upper()}"
                                           if checkpoint.kind == "row_classifier" else "Uploaded names model",
                                           checkpoint)
                 st.success(f"Loaded as “{label}”. Pick it on its demo page.")
-            else:
-                st.error("That checkpoint is a wave model; only digit and name classifiers can be loaded here.")
 mine = {kind: session_models(kind) for kind in KINDS.values()}
 if any(mine.values()):
     st.caption("Your models in this browser tab: " + ", ".join(sorted(l for m in mine.values() for l in m)))

@@ -6,13 +6,18 @@ digit look like the digits the model learned from.
 """
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from PIL import Image
 
 IMAGE_SIZE, BOX_SIZE = 28, 20
+# The page's canvas is 280 pixels wide; a far bigger image did not come from it, and decoding one (a
+# small PNG can hold a 20,000 x 20,000 blank) would take gigabytes.
+MAX_CANVAS_SIDE = 2000
 # Less ink than this fraction of the canvas reads as "blank": a stray click, not a digit.
 MIN_INK_FRACTION = 0.002
 
@@ -29,6 +34,23 @@ class Drawing:
     @property
     def is_blank(self) -> bool:
         return self.image is None
+
+
+def decode_canvas_image(data: bytes) -> np.ndarray:
+    """The canvas's image file (a PNG) -> (H, W, 4) uint8 RGBA, or InvalidDrawingError when it cannot be read.
+
+    Any other pixel format (grey, palette, 16-bit) is converted to RGBA, as the canvas sends it. The size
+    is checked from the header, before any pixel is decoded.
+    """
+    try:
+        image = Image.open(io.BytesIO(data))  # reads the header only
+        width, height = image.size
+        if max(width, height) <= MAX_CANVAS_SIDE:
+            return np.asarray(image.convert("RGBA"))
+    except (OSError, ValueError, Image.DecompressionBombError) as error:  # not an image, or truncated
+        raise InvalidDrawingError(f"The image cannot be decoded ({type(error).__name__}).") from None
+    raise InvalidDrawingError(f"The image is {width}x{height} pixels; a drawing is at most "
+                              f"{MAX_CANVAS_SIDE} pixels on a side.")
 
 
 def ink_from_canvas(canvas: np.ndarray) -> np.ndarray:

@@ -68,7 +68,11 @@ def load_names(root: Path, download: bool = True) -> NamesData:
     for path in files:
         raw = path.read_bytes()
         sha.update(path.name.encode() + raw)
-        lines = raw.decode("utf-8").splitlines()
+        try:
+            lines = raw.decode("utf-8").splitlines()
+        except UnicodeDecodeError:
+            raise DataMissingError(f"{path} is not UTF-8 text: the names files hold one surname per line, "
+                                   "in UTF-8.") from None
         line_counts[path.stem] = len(lines)
         for line in lines:
             name = normalise_name(line)
