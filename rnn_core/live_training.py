@@ -8,6 +8,7 @@ A run whose page stops asking for snapshots (the browser was closed) pauses itse
 from __future__ import annotations
 
 import copy
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -17,6 +18,19 @@ from torch import nn
 from .training import ClassifierTrainer, Metrics
 
 IDLE_PAUSE_SECONDS = 30.0  # pause when nobody has looked at the run for this long
+IDLE_PAUSE_ENV_VAR = "RNN_IDLE_PAUSE_SECONDS"
+
+
+def idle_pause_seconds() -> float:
+    """$RNN_IDLE_PAUSE_SECONDS when it is a positive number, else IDLE_PAUSE_SECONDS.
+
+    A bad value falls back to the default rather than break the training page.
+    """
+    try:
+        seconds = float(os.environ.get(IDLE_PAUSE_ENV_VAR, IDLE_PAUSE_SECONDS))
+    except ValueError:
+        return IDLE_PAUSE_SECONDS
+    return seconds if 0 < seconds < float("inf") else IDLE_PAUSE_SECONDS
 
 
 @dataclass
@@ -41,6 +55,7 @@ class LiveTraining:
     eval_limit: int = 1000  # held-out examples measured at each accuracy point
     steps_per_point: int = 10  # optimizer steps between loss points
     eval_seconds: float = 1.0  # training time between accuracy points
+    idle_pause_seconds: float = field(default_factory=idle_pause_seconds)
     status: str = "paused"
     error: str = ""
     losses: list[tuple[int, float]] = field(default_factory=list)
@@ -101,7 +116,7 @@ class LiveTraining:
                     self._wake.wait(0.2)
                     self._wake.clear()
                     continue
-                if time.monotonic() - self._last_seen > IDLE_PAUSE_SECONDS:
+                if time.monotonic() - self._last_seen > self.idle_pause_seconds:
                     self.status = "paused"  # the page went away: do not burn the CPU for nobody
                     continue
                 with self._lock:

@@ -5,6 +5,7 @@ The shipped models are shared by every visitor: they are loaded in eval mode and
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from rnn_core.data.names import CharVocab, NamesData, load_names
 from rnn_core.device import DeviceError, configure_threads, describe_device, pick_device
 
 CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
+CHECKPOINT_DIR_ENV_VAR = "RNN_CHECKPOINT_DIR"  # serve the shipped models from another folder
 DIGIT_CHECKPOINTS = {"LSTM": "digits-lstm.pt", "GRU": "digits-gru.pt", "RNN": "digits-rnn.pt"}
 NAMES_CHECKPOINT = "names.pt"
 
@@ -52,11 +54,19 @@ class LoadedModel:
     error: str = ""  # why it could not be loaded; the page shows it and keeps working
 
 
+def checkpoint_dir() -> Path:
+    """The folder of the shipped models: $RNN_CHECKPOINT_DIR, else the repository's checkpoints/."""
+    return Path(os.environ.get(CHECKPOINT_DIR_ENV_VAR) or CHECKPOINT_DIR)
+
+
 @st.cache_resource(show_spinner="Loading model…")
-def load_shipped_model(filename: str, kind: str) -> LoadedModel:
-    """A shipped checkpoint, on this process's device, in eval mode, never to be trained in place."""
+def load_shipped_model(path: str, kind: str) -> LoadedModel:
+    """A shipped checkpoint, on this process's device, in eval mode, never to be trained in place.
+
+    Cached by its full path, so a change of folder loads afresh.
+    """
     try:
-        checkpoint = load_checkpoint(CHECKPOINT_DIR / filename, expected_kind=kind)
+        checkpoint = load_checkpoint(path, expected_kind=kind)
     except CheckpointError as error:
         return LoadedModel(None, str(error))
     checkpoint.model.to(device_choice().device).eval().requires_grad_(False)
@@ -64,11 +74,12 @@ def load_shipped_model(filename: str, kind: str) -> LoadedModel:
 
 
 def digit_models() -> dict[str, LoadedModel]:
-    return {label: load_shipped_model(f, "row_classifier") for label, f in DIGIT_CHECKPOINTS.items()}
+    return {label: load_shipped_model(str(checkpoint_dir() / f), "row_classifier")
+            for label, f in DIGIT_CHECKPOINTS.items()}
 
 
 def names_model() -> LoadedModel:
-    return load_shipped_model(NAMES_CHECKPOINT, "name_classifier")
+    return load_shipped_model(str(checkpoint_dir() / NAMES_CHECKPOINT), "name_classifier")
 
 
 @st.cache_resource
