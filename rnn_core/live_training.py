@@ -3,7 +3,9 @@
 The training runs in a thread of its own, calling the same ClassifierTrainer.train_steps as the CLI,
 so a page can redraw its charts as often as it likes without slowing the training down. The page
 reads `snapshot()` (copies of the curves) and gets a usable model at any time from `model_copy()`.
-A run whose page stops asking for snapshots (the browser was closed) pauses itself.
+A run whose page stops asking for snapshots (the browser was closed) pauses itself. A paused run holds
+no thread: its thread ends, and resuming starts a new one, so runs abandoned mid-way cost the server nothing
+but their memory until the visitor's session is gone.
 """
 from __future__ import annotations
 
@@ -60,31 +62,36 @@ class LiveTraining:
     error: str = ""
     losses: list[tuple[int, float]] = field(default_factory=list)
     accuracies: list[tuple[int, float]] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _wake: threading.Event = field(default_factory=threading.Event, repr=False)
-    _thread: threading.Thread | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # the model, while training
+    _control: threading.Lock = field(default_factory=threading.Lock, repr=False)  # status and thread
+    _thread: threading.Thread | None = field(default=None, repr=False)  # None while paused or done
     _last_seen: float = field(default_factory=time.monotonic, repr=False)
 
     def start(self) -> None:
         """Start (or resume) training."""
-        if self.status in ("finished", "stopped", "failed"):
-            return
-        self.status = "running"
-        self._last_seen = time.monotonic()
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="live-training", daemon=True)
-            self._thread.start()
-        self._wake.set()
+        with self._control:
+            if self.status in ("finished", "stopped", "failed"):
+                return
+            self.status = "running"
+            self._last_seen = time.monotonic()
+            self._start_thread()
 
     def pause(self) -> None:
-        if self.status == "running":
-            self.status = "paused"
+        with self._control:
+            if self.status == "running":
+                self.status = "paused"
 
     def stop(self) -> None:
         """End the run for good; the model keeps what it has learned so far."""
-        if self.status in ("running", "paused"):
-            self.status = "stopped"
-            self._wake.set()
+        with self._control:
+            if self.status in ("running", "paused"):
+                self.status = "stopped"
+                self._start_thread()  # a paused run has no thread left to take the final measurement
+
+    def _start_thread(self) -> None:
+        if self._thread is None:  # a running thread sees the new status at its next step
+            self._thread = threading.Thread(target=self._run, name="live-training", daemon=True)
+            self._thread.start()
 
     def snapshot(self) -> LiveSnapshot:
         """Copies of the curves and counters; also tells the run that somebody is still watching."""
@@ -100,34 +107,38 @@ class LiveTraining:
 
     def wait(self, timeout: float = 10.0) -> None:
         """Block until the thread has ended (for tests and the CLI-like use)."""
-        if self._thread is not None:
-            self._thread.join(timeout)
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
 
     def _measure(self) -> Metrics:
         return self.trainer.evaluate(limit=self.eval_limit)
 
     def _run(self) -> None:
         try:
-            with self._lock:
-                self.accuracies.append((0, self._measure().accuracy))
+            if not self.accuracies:
+                with self._lock:
+                    self.accuracies.append((0, self._measure().accuracy))
             last_eval = time.monotonic()
-            while self.status != "stopped" and not self.trainer.done:
-                if self.status != "running":
-                    self._wake.wait(0.2)
-                    self._wake.clear()
-                    continue
-                if time.monotonic() - self._last_seen > self.idle_pause_seconds:
-                    self.status = "paused"  # the page went away: do not burn the CPU for nobody
-                    continue
+            while True:
+                with self._control:
+                    if self.status == "running" and time.monotonic() - self._last_seen > self.idle_pause_seconds:
+                        self.status = "paused"  # the page went away: do not burn the CPU for nobody
+                    if self.status == "paused":
+                        self._thread = None  # start() resumes in a new thread
+                        return
+                    if self.status == "stopped" or self.trainer.done:
+                        break
                 with self._lock:
                     report = self.trainer.train_steps(self.steps_per_point)
                     self.losses.append((report.step, report.loss))
                     if time.monotonic() - last_eval >= self.eval_seconds or self.trainer.done:
                         self.accuracies.append((report.step, self._measure().accuracy))
                         last_eval = time.monotonic()
-            with self._lock:
+            with self._control:
                 if self.status != "stopped":
                     self.status = "finished"
+            with self._lock:
                 if not self.accuracies or self.accuracies[-1][0] != self.trainer.step_count:
                     self.accuracies.append((self.trainer.step_count, self._measure().accuracy))
         except Exception as error:  # reported on the page instead of dying silently in the thread

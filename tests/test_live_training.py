@@ -57,6 +57,20 @@ def test_pause_holds_and_stop_leaves_a_usable_model():
     assert not model.training and model(torch.rand(2, 28, 28)).shape == (2, 4)
 
 
+def test_a_paused_run_holds_no_thread_and_stopping_it_measures_where_it_stands():
+    run = live_run(epochs=50)
+    run.start()
+    wait_until(lambda: run.snapshot().step >= 4)
+    thread = run._thread
+    run.pause()
+    thread.join(timeout=10)
+    assert not thread.is_alive() and run._thread is None
+    run.stop()
+    run.wait()
+    snap = run.snapshot()
+    assert snap.status == "stopped" and snap.accuracies[-1][0] == snap.step
+
+
 def test_fine_tuning_changes_the_copy_and_not_the_shared_model():
     torch.manual_seed(0)
     shared = RowClassifier(RowClassifierConfig(cell="lstm", hidden_size=16, num_layers=1)).eval()
