@@ -15,6 +15,7 @@ import streamlit as st
 
 from rnn_core.training import CarryComparison, WaveTrainer
 from ui import wave_charts
+from ui.live_updates import live_update_schedule, updates_per_second
 from ui.wave_settings import (CELLS, FEEDBACK_CHOICES, HIDDEN_SIZES, LEARNING_RATES, POINTS_RANGE, SPEED_RANGE,
                               TASKS, WINDOW_LENGTHS, WaveSettings, settings_from_query_params)
 
@@ -100,6 +101,8 @@ for field in fields(WaveSettings):  # widgets start from the applied settings (a
 st.title("Wave regressor")
 st.caption("A recurrent network learns, live, window after window, with its hidden state carried from one "
            "window into the next.")
+if budget_problem := updates_per_second()[1]:
+    st.warning(budget_problem, icon=":material/warning:")
 if st.session_state[key("link_notes")]:
     st.warning("Some settings in the link were not understood; they were left at their defaults:", icon=":material/warning:")
     st.code("\n".join(st.session_state[key("link_notes")]), language=None)  # user text: shown, never rendered
@@ -213,6 +216,7 @@ def live() -> None:
     trainer: WaveTrainer = st.session_state[key("trainer")]
     comparison: CarryComparison | None = st.session_state[key("comparison")]
     if st.session_state[key("playing")]:
+        live_update_schedule().wait_for_slot()  # in a full room, every player's ticks slow down evenly
         trainer.step(st.session_state[key("speed")])
         if comparison is not None:
             comparison.step(st.session_state[key("speed")])
@@ -221,6 +225,8 @@ def live() -> None:
 
 @st.fragment(run_every=RECENT_SECONDS if playing else None)
 def recent() -> None:
+    if st.session_state[key("playing")]:
+        live_update_schedule().wait_for_slot()
     draw_recent(st.session_state[key("trainer")], st.session_state[key("comparison")])
 
 

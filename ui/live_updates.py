@@ -1,0 +1,58 @@
+"""One budget of live chart updates per second for the whole server, shared by every visitor who plays.
+
+A playing wave page asks for a new chart 20 times a second. One visitor is fine; thirty are not: their
+ticks would take all of the server's one Python core (and the browsers' cores, when many sit on one
+machine), and a drawing or a name typed meanwhile would wait behind them. So every live tick first takes
+the next free slot of a server-wide schedule, RNN_LIVE_UPDATES_PER_SECOND slots a second. Alone, a visitor
+gets every update they ask for; in a full room, everyone's animation slows down evenly, and everything
+else stays quick. Each visitor has at most one tick waiting, so the wait is at most (players / budget) s.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import streamlit as st
+
+BUDGET_ENV_VAR = "RNN_LIVE_UPDATES_PER_SECOND"
+DEFAULT_UPDATES_PER_SECOND = 40.0
+
+
+class LiveUpdateSchedule:
+    """Hands out time slots `1 / per_second` apart, first come first served."""
+
+    def __init__(self, per_second: float):
+        self.gap = 1.0 / per_second
+        self.next_slot = 0.0
+        self.lock = threading.Lock()
+
+    def wait_for_slot(self) -> float:
+        """Sleep until this caller's slot; returns the seconds waited."""
+        with self.lock:
+            now = time.monotonic()
+            slot = max(now, self.next_slot)
+            self.next_slot = slot + self.gap
+        time.sleep(slot - now)  # sleeping holds no core: the server answers other visitors meanwhile
+        return slot - now
+
+
+def updates_per_second() -> tuple[float, str]:
+    """The budget from $RNN_LIVE_UPDATES_PER_SECOND, and a warning when that was not usable."""
+    text = os.environ.get(BUDGET_ENV_VAR, "").strip()
+    if not text:
+        return DEFAULT_UPDATES_PER_SECOND, ""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        return DEFAULT_UPDATES_PER_SECOND, (f"{BUDGET_ENV_VAR} must be a positive number, not {text!r}; "
+                                            f"using {DEFAULT_UPDATES_PER_SECOND:g}.")
+    return value, ""
+
+
+@st.cache_resource
+def live_update_schedule() -> LiveUpdateSchedule:
+    """The one schedule of this server process."""
+    return LiveUpdateSchedule(updates_per_second()[0])
