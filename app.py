@@ -7,9 +7,10 @@ a page on a freshly started server would then run that page without this file's 
 import rnn_core  # noqa: F401  first of all: it sets torch's threads for every thread, before torch loads
 import streamlit as st
 
+from ui.icon import app_icon
 from ui.resources import device_choice, digit_models, names_model
 
-st.set_page_config(page_title="RNN Playground", page_icon=":material/replay:", layout="wide")
+st.set_page_config(page_title="RNN Playground", page_icon=app_icon(), layout="wide")
 
 # Material icons ship with Streamlit, so they render on machines without an emoji font.
 home = st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True)

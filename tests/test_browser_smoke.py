@@ -37,3 +37,19 @@ def test_a_direct_link_on_a_fresh_server_gets_the_full_app(browser):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_every_page_works_offline_asking_nothing_of_other_hosts(page, app_url):
+    """A classroom may have no internet: fonts, icons and scripts all come from the app's own server."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(app_url)
+    wait_for_app(page)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    for link in ("Draw a digit", "Wave regressor", "Name classifier", "Train it yourself", "Home"):
+        sidebar.get_by_text(link, exact=True).click()
+        wait_for_app(page)
+        page.wait_for_timeout(1000)  # late requests (icons, fonts) too
+    elsewhere = sorted({url for url in requested if not url.startswith((app_url, "data:", "blob:"))})
+    assert not elsewhere
+    assert len(requested) > 10  # the listener did see the app's own requests
