@@ -346,7 +346,7 @@ def bench_browser(sections: set[str], seconds: float, memory_steps: int) -> None
             if "memory" in sections:
                 print(f"## server memory over {memory_steps:,} steps (sin -> cos, 50 steps per update, "
                       "carry vs reset on)\n")
-                page = open_page(browser, f"http://127.0.0.1:{port}/waves?speed=50")
+                page = open_page(browser, f"http://127.0.0.1:{port}/waves?speed=50&compare=1")
                 page.locator(".st-key-waves_play button").click()
                 samples, started = [], time.perf_counter()
                 while True:
@@ -374,7 +374,7 @@ def main() -> None:
     parser.add_argument("--only", default="sincos,nextstep,browser,memory")
     parser.add_argument("--iterations", type=int, default=6000, help="next-step training steps")
     parser.add_argument("--seconds", type=float, default=10.0, help="browser: counting time per setup")
-    parser.add_argument("--memory-steps", type=int, default=10_000)
+    parser.add_argument("--memory-steps", type=int, default=20_000)
     parser.add_argument("--variants", action="store_true", help="next-step: also run the ablations")
     args = parser.parse_args()
     configure_threads()  # as the app does ($RNN_TORCH_THREADS, default 1)

@@ -12,7 +12,6 @@ import subprocess
 import time
 import urllib.request
 from http.cookiejar import CookieJar
-from pathlib import Path
 
 import pytest
 
