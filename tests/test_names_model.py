@@ -55,3 +55,40 @@ def test_members_can_use_any_cell():
         model = NameClassifier(config).eval()
         assert type(model.members[0].rnn).__name__ == cell.upper()
         assert model(ids, lengths).shape == (2, 3)
+
+
+def _per_member_log_probs(model: NameClassifier, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """The reference: each member's own nn.GRU over a packed batch and its own n-grams, as in training."""
+    return torch.stack([m(ids, lengths).log_softmax(-1) for m in model.members]).mean(0)
+
+
+def test_fused_inference_matches_each_members_gru():
+    torch.manual_seed(0)
+    ids, lengths = encode_batch(["Ivanov", "a", "bac", "ovcabinova", "Ivanov"], VOCAB)
+    for bidirectional, ngram_buckets in [(True, 32), (False, 32), (True, 0)]:
+        config = NameClassifierConfig(vocab_size=len(VOCAB), num_classes=4, hidden_size=8, embedding_dim=4,
+                                      num_members=3, bidirectional=bidirectional, ngram_buckets=ngram_buckets,
+                                      ngram_dim=4)
+        model = NameClassifier(config).eval()
+        with torch.no_grad():
+            fused = model(ids, lengths)  # eval mode: every member stepped at once
+            assert torch.allclose(fused, _per_member_log_probs(model, ids, lengths), atol=1e-5)
+            assert torch.allclose(model(ids[:1, :6], lengths[:1]), fused[:1], atol=1e-5)  # alone = in a batch
+
+
+def test_fused_inference_follows_changed_weights():
+    config = NameClassifierConfig(vocab_size=len(VOCAB), num_classes=3, hidden_size=8, embedding_dim=4,
+                                  num_members=2, ngram_buckets=32, ngram_dim=4)
+    model = NameClassifier(config).eval()
+    ids, lengths = encode_batch(["Ivanov", "bac"], VOCAB)
+    with torch.no_grad():
+        before = model(ids, lengths)
+        model.members[1].rnn.weight_hh_l0_reverse.mul_(2)  # in place, as an optimizer step would
+        after = model(ids, lengths)
+        assert not torch.allclose(before, after)
+        assert torch.allclose(after, _per_member_log_probs(model, ids, lengths), atol=1e-5)
+        model.load_state_dict(NameClassifier(config).state_dict())
+        assert torch.allclose(model(ids, lengths), _per_member_log_probs(model, ids, lengths), atol=1e-5)
+    with torch.inference_mode():  # weights made here keep no version counters, so nothing is cached
+        made_here = NameClassifier(config).eval()
+        assert torch.allclose(made_here(ids, lengths), _per_member_log_probs(made_here, ids, lengths), atol=1e-5)
