@@ -7,8 +7,11 @@ a page on a freshly started server would then run that page without this file's 
 import rnn_core  # noqa: F401  first of all: it sets torch's threads for every thread, before torch loads
 import streamlit as st
 
+from ui import streamlit_fixes
 from ui.icon import app_icon
 from ui.resources import device_choice, digit_models, names_model
+
+streamlit_fixes.install()  # a run-start race that blanks pages on a busy server (see the module)
 
 st.set_page_config(page_title="RNN Playground", page_icon=app_icon(), layout="wide")
 

@@ -1,0 +1,60 @@
+"""The fix for Streamlit's run-start race: a script thread goes on only once the event loop has handled
+what it scheduled, so a new run's first elements can no longer be cleared by the previous run's cleanup."""
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from types import SimpleNamespace
+
+import pytest
+from streamlit.runtime.app_session import AppSession
+
+from ui import streamlit_fixes
+
+
+@pytest.fixture
+def session():
+    """Just enough of an AppSession: an event loop running in a thread of its own, as on the server."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    yield SimpleNamespace(_event_loop=loop)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(timeout=5)
+    loop.close()
+
+
+def test_a_script_thread_goes_on_only_after_the_loop_handled_its_event(session):
+    handled = []
+    # A busy loop: the handler runs 50 ms later than it was scheduled.
+    session._event_loop.call_soon_threadsafe(time.sleep, 0.05)
+    streamlit_fixes._call_on_event_loop_and_wait(session, lambda: handled.append("run started"))
+    assert handled == ["run started"]  # what the script queues next comes after the handler's clearing
+
+
+def test_the_loop_itself_is_never_made_to_wait_for_itself(session):
+    finished = threading.Event()
+
+    async def schedule_from_the_loop() -> None:
+        handled = []
+        streamlit_fixes._call_on_event_loop_and_wait(session, lambda: handled.append(1))
+        assert handled == []  # scheduled for later, not awaited: the loop is running this very code
+        finished.set()
+
+    asyncio.run_coroutine_threadsafe(schedule_from_the_loop(), session._event_loop).result(timeout=5)
+    assert finished.is_set()
+
+
+def test_a_closed_loop_does_not_hold_the_script_thread():
+    loop = asyncio.new_event_loop()
+    loop.close()
+    started = time.monotonic()
+    streamlit_fixes._call_on_event_loop_and_wait(SimpleNamespace(_event_loop=loop), lambda: None)
+    assert time.monotonic() - started < streamlit_fixes.HANDLED_WITHIN_SECONDS / 2
+
+
+def test_install_patches_the_method_streamlit_calls(monkeypatch):
+    monkeypatch.setattr(AppSession, "_call_soon_on_event_loop", AppSession._call_soon_on_event_loop)
+    streamlit_fixes.install()
+    assert AppSession._call_soon_on_event_loop is streamlit_fixes._call_on_event_loop_and_wait
