@@ -156,12 +156,12 @@ async def draw_digits(page, draws: int, student: Student, timeout_ms: float) -> 
 
 
 async def canvas_has_ink(page, round_: int) -> bool:
-    return await page.evaluate("""(key) => {
-        const canvas = document.querySelector(`.st-key-${key} canvas.lower-canvas`);
+    """Whether the drawing layer of the canvas (inside the component's shadow root) holds any white ink."""
+    return await page.locator(f".st-key-digits_canvas_{round_} canvas.dc-canvas.lower-canvas").evaluate("""canvas => {
         const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-        for (let i = 0; i < pixels.length; i += 4) if (pixels[i] > 128) return true;  // white ink on black
+        for (let i = 0; i < pixels.length; i += 4) if (pixels[i] > 128) return true;
         return false;
-    }""", f"digits_canvas_{round_}")
+    }""")
 
 
 async def type_names(page, names: list[str], student: Student, timeout_ms: float) -> None:
