@@ -4,7 +4,7 @@ from dataclasses import asdict
 import torch
 
 from rnn_core.data.names import CharVocab, encode_batch
-from rnn_core.models import CharNgrams, NameClassifier, NameClassifierConfig
+from rnn_core.models import FUSED_MAX_BATCH, CharNgrams, NameClassifier, NameClassifierConfig
 
 VOCAB = CharVocab.from_names(["abcov", "Ivanov"])
 
@@ -74,6 +74,10 @@ def test_fused_inference_matches_each_members_gru():
             fused = model(ids, lengths)  # eval mode: every member stepped at once
             assert torch.allclose(fused, _per_member_log_probs(model, ids, lengths), atol=1e-5)
             assert torch.allclose(model(ids[:1, :6], lengths[:1]), fused[:1], atol=1e-5)  # alone = in a batch
+            # Past FUSED_MAX_BATCH names the members run one by one: the same answers either way.
+            repeats = FUSED_MAX_BATCH // len(ids) + 1
+            big = model(ids.repeat(repeats, 1), lengths.repeat(repeats))
+            assert len(big) > FUSED_MAX_BATCH and torch.allclose(big[:len(ids)], fused, atol=1e-5)
 
 
 def test_fused_inference_follows_changed_weights():
