@@ -1,11 +1,11 @@
 """One budget of live chart updates per second for the whole server, shared by every visitor who plays.
 
 A playing wave page asks for a new chart 20 times a second. One visitor is fine; thirty are not: their
-ticks would take all of the server's one Python core (and the browsers' cores, when many sit on one
-machine), and a drawing or a name typed meanwhile would wait behind them. So every live tick first takes
-the next free slot of a server-wide schedule, RNN_LIVE_UPDATES_PER_SECOND slots a second. Alone, a visitor
-gets every update they ask for; in a full room, everyone's animation slows down evenly, and everything
-else stays quick. Each visitor has at most one tick waiting, so the wait is at most (players / budget) s.
+ticks would take all of the server's one Python core, and a drawing or a name typed meanwhile would wait
+behind them. So every live tick first takes the next free slot of a server-wide schedule,
+RNN_LIVE_UPDATES_PER_SECOND slots a second. Alone, a visitor gets every update they ask for; in a full
+room, everyone's animation slows down evenly, and everything else stays quick. Each playing page has at
+most two ticks waiting (its fast chart and its slow one), so a wait lasts at most 2 x players / budget s.
 """
 from __future__ import annotations
 
