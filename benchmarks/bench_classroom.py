@@ -37,31 +37,17 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 os.environ.setdefault("RNN_DATA_DIR", str(REPO.parent / "shared" / "data"))
 
+from benchmarks.bench_digits_page import MARK_MOUSE_UP_JS, WATCH_TEXT_JS  # noqa: E402
 from benchmarks.bench_names_page import ON_SCREEN as NAME_ON_SCREEN  # noqa: E402
-from benchmarks.bench_waves import COUNT_UPDATES_JS  # noqa: E402
+from benchmarks.bench_waves import COUNT_UPDATES_JS, rss_mib  # noqa: E402
 from benchmarks.timing import markdown_table  # noqa: E402
-from conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, start_app  # noqa: E402
+from conftest import APP_IDLE_JS, CHROMIUM, CHROMIUM_ARGS, _free_port, start_app  # noqa: E402
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
 
 SURNAMES = ["Kowalski", "Nakamura", "Schmidt", "Rossi", "Dubois", "Ivanov", "Garcia", "Murphy", "Novak",
             "Silva", "Papadopoulos", "Kim", "Nguyen", "Jansen", "O'Brien", "Haddad", "Wang", "Smith"]
 
-# Start the clock at the mouse-up; stop it on the first animation frame where a live (not stale) digit
-# answer is on screen.
-WATCH_DIGIT_JS = """() => {
-  window.__elapsed = null;
-  window.__start = null;
-  const seen = () => [...document.querySelectorAll('.digit-answer')].some(e => !e.closest('[data-stale="true"]'));
-  const poll = () => {
-    if (window.__start !== null && seen()) window.__elapsed = performance.now() - window.__start;
-    else requestAnimationFrame(poll);
-  };
-  poll();
-}"""
-MARK_MOUSE_UP_JS = "() => window.addEventListener('mouseup', () => { window.__start = performance.now(); }, true)"
 MARK_KEY_UP_JS = "() => document.addEventListener('keyup', () => { window.__keyUp = performance.now(); }, true)"
-IDLE_JS = """() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
-                     return !s || !s.innerText.includes('Running'); }"""
 MISSED_STROKE_MS = 10_000  # no answer by then: look for the stroke's ink on the canvas
 MAX_STROKES = 3
 TROUBLE_JS = """() => [...document.querySelectorAll('[data-testid="stException"]')].map(e => e.innerText)
@@ -101,19 +87,12 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields_after_name[11]) + int(fields_after_name[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def describe(error: Exception) -> str:
     return f"{type(error).__name__}: {str(error).splitlines()[0][:160]}"
 
 
 async def wait_idle(page, timeout_ms: float) -> None:
-    await page.wait_for_function(IDLE_JS, timeout=timeout_ms)
+    await page.wait_for_function(APP_IDLE_JS, timeout=timeout_ms)
 
 
 async def open_from_sidebar(page, link: str, ready_selector: str, timeout_ms: float) -> None:
@@ -135,7 +114,7 @@ async def draw_digits(page, draws: int, student: Student, timeout_ms: float) -> 
             await page.mouse.move(x, top + 50)
             await page.mouse.down()
             await page.mouse.move(x, top + box["height"] - 50, steps=12)
-            await page.evaluate(WATCH_DIGIT_JS)
+            await page.evaluate(WATCH_TEXT_JS, [".digit-answer", ""])  # any live answer
             await page.mouse.up()
             # A browser starved of CPU sometimes loses a stroke (the canvas shows no ink, nothing is sent):
             # a student would draw it again. Only a stroke that shows ink and gets no answer is an error.

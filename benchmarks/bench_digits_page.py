@@ -44,6 +44,23 @@ from ui import digit_charts  # noqa: E402
 
 STROKE_WIDTH = 28  # the page's pen
 
+# In-page clocks: from the mouse-up (a stroke's end, or a click's) to the first animation frame with the
+# text on screen, outside stale elements, both by performance.now(): Playwright's own round trips do not
+# count. MARK_MOUSE_UP_JS once per page; WATCH_TEXT_JS([selector, text]) before each mouse-up; the time is
+# then in window.__elapsed.
+WATCH_TEXT_JS = """([selector, text]) => {
+    window.__start = null;
+    window.__elapsed = null;
+    const seen = () => [...document.querySelectorAll(selector)].some(
+        e => e.closest('[data-stale="true"]') === null && e.innerText.includes(text));
+    const poll = () => {
+        if (window.__start !== null && seen()) window.__elapsed = performance.now() - window.__start;
+        else requestAnimationFrame(poll);
+    };
+    poll();
+}"""
+MARK_MOUSE_UP_JS = "() => window.addEventListener('mouseup', () => { window.__start = performance.now(); }, true)"
+
 
 def png_data_url(canvas: np.ndarray) -> str:
     """The drawing as the canvas component sends it to the server."""
@@ -120,21 +137,6 @@ def browser_side(trials: int) -> None:
     from conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, start_app, wait_for_app
     from playwright.sync_api import sync_playwright
 
-    # In-page clocks: from the mouse-up (a stroke's end, or a click's) to the first animation frame with
-    # the text on screen, outside stale elements, both by performance.now(): Playwright's own round
-    # trips do not count.
-    watch = """([selector, text]) => {
-        window.__start = null;
-        window.__elapsed = null;
-        const seen = () => [...document.querySelectorAll(selector)].some(
-            e => e.closest('[data-stale="true"]') === null && e.innerText.includes(text));
-        const poll = () => {
-            if (window.__start !== null && seen()) window.__elapsed = performance.now() - window.__start;
-            else requestAnimationFrame(poll);
-        };
-        poll();
-    }"""
-    mark = "() => window.addEventListener('mouseup', () => { window.__start = performance.now(); }, true)"
     elapsed = "() => window.__elapsed"
 
     server = start_app(port := _free_port())
@@ -147,7 +149,7 @@ def browser_side(trials: int) -> None:
             wait_for_app(page)
             page.get_by_role("link", name="Draw a digit").first.click()
             page.get_by_text("Draw a digit on the black square").wait_for()
-            page.evaluate(mark)
+            page.evaluate(MARK_MOUSE_UP_JS)
             stroke_ms, clear_ms = [], []
             for trial in range(trials + 1):  # trial 0 warms up (plotly's first draw, the model's first run)
                 canvas = page.locator(f".st-key-digits_canvas_{trial} canvas.upper-canvas")  # Clear: next key
@@ -157,11 +159,11 @@ def browser_side(trials: int) -> None:
                 page.mouse.move(x, top + 50)
                 page.mouse.down()
                 page.mouse.move(x, top + box["height"] - 50, steps=12)
-                page.evaluate(watch, [".digit-answer", "1"])
+                page.evaluate(WATCH_TEXT_JS, [".digit-answer", "1"])
                 page.mouse.up()
                 answered = page.wait_for_function(elapsed).json_value()
                 wait_for_app(page)  # the rest of the page (the row story) drawn too
-                page.evaluate(watch, ["[data-testid='stAlert']", "Draw a digit on the black square"])
+                page.evaluate(WATCH_TEXT_JS, ["[data-testid='stAlert']", "Draw a digit on the black square"])
                 page.get_by_role("button", name="Clear").click()
                 cleared = page.wait_for_function(elapsed).json_value()
                 wait_for_app(page)

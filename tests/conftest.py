@@ -99,10 +99,12 @@ def page(browser, app_url):
     context.close()
 
 
+# True once Streamlit has finished running the script: no "Running" status indicator.
+APP_IDLE_JS = """() => { const status = document.querySelector('[data-testid="stStatusWidget"]');
+                         return !status || !status.innerText.includes('Running'); }"""
+
+
 def wait_for_app(page) -> None:
     """Wait until Streamlit has finished running the script (no 'running' indicator)."""
     page.wait_for_selector("[data-testid='stApp']")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
-        timeout=30_000)
+    page.wait_for_function(APP_IDLE_JS, timeout=30_000)
