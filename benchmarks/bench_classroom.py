@@ -14,11 +14,13 @@ Times are taken in the page by performance.now(), as in bench_digits_page.py and
 An error is a step that did not finish within --timeout seconds, an uncaught page error, an exception
 box or a connection-lost banner on screen, or a traceback in the server's log.
 
-All N browsers run on this machine beside the server: on 2 cores they, not the server, are the bottleneck
-(a playing wave page costs Chromium ~50-60 ms of CPU per chart update, Streamlit's own floor is ~47 ms).
-So each class size runs once per --live-budgets value (the server's RNN_LIVE_UPDATES_PER_SECOND;
-"default" leaves it unset), and the table reports the server's own CPU use apart ("server cores busy").
-The ratios are against N = 1 in the same run. Prints tables; asserts nothing about time.
+All N browsers run on this machine beside the server, so the table reports the CPU of each side apart
+("server cores busy", "browser cores busy"), and a lone student (N = 1) also gets a table of what each of
+their steps cost the browser and the server: how much of this machine one student's tab takes. Each class
+size runs once per --live-budgets value (the server's RNN_LIVE_UPDATES_PER_SECOND; "default" leaves it
+unset). The clocks wait on page events, not on animation frames (benchmarks/page_clocks.py), so that
+waiting costs the tabs nothing. The ratios are against N = 1 in the same run. Prints tables; asserts
+nothing about time.
 """
 from __future__ import annotations
 
@@ -31,15 +33,16 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 os.environ.setdefault("RNN_DATA_DIR", str(REPO.parent / "shared" / "data"))
 
-from benchmarks.bench_digits_page import MARK_MOUSE_UP_JS, WATCH_TEXT_JS  # noqa: E402
-from benchmarks.bench_names_page import ON_SCREEN as NAME_ON_SCREEN  # noqa: E402
-from benchmarks.bench_waves import COUNT_UPDATES_JS, rss_mib  # noqa: E402
+from benchmarks.bench_waves import rss_mib  # noqa: E402
+from benchmarks.page_clocks import (COUNT_UPDATES_JS, MARK_KEY_UP_JS, MARK_MOUSE_UP_JS, WAIT_POLL_MS,  # noqa: E402
+                                    WATCH_NAME_JS, WATCH_TEXT_JS)
 from benchmarks.timing import markdown_table  # noqa: E402
 from conftest import APP_IDLE_JS, CHROMIUM, CHROMIUM_ARGS, _free_port, start_app  # noqa: E402
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
@@ -47,7 +50,6 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError  # noqa:
 SURNAMES = ["Kowalski", "Nakamura", "Schmidt", "Rossi", "Dubois", "Ivanov", "Garcia", "Murphy", "Novak",
             "Silva", "Papadopoulos", "Kim", "Nguyen", "Jansen", "O'Brien", "Haddad", "Wang", "Smith"]
 
-MARK_KEY_UP_JS = "() => document.addEventListener('keyup', () => { window.__keyUp = performance.now(); }, true)"
 MISSED_STROKE_MS = 10_000  # no answer by then: look for the stroke's ink on the canvas
 MAX_STROKES = 3
 TROUBLE_JS = """() => [...document.querySelectorAll('[data-testid="stException"]')].map(e => e.innerText)
@@ -63,6 +65,7 @@ class Student:
     chart_updates_per_s: float | None = None
     strokes_redrawn: int = 0  # strokes the browser lost (no ink on the canvas), drawn again
     errors: list[str] = field(default_factory=list)
+    cpu_by_step: dict[str, tuple[float, float]] = field(default_factory=dict)  # step -> (browser, server) CPU s
 
 
 @dataclass
@@ -72,6 +75,7 @@ class Classroom:
     students: list[Student]
     seconds: float  # from the first arrival to the last student done
     server_cpu_s: float
+    browser_cpu_s: float  # Chromium and Playwright's driver, all tabs together
     server_rss_mib: tuple[float, float]  # before the class, after it
     server_tracebacks: int
 
@@ -81,10 +85,39 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else float("nan")
 
 
+def _stat_fields(pid: int) -> list[str]:
+    """/proc/PID/stat after the command name: field 3 (state) is index 0."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process (all its threads), from /proc."""
-    fields_after_name = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields_after_name[11]) + int(fields_after_name[12])) / os.sysconf("SC_CLK_TCK")
+    fields = _stat_fields(pid)
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def descendants_cpu_seconds(root: int, skip: int) -> float:
+    """CPU time of every live process below `root` but outside `skip`'s tree, plus the children they
+    have reaped (a closed tab's renderer counts once its browser has reaped it): the browsers' CPU."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int(_stat_fields(int(entry.name))[1])
+            except (OSError, IndexError, ValueError):  # gone meanwhile
+                pass
+    below, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier and pid != skip} - below
+        below |= frontier
+    total = 0.0
+    for pid in below:
+        try:
+            fields = _stat_fields(pid)
+        except OSError:
+            continue
+        total += sum(int(fields[i]) for i in (11, 12, 13, 14)) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def describe(error: Exception) -> str:
@@ -92,7 +125,7 @@ def describe(error: Exception) -> str:
 
 
 async def wait_idle(page, timeout_ms: float) -> None:
-    await page.wait_for_function(APP_IDLE_JS, timeout=timeout_ms)
+    await page.wait_for_function(APP_IDLE_JS, polling=WAIT_POLL_MS, timeout=timeout_ms)
 
 
 async def open_from_sidebar(page, link: str, ready_selector: str, timeout_ms: float) -> None:
@@ -119,11 +152,13 @@ async def draw_digits(page, draws: int, student: Student, timeout_ms: float) -> 
             # A browser starved of CPU sometimes loses a stroke (the canvas shows no ink, nothing is sent):
             # a student would draw it again. Only a stroke that shows ink and gets no answer is an error.
             try:
-                answered = await page.wait_for_function("() => window.__elapsed", timeout=MISSED_STROKE_MS)
+                answered = await page.wait_for_function("() => window.__elapsed", polling=WAIT_POLL_MS,
+                                                       timeout=MISSED_STROKE_MS)
                 break
             except PlaywrightTimeoutError:
                 if await canvas_has_ink(page, round_):
-                    answered = await page.wait_for_function("() => window.__elapsed", timeout=timeout_ms)
+                    answered = await page.wait_for_function("() => window.__elapsed", polling=WAIT_POLL_MS,
+                                                           timeout=timeout_ms)
                     break
                 student.strokes_redrawn += 1
         else:
@@ -151,9 +186,10 @@ async def type_names(page, names: list[str], student: Student, timeout_ms: float
         await box.click()
         await box.press("Control+a")
         await box.press("Backspace")
+        await page.evaluate(WATCH_NAME_JS, name)
         await box.type(name, delay=60)  # key by key; the box commits after a short pause, without Enter
-        shown = await page.wait_for_function(NAME_ON_SCREEN, arg=name, polling="raf", timeout=timeout_ms)
-        student.name_ms.append(await shown.json_value() - await page.evaluate("window.__keyUp"))
+        shown = await page.wait_for_function("() => window.__nameElapsed", polling=WAIT_POLL_MS, timeout=timeout_ms)
+        student.name_ms.append(await shown.json_value())
 
 
 async def play_waves(page, seconds: float, student: Student, timeout_ms: float) -> None:
@@ -165,30 +201,45 @@ async def play_waves(page, seconds: float, student: Student, timeout_ms: float) 
     await page.get_by_role("button", name="Pause").click(timeout=timeout_ms)
 
 
-async def one_student(browser, url: str, index: int, class_in: asyncio.Barrier,
-                      args: argparse.Namespace) -> Student:
+async def one_student(browser, url: str, index: int, class_in: asyncio.Barrier, args: argparse.Namespace,
+                      cpu_clock: Callable[[], tuple[float, float]] | None = None) -> Student:
+    """One student's visit. With `cpu_clock` (browser and server CPU seconds so far; only meaningful
+    when the student is alone), what each step cost both sides is kept too."""
     student = Student()
     timeout_ms = args.timeout * 1000
     chance = random.Random(index)
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(timeout_ms)  # clicks and waits alike: one step timeout
     page = await context.new_page()
     page.on("pageerror", lambda error: student.errors.append(f"page error: {error}"))
     if args.screenshots:
         page.on("pageerror", lambda error: asyncio.ensure_future(
             page.screenshot(path=f"/tmp/bench_classroom_error_{index}_{time.monotonic():.0f}.png")))
     names = [SURNAMES[(index + k) % len(SURNAMES)] for k in range(args.names)]
+    mark = cpu_clock() if cpu_clock else (0.0, 0.0)
+
+    def charge(step: str) -> None:
+        nonlocal mark
+        if cpu_clock:
+            now = cpu_clock()
+            student.cpu_by_step[step] = (now[0] - mark[0], now[1] - mark[1])
+            mark = now
+
     try:
         await asyncio.sleep(chance.uniform(0, args.arrival_seconds))
+        charge("(waiting to arrive)")
         started = time.perf_counter()
         try:
             await page.goto(url, timeout=timeout_ms)
             await page.locator("[data-testid='stSidebar']").get_by_text("Running on").wait_for(timeout=timeout_ms)
             student.open_ms = (time.perf_counter() - started) * 1000
+            charge("open the app")
         finally:
             await class_in.wait()  # everyone is in (or has failed to get in)
         if student.open_ms is None:
             return student
         await asyncio.sleep(chance.uniform(0, args.start_seconds))
+        charge("(waiting to start)")
         steps = {"draw": lambda: draw_digits(page, args.draws, student, timeout_ms),
                  "names": lambda: type_names(page, names, student, timeout_ms),
                  "waves": lambda: play_waves(page, args.wave_seconds, student, timeout_ms)}
@@ -198,6 +249,7 @@ async def one_student(browser, url: str, index: int, class_in: asyncio.Barrier,
             except Exception as error:  # a timeout or a lost page: count it, go on with the next step
                 student.errors.append(f"{name}: {describe(error)}")
             student.errors += [f"{name}, on screen: {text[:160]}" for text in await page.evaluate(TROUBLE_JS)]
+            charge(name)
     except Exception as error:
         student.errors.append(describe(error))
     finally:
@@ -221,18 +273,25 @@ async def classroom(sessions: int, live_budget: str, args: argparse.Namespace) -
                                             "wave_seconds": 2, "draws": 1, "names": 1})
             await one_student(browser, url, -1, asyncio.Barrier(1), warm_up)
             rss_before, cpu_before, started = rss_mib(server.pid), cpu_seconds(server.pid), time.perf_counter()
+            browser_cpu_before = descendants_cpu_seconds(os.getpid(), skip=server.pid)
             class_in = asyncio.Barrier(sessions)
-            students = await asyncio.gather(*(one_student(browser, url, i, class_in, args)
+            def cpu_clock() -> tuple[float, float]:
+                return descendants_cpu_seconds(os.getpid(), skip=server.pid), cpu_seconds(server.pid)
+
+            lone = cpu_clock if sessions == 1 else None  # only a lone student's steps can be told apart
+            students = await asyncio.gather(*(one_student(browser, url, i, class_in, args, lone)
                                               for i in range(sessions)))
             seconds = time.perf_counter() - started
             cpu = cpu_seconds(server.pid) - cpu_before
+            browser_cpu = descendants_cpu_seconds(os.getpid(), skip=server.pid) - browser_cpu_before
             rss_after = rss_mib(server.pid)
             await browser.close()
     finally:
         server.terminate()
         server.wait(timeout=10)
     tracebacks = log.read_text(errors="replace").count("Traceback")
-    return Classroom(sessions, live_budget, students, seconds, cpu, (rss_before, rss_after), tracebacks)
+    return Classroom(sessions, live_budget, students, seconds, cpu, browser_cpu, (rss_before, rss_after),
+                     tracebacks)
 
 
 def error_count(room: Classroom) -> int:
@@ -258,12 +317,14 @@ def report(rooms: list[Classroom], args: argparse.Namespace) -> None:
                      f"{statistics.median(draws):.0f}" if draws else "-", f"{percentile(draws, 0.95):.0f}", ratio,
                      f"{statistics.median(names):.0f}" if names else "-", f"{percentile(names, 0.95):.0f}",
                      f"{statistics.median(rates):.1f}" if rates else "-", f"{sum(rates):.0f}" if rates else "-",
-                     f"{room.server_cpu_s / room.seconds:.2f}",
+                     f"{room.server_cpu_s / room.seconds:.2f}", f"{room.browser_cpu_s / room.seconds:.2f}",
+                     f"{room.browser_cpu_s / room.sessions:.1f}",
                      f"{room.server_rss_mib[1] - room.server_rss_mib[0]:+.0f}",
                      sum(s.strokes_redrawn for s in room.students), error_count(room)])
     print(markdown_table(["sessions", "live budget /s", "open p50 / p95 s", "draw->answer p50 ms", "p95 ms",
                           "p50 vs N=1", "name->answer p50 ms", "p95 ms", "chart updates/s per student p50",
-                          "all students", "server cores busy", "server RSS MiB", "strokes redrawn",
+                          "all students", "server cores busy", "browser cores busy",
+                          "browser CPU s per student", "server RSS MiB", "strokes redrawn",
                           "errors"], rows))
     for room in rooms:
         for i, student in enumerate(room.students):
@@ -271,6 +332,17 @@ def report(rooms: list[Classroom], args: argparse.Namespace) -> None:
                 print(f"- N={room.sessions}, budget {room.live_budget}, student {i}: {error}")
         if room.server_tracebacks:
             print(f"- N={room.sessions}: {room.server_tracebacks} traceback(s) in the server log")
+    for room in rooms:
+        if room.sessions == 1 and room.students[0].cpu_by_step:
+            student = room.students[0]
+            what = {"draw": f"digit page: open it, {args.draws} drawings answered, {args.draws} Clears",
+                    "names": f"names page: open it, {args.names} names answered",
+                    "waves": f"wave page: open it, play {args.wave_seconds:.0f} s "
+                             f"({(student.chart_updates_per_s or 0) * args.wave_seconds:.0f} chart updates)"}
+            print(f"\n### What one student costs, alone (live budget {room.live_budget}): CPU seconds per step\n")
+            print(markdown_table(["step", "browser CPU s", "server CPU s"],
+                                 [[what.get(step, step), f"{browser:.2f}", f"{server:.2f}"]
+                                  for step, (browser, server) in student.cpu_by_step.items()]))
     for room in rooms:
         if room.sessions == max(r.sessions for r in rooms):
             draws = [ms for s in room.students for ms in s.draw_ms]

@@ -41,25 +41,10 @@ from rnn_core.data.mnist import load_mnist  # noqa: E402
 from rnn_core.inference import read_digit  # noqa: E402
 from rnn_core.preprocess import canvas_from_image, preprocess_canvas  # noqa: E402
 from ui import digit_charts  # noqa: E402
+from benchmarks.page_clocks import MARK_MOUSE_UP_JS, WAIT_POLL_MS, WATCH_TEXT_JS  # noqa: E402
 
 STROKE_WIDTH = 28  # the page's pen
 
-# In-page clocks: from the mouse-up (a stroke's end, or a click's) to the first animation frame with the
-# text on screen, outside stale elements, both by performance.now(): Playwright's own round trips do not
-# count. MARK_MOUSE_UP_JS once per page; WATCH_TEXT_JS([selector, text]) before each mouse-up; the time is
-# then in window.__elapsed.
-WATCH_TEXT_JS = """([selector, text]) => {
-    window.__start = null;
-    window.__elapsed = null;
-    const seen = () => [...document.querySelectorAll(selector)].some(
-        e => e.closest('[data-stale="true"]') === null && e.innerText.includes(text));
-    const poll = () => {
-        if (window.__start !== null && seen()) window.__elapsed = performance.now() - window.__start;
-        else requestAnimationFrame(poll);
-    };
-    poll();
-}"""
-MARK_MOUSE_UP_JS = "() => window.addEventListener('mouseup', () => { window.__start = performance.now(); }, true)"
 
 
 def png_data_url(canvas: np.ndarray) -> str:
@@ -161,11 +146,11 @@ def browser_side(trials: int) -> None:
                 page.mouse.move(x, top + box["height"] - 50, steps=12)
                 page.evaluate(WATCH_TEXT_JS, [".digit-answer", "1"])
                 page.mouse.up()
-                answered = page.wait_for_function(elapsed).json_value()
+                answered = page.wait_for_function(elapsed, polling=WAIT_POLL_MS).json_value()
                 wait_for_app(page)  # the rest of the page (the row story) drawn too
                 page.evaluate(WATCH_TEXT_JS, ["[data-testid='stAlert']", "Draw a digit on the black square"])
                 page.get_by_role("button", name="Clear").click()
-                cleared = page.wait_for_function(elapsed).json_value()
+                cleared = page.wait_for_function(elapsed, polling=WAIT_POLL_MS).json_value()
                 wait_for_app(page)
                 if trial:
                     stroke_ms.append(answered)

@@ -32,20 +32,11 @@ from rnn_core.data import DataMissingError  # noqa: E402
 from rnn_core.data.names import CharVocab, encode_batch, load_names, split_names_v1  # noqa: E402
 from rnn_core.device import pick_device  # noqa: E402
 from rnn_core.inference import MAX_BATCH_NAMES, classify_names, read_name  # noqa: E402
+from benchmarks.page_clocks import MARK_KEY_UP_JS, WAIT_POLL_MS, WATCH_NAME_JS  # noqa: E402
 
 TYPED = ["Kowalski", "Nakamura", "O'Brien", "Schmidt", "Rossi", "Nguyen", "Dvořák", "Papadopoulos",
          "Fitzgerald", "Yamamoto", "Moreau", "Kuznetsov", "Van der Berg", "Silva", "Kim", "MacDonald",
          "Horvath", "Haddad", "Lefebvre", "Abramov"]
-# The answer is on screen when the live (non-stale) answer names this input and the heatmap spells it.
-ON_SCREEN = """name => {
-  const live = sel => [...document.querySelectorAll(sel)].find(e => !e.closest('[data-stale="true"]'));
-  const answer = live('.st-key-names_answer');
-  const heatmap = live('.st-key-names_heatmap');
-  const ticks = heatmap ? [...heatmap.querySelectorAll('.xtick text')] : [];
-  const letters = ticks.map(t => t.textContent).join('');
-  return answer && answer.innerText.includes('for ' + name) && letters === name.replaceAll(' ', '␣')
-    ? performance.now() : false;
-}"""
 
 
 def timings(run: Callable[[], object], repeats: int) -> list[float]:
@@ -147,19 +138,19 @@ def browser(samples: int, baseline: list[float]) -> list[tuple]:
             page.goto(f"http://127.0.0.1:{port}/")
             page.locator("[data-testid='stSidebar']").get_by_text("Name classifier").click()
             page.locator(".st-key-names_answer").wait_for(timeout=60_000)
-            page.evaluate("document.addEventListener('keyup', "
-                          "() => window.lastKeyUp = performance.now(), true)")
+            page.evaluate(MARK_KEY_UP_JS)
             box = page.locator(".st-key-names_text input")
 
             def typed(name: str, press_enter: bool) -> float:
                 box.click()
                 box.press("Control+a")
                 box.press("Backspace")
+                page.evaluate(WATCH_NAME_JS, name)
                 box.type(name, delay=40)  # faster than the live pause: one commit, after the last key
                 if press_enter:
                     box.press("Enter")
-                shown = page.wait_for_function(ON_SCREEN, arg=name, polling="raf", timeout=30_000)
-                return (shown.json_value() - page.evaluate("window.lastKeyUp")) / 1000
+                shown = page.wait_for_function("() => window.__nameElapsed", polling=WAIT_POLL_MS, timeout=30_000)
+                return shown.json_value() / 1000
 
             names = (TYPED * (samples // len(TYPED) + 1))[: samples + 1]
             typed(names[0], False)  # warm-up

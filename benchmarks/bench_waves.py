@@ -33,6 +33,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from rnn_core.device import configure_threads  # noqa: E402
 from rnn_core.training import WaveTrainer, WaveTrainerConfig  # noqa: E402
+from benchmarks.page_clocks import COUNT_UPDATES_JS  # noqa: E402
 
 SEED_SINCOS_REFERENCE = 0.0051
 SEED_NEXT_STEP_REFERENCE = (0.00028, 0.0143)  # teacher-forced, free-running
@@ -227,31 +228,6 @@ def bench_next_step(iterations: int, variants: bool) -> None:
 
 
 # ----------------------------------------------------------------------------- browser and memory
-
-# Polls the page for `ms` milliseconds on every animation frame and counts how often the current-window
-# chart (its title carries the step) and the step counter change: what the visitor actually sees update.
-COUNT_UPDATES_JS = """async (ms) => {
-  const title = () => {
-    const plot = document.querySelector('.st-key-waves_live_chart .js-plotly-plot');
-    return plot && plot.layout && plot.layout.annotations ? plot.layout.annotations[0].text : null;
-  };
-  const status = () => {
-    const box = document.querySelector('.st-key-waves_status');
-    return box ? box.innerText : null;
-  };
-  // Stale copies of an element can linger during a rerun: count a change only when the step goes up.
-  const step = (text) => text ? Number((text.match(/step ([\\d,]+)/i) || [0, "0"])[1].replace(/,/g, "")) : 0;
-  let lastTitle = step(title()), lastStatus = step(status()), charts = 0, counters = 0;
-  const start = performance.now();
-  while (performance.now() - start < ms) {
-    await new Promise(requestAnimationFrame);
-    const t = step(title()), s = step(status());
-    if (t > lastTitle) { charts += 1; lastTitle = t; }
-    if (s > lastStatus) { counters += 1; lastStatus = s; }
-  }
-  return {charts, counters, seconds: (performance.now() - start) / 1000, last: status()};
-}"""
-
 
 def step_of(status_text: str) -> int:
     match = re.search(r"Step ([\d,]+)", status_text or "")
