@@ -1,5 +1,5 @@
-"""The fix for Streamlit's run-start race: a script thread goes on only once the event loop has handled
-what it scheduled, so a new run's first elements can no longer be cleared by the previous run's cleanup."""
+"""The fix for Streamlit's lost-elements race: a script thread goes on only once the event loop has handled
+what it scheduled, so a run cannot count as stopped while its elements still wait on the loop."""
 from __future__ import annotations
 
 import asyncio
@@ -46,12 +46,31 @@ def test_the_loop_itself_is_never_made_to_wait_for_itself(session):
     assert finished.is_set()
 
 
+def test_a_slow_loop_is_waited_for_however_long_it_takes_and_logged(session, monkeypatch, caplog):
+    monkeypatch.setattr(streamlit_fixes, "SLOW_HANDOFF_SECONDS", 0.1)
+    monkeypatch.setattr(streamlit_fixes, "LOOP_CHECK_SECONDS", 0.05)
+    handled = []
+    session._event_loop.call_soon_threadsafe(time.sleep, 0.4)  # an overloaded server
+    with caplog.at_level("WARNING", logger="ui.streamlit_fixes"):
+        streamlit_fixes._call_on_event_loop_and_wait(session, lambda: handled.append("element"))
+    assert handled == ["element"]  # no time limit ran out first
+    assert "overloaded" in caplog.text
+
+
 def test_a_closed_loop_does_not_hold_the_script_thread():
     loop = asyncio.new_event_loop()
     loop.close()
     started = time.monotonic()
     streamlit_fixes._call_on_event_loop_and_wait(SimpleNamespace(_event_loop=loop), lambda: None)
-    assert time.monotonic() - started < streamlit_fixes.HANDLED_WITHIN_SECONDS / 2
+    assert time.monotonic() - started < 0.5
+
+
+def test_a_stopped_loop_does_not_hold_the_script_thread():
+    loop = asyncio.new_event_loop()  # open, but nothing runs it: a server on its way down
+    started = time.monotonic()
+    streamlit_fixes._call_on_event_loop_and_wait(SimpleNamespace(_event_loop=loop), lambda: None)
+    assert time.monotonic() - started < 2 * streamlit_fixes.LOOP_CHECK_SECONDS + 0.5
+    loop.close()
 
 
 def test_install_patches_the_method_streamlit_calls(monkeypatch):

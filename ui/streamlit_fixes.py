@@ -1,27 +1,35 @@
 """A fix for a race in Streamlit (1.67) that blanks a visitor's page when the server is busy.
 
-When a script or fragment run starts, the script thread tells the session (AppSession) so on the server's
-event loop, with call_soon, and goes straight on to send its first elements into the session's message
-queue. The session's handler, when the loop gets to it, clears that queue of the previous run's pending
-elements. On a busy server the loop gets to it late, after the new run's first elements are already
-queued, and clears those too. The browser then receives elements at positions after a gap, fails with
-"Bad delta path index 9 (should be between [0, 7])" and shows a white page until it is reloaded. We saw
-it on the digit page's Clear (a fragment rerun whose layout shrinks) in 1 of 30 students of a loaded
-classroom run.
+A script thread hands each element it makes to the server's event loop (call_soon), which puts it in the
+session's queue for the browser, and goes straight on. So a run can end, and its script runner count as
+stopped, while the loop still holds the run's last elements. If the browser asks for a fragment rerun in
+that moment (a Clear button, a stroke on the canvas, a wave tick), the session starts a new script runner
+and ignores every event still queued from the old one (Streamlit's own comment in
+AppSession.request_rerun describes this). Those elements never reach the browser; the fragment's
+elements then land at positions after the gap, and the browser fails with "Bad delta path index 9 (should
+be between [0, 5])" and shows a white page until it is reloaded. The busier the server, the longer the
+loop lags and the wider the window: we saw it in classroom runs of 1 to 30 students on a loaded machine.
 
-The fix: a script thread waits until the event loop has handled what it scheduled (a run's start, a run's
-end), so every later element is queued after the clearing. The wait is one event-loop turn, a fraction of
-a millisecond on an idle server, and bounded so that a stopping server can never hang a script thread.
+The fix: a script thread waits until the event loop has handled each event it scheduled, so a run cannot
+count as stopped while its elements wait. The wait is one event-loop turn, a fraction of a millisecond on
+an idle server. It has no time limit while the loop runs: 30 students on 2 cores held the loop back for
+over 2 s ten times in one run, and an earlier 2 s limit let a page break there. It ends as soon as the
+loop stops or closes, so a stopping server never holds a script thread.
 """
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
+import time
 from typing import Callable
 
 from streamlit.runtime.app_session import AppSession
 
-HANDLED_WITHIN_SECONDS = 2.0
+SLOW_HANDOFF_SECONDS = 2.0  # a wait this long is logged: the server is overloaded
+LOOP_CHECK_SECONDS = 0.5  # how often a waiting thread checks that the loop still runs
+
+_LOGGER = logging.getLogger(__name__)
 
 _schedule_on_event_loop = AppSession._call_soon_on_event_loop
 
@@ -43,8 +51,16 @@ def _call_on_event_loop_and_wait(self: AppSession, callback: Callable[[], None])
             handled.set()
 
     _schedule_on_event_loop(self, run_then_signal)
-    if not self._event_loop.is_closed():
-        handled.wait(HANDLED_WITHIN_SECONDS)
+    started = time.monotonic()
+    warned = False
+    while not handled.is_set():
+        if self._event_loop.is_closed() or not self._event_loop.is_running():
+            return  # a stopping server: nothing will handle the event, and nothing needs to
+        if not warned and time.monotonic() - started >= SLOW_HANDOFF_SECONDS:
+            _LOGGER.warning("The server's event loop took over %.0f s to get to a script event: the server "
+                            "is overloaded (see README, In a classroom).", SLOW_HANDOFF_SECONDS)
+            warned = True
+        handled.wait(LOOP_CHECK_SECONDS)
 
 
 def install() -> None:
