@@ -142,7 +142,7 @@ async def draw_digits(page, draws: int, student: Student, timeout_ms: float) -> 
         await canvas.wait_for(timeout=timeout_ms)
         await wait_idle(page, timeout_ms)  # the page has settled: the canvas is where it will stay
         for attempt in range(MAX_STROKES):
-            box = await canvas.bounding_box()
+            box = await settled_box(canvas, timeout_ms)
             x, top = box["x"] + box["width"] / 2, box["y"]
             await page.mouse.move(x, top + 50)
             await page.mouse.down()
@@ -167,6 +167,21 @@ async def draw_digits(page, draws: int, student: Student, timeout_ms: float) -> 
         await wait_idle(page, timeout_ms)
         await page.get_by_role("button", name="Clear").click()
         await page.get_by_text("Draw a digit on the black square").wait_for(timeout=timeout_ms)
+
+
+async def settled_box(locator, timeout_ms: float) -> dict:
+    """Where the element is once it has stopped moving (two looks 200 ms apart agree). Right after Clear a
+    starved tab can still be moving the new canvas into place (by 300 px, seen at N = 30), and a stroke
+    drawn where it was lands beside it; a student draws where the canvas is."""
+    box = await locator.bounding_box()
+    deadline = time.monotonic() + timeout_ms / 1000
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+        again = await locator.bounding_box()
+        if again == box:
+            break
+        box = again
+    return box
 
 
 async def canvas_has_ink(page, round_: int) -> bool:
