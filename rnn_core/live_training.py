@@ -10,13 +10,13 @@ but their memory until the visitor's session is gone.
 from __future__ import annotations
 
 import copy
-import os
 import threading
 import time
 from dataclasses import dataclass, field
 
 from torch import nn
 
+from .settings import positive_number_from_env
 from .training import ClassifierTrainer, Metrics
 
 IDLE_PAUSE_SECONDS = 30.0  # pause when nobody has looked at the run for this long
@@ -28,11 +28,7 @@ def idle_pause_seconds() -> float:
 
     A bad value falls back to the default rather than break the training page.
     """
-    try:
-        seconds = float(os.environ.get(IDLE_PAUSE_ENV_VAR, IDLE_PAUSE_SECONDS))
-    except ValueError:
-        return IDLE_PAUSE_SECONDS
-    return seconds if 0 < seconds < float("inf") else IDLE_PAUSE_SECONDS
+    return positive_number_from_env(IDLE_PAUSE_ENV_VAR, IDLE_PAUSE_SECONDS)[0]
 
 
 @dataclass

@@ -9,11 +9,12 @@ most two ticks waiting (its fast chart and its slow one), so a wait lasts at mos
 """
 from __future__ import annotations
 
-import os
 import threading
 import time
 
 import streamlit as st
+
+from rnn_core.settings import positive_number_from_env
 
 BUDGET_ENV_VAR = "RNN_LIVE_UPDATES_PER_SECOND"
 DEFAULT_UPDATES_PER_SECOND = 40.0
@@ -39,17 +40,7 @@ class LiveUpdateSchedule:
 
 def updates_per_second() -> tuple[float, str]:
     """The budget from $RNN_LIVE_UPDATES_PER_SECOND, and a warning when that was not usable."""
-    text = os.environ.get(BUDGET_ENV_VAR, "").strip()
-    if not text:
-        return DEFAULT_UPDATES_PER_SECOND, ""
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not 0 < value < float("inf"):
-        return DEFAULT_UPDATES_PER_SECOND, (f"{BUDGET_ENV_VAR} must be a positive number, not {text!r}; "
-                                            f"using {DEFAULT_UPDATES_PER_SECOND:g}.")
-    return value, ""
+    return positive_number_from_env(BUDGET_ENV_VAR, DEFAULT_UPDATES_PER_SECOND)
 
 
 @st.cache_resource
