@@ -90,34 +90,30 @@ def _stat_fields(pid: int) -> list[str]:
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
+def _clock_seconds(fields: list[str], indices: tuple[int, ...]) -> float:
+    return sum(int(fields[i]) for i in indices) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process (all its threads), from /proc."""
-    fields = _stat_fields(pid)
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return _clock_seconds(_stat_fields(pid), (11, 12))
 
 
 def descendants_cpu_seconds(root: int, skip: int) -> float:
     """CPU time of every live process below `root` but outside `skip`'s tree, plus the children they
     have reaped (a closed tab's renderer counts once its browser has reaped it): the browsers' CPU."""
-    parents = {}
+    stats = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                parents[int(entry.name)] = int(_stat_fields(int(entry.name))[1])
-            except (OSError, IndexError, ValueError):  # gone meanwhile
+                stats[int(entry.name)] = _stat_fields(int(entry.name))
+            except OSError:  # gone meanwhile
                 pass
     below, frontier = set(), {root}
     while frontier:
-        frontier = {pid for pid, parent in parents.items() if parent in frontier and pid != skip} - below
+        frontier = {pid for pid, fields in stats.items() if int(fields[1]) in frontier and pid != skip} - below
         below |= frontier
-    total = 0.0
-    for pid in below:
-        try:
-            fields = _stat_fields(pid)
-        except OSError:
-            continue
-        total += sum(int(fields[i]) for i in (11, 12, 13, 14)) / os.sysconf("SC_CLK_TCK")
-    return total
+    return sum(_clock_seconds(stats[pid], (11, 12, 13, 14)) for pid in below)
 
 
 def describe(error: Exception) -> str:
@@ -140,7 +136,7 @@ async def draw_digits(page, draws: int, student: Student, timeout_ms: float) -> 
     for round_ in range(draws):
         canvas = page.locator(f".st-key-digits_canvas_{round_} canvas.upper-canvas")  # Clear: the next key
         await canvas.wait_for(timeout=timeout_ms)
-        await wait_idle(page, timeout_ms)  # the page has settled: the canvas is where it will stay
+        await wait_idle(page, timeout_ms)  # the script has finished (a starved tab may still be laying out)
         for attempt in range(MAX_STROKES):
             box = await settled_box(canvas, timeout_ms)
             x, top = box["x"] + box["width"] / 2, box["y"]
