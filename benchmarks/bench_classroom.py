@@ -44,7 +44,8 @@ from benchmarks.bench_waves import rss_mib  # noqa: E402
 from benchmarks.page_clocks import (COUNT_UPDATES_JS, MARK_KEY_UP_JS, MARK_MOUSE_UP_JS, WAIT_POLL_MS,  # noqa: E402
                                     WATCH_NAME_JS, WATCH_TEXT_JS)
 from benchmarks.timing import markdown_table  # noqa: E402
-from conftest import APP_IDLE_JS, CHROMIUM, CHROMIUM_ARGS, _free_port, start_app  # noqa: E402
+from conftest import (APP_IDLE_JS, CHROMIUM, CHROMIUM_ARGS, _free_port, clock_seconds,  # noqa: E402
+                      proc_stat_fields, process_cpu_seconds, start_app)
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
 
 SURNAMES = ["Kowalski", "Nakamura", "Schmidt", "Rossi", "Dubois", "Ivanov", "Garcia", "Murphy", "Novak",
@@ -85,20 +86,6 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else float("nan")
 
 
-def _stat_fields(pid: int) -> list[str]:
-    """/proc/PID/stat after the command name: field 3 (state) is index 0."""
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-
-
-def _clock_seconds(fields: list[str], indices: tuple[int, ...]) -> float:
-    return sum(int(fields[i]) for i in indices) / os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (all its threads), from /proc."""
-    return _clock_seconds(_stat_fields(pid), (11, 12))
-
-
 def descendants_cpu_seconds(root: int, skip: int) -> float:
     """CPU time of every live process below `root` but outside `skip`'s tree, plus the children they
     have reaped (a closed tab's renderer counts once its browser has reaped it): the browsers' CPU."""
@@ -106,14 +93,14 @@ def descendants_cpu_seconds(root: int, skip: int) -> float:
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                stats[int(entry.name)] = _stat_fields(int(entry.name))
+                stats[int(entry.name)] = proc_stat_fields(int(entry.name))
             except OSError:  # gone meanwhile
                 pass
     below, frontier = set(), {root}
     while frontier:
         frontier = {pid for pid, fields in stats.items() if int(fields[1]) in frontier and pid != skip} - below
         below |= frontier
-    return sum(_clock_seconds(stats[pid], (11, 12, 13, 14)) for pid in below)
+    return sum(clock_seconds(stats[pid], (11, 12, 13, 14)) for pid in below)
 
 
 def describe(error: Exception) -> str:
@@ -283,17 +270,18 @@ async def classroom(sessions: int, live_budget: str, args: argparse.Namespace) -
             warm_up = argparse.Namespace(**{**vars(args), "arrival_seconds": 0, "start_seconds": 0,
                                             "wave_seconds": 2, "draws": 1, "names": 1})
             await one_student(browser, url, -1, asyncio.Barrier(1), warm_up)
-            rss_before, cpu_before, started = rss_mib(server.pid), cpu_seconds(server.pid), time.perf_counter()
+            rss_before, started = rss_mib(server.pid), time.perf_counter()
+            cpu_before = process_cpu_seconds(server.pid)
             browser_cpu_before = descendants_cpu_seconds(os.getpid(), skip=server.pid)
             class_in = asyncio.Barrier(sessions)
             def cpu_clock() -> tuple[float, float]:
-                return descendants_cpu_seconds(os.getpid(), skip=server.pid), cpu_seconds(server.pid)
+                return descendants_cpu_seconds(os.getpid(), skip=server.pid), process_cpu_seconds(server.pid)
 
             lone = cpu_clock if sessions == 1 else None  # only a lone student's steps can be told apart
             students = await asyncio.gather(*(one_student(browser, url, i, class_in, args, lone)
                                               for i in range(sessions)))
             seconds = time.perf_counter() - started
-            cpu = cpu_seconds(server.pid) - cpu_before
+            cpu = process_cpu_seconds(server.pid) - cpu_before
             browser_cpu = descendants_cpu_seconds(os.getpid(), skip=server.pid) - browser_cpu_before
             rss_after = rss_mib(server.pid)
             await browser.close()

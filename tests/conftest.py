@@ -99,6 +99,21 @@ def page(browser, app_url):
     context.close()
 
 
+def proc_stat_fields(pid: int) -> list[str]:
+    """Linux's /proc/PID/stat after the command name: field 3 (state) is index 0."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def clock_seconds(fields: list[str], indices: tuple[int, ...]) -> float:
+    """The sum of some of proc_stat_fields' clock-tick counters, in seconds."""
+    return sum(int(fields[i]) for i in indices) / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, all its threads together."""
+    return clock_seconds(proc_stat_fields(pid), (11, 12))
+
+
 # True once Streamlit has finished running the script: no "Running" status indicator.
 APP_IDLE_JS = """() => { const status = document.querySelector('[data-testid="stStatusWidget"]');
                          return !status || !status.innerText.includes('Running'); }"""

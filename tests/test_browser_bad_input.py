@@ -5,14 +5,13 @@ the wave page trains on ticks its browser asks for. Measured as the server proce
 """
 from __future__ import annotations
 
-import os
 import re
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import _free_port, start_app, wait_for_app
+from conftest import _free_port, process_cpu_seconds, start_app, wait_for_app
 from helpers import write_tiny_mnist
 
 pytestmark = [pytest.mark.browser,
@@ -21,12 +20,6 @@ pytestmark = [pytest.mark.browser,
 IDLE_PAUSE_SECONDS = 2  # the server's RNN_IDLE_PAUSE_SECONDS: a run nobody watches pauses after this
 BUSY_CPU_SECONDS = 0.2  # at least this much CPU in 2 s while training (a sanity check of the measure)
 IDLE_CPU_SECONDS = 0.1  # at most this much in 3 s once the browser is gone
-
-
-def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process, all its threads together."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_used(pid: int, seconds: float) -> float:
