@@ -7,7 +7,6 @@ Cases already covered by a page's own tests (e.g. test_page_names.py) are not re
 from __future__ import annotations
 
 import ast
-import base64
 import io
 import os
 import shutil
@@ -22,7 +21,6 @@ import pandas as pd
 import pytest
 import streamlit
 import torch
-from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 import rnn_core.data.names
@@ -33,7 +31,8 @@ from rnn_core.live_training import IDLE_PAUSE_SECONDS, idle_pause_seconds
 from rnn_core.models import RowClassifier, RowClassifierConfig, WaveConfig, WaveRegressor
 from rnn_core.preprocess import InvalidDrawingError, canvas_from_strokes, decode_canvas_image
 from test_live_training import live_run, wait_until
-from test_page_digits import STROKE_WIDTH, VERTICAL_LINE, canvas_state, shown_answer
+from test_page_digits import (STROKE_WIDTH, VERTICAL_LINE, canvas_state, canvas_state_holding, png,
+                              shown_answer)
 from test_page_names import assert_never_rendered, charts
 from ui.resources import DIGIT_CHECKPOINTS, NAMES_CHECKPOINT, device_choice
 
@@ -50,18 +49,6 @@ def open_app(page: str = "app_pages/home.py", query: dict[str, str] | None = Non
     at.run()
     assert not at.exception, at.exception
     return at
-
-
-def png(array: np.ndarray, mode: str | None = None, fmt: str = "PNG") -> bytes:
-    buffer = io.BytesIO()
-    Image.fromarray(array, mode).save(buffer, format=fmt)
-    return buffer.getvalue()
-
-
-def data_url(data: bytes) -> dict:
-    """What the canvas keeps in session state after a stroke, holding these image bytes."""
-    return {"drawing": {"raw": {"objects": [{"type": "path"}]},
-                        "data": "data:image/png;base64," + base64.b64encode(data).decode()}}
 
 
 def png_header(width: int, height: int) -> bytes:
@@ -113,7 +100,7 @@ ODD_IMAGES = {  # (image file, what the page makes of it)
 
 @pytest.mark.parametrize("data, outcome", ODD_IMAGES.values(), ids=ODD_IMAGES.keys())
 def test_a_canvas_image_of_odd_shape_or_format_is_read_or_explained(data, outcome):
-    at = draw(open_app("app_pages/digits.py"), data_url(data))
+    at = draw(open_app("app_pages/digits.py"), canvas_state_holding(data))
     read = shown_answer(at) is not None
     explained = any(e.value.startswith("This drawing cannot be read") for e in at.error)
     prompted = any("Draw a digit on the black square" in i.value for i in at.info)
