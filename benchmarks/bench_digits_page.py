@@ -46,7 +46,6 @@ from benchmarks.page_clocks import MARK_MOUSE_UP_JS, WAIT_POLL_MS, WATCH_TEXT_JS
 STROKE_WIDTH = 28  # the page's pen
 
 
-
 def png_data_url(canvas: np.ndarray) -> str:
     """The drawing as the canvas component sends it to the server."""
     buffer = io.BytesIO()
