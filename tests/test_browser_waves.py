@@ -47,7 +47,9 @@ def test_play_trains_live_and_pause_stops(page, app_url):
     page.wait_for_function(f"() => ({LOSS_POINTS_JS})() > {first_points}", timeout=20_000)
 
     # Pause. A click that lands while a tick is rerunning the live fragment is now and then not seen
-    # (seen about once in ten runs on a loaded machine): click again, as a person would.
+    # (seen about once in ten runs on a loaded machine): click again, as a person would. But only while
+    # the steps still move: on a slow machine a click that did pause may take over 5 s to relabel the
+    # button, and clicking again then would start the training once more.
     play_again = page.get_by_role("button", name=re.compile("Play"))
     for _ in range(3):
         page.locator(".st-key-waves_play button").click()
@@ -55,7 +57,10 @@ def test_play_trains_live_and_pause_stops(page, app_url):
             play_again.wait_for(timeout=5_000)
             break
         except PlaywrightTimeoutError:
-            continue
+            step = shown_step(page)
+            page.wait_for_timeout(2_000)
+            if shown_step(page) == step:  # no longer training: the click was seen, its label is on its way
+                break
     play_again.wait_for()
     wait_for_app(page)
     page.wait_for_timeout(1000)  # a tick already on its way may still land
