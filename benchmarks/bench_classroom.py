@@ -41,8 +41,9 @@ sys.path.insert(0, str(REPO / "tests"))
 os.environ.setdefault("RNN_DATA_DIR", str(REPO.parent / "shared" / "data"))
 
 from benchmarks.bench_waves import rss_mib  # noqa: E402
-from benchmarks.page_clocks import (COUNT_UPDATES_JS, MARK_KEY_UP_JS, MARK_MOUSE_UP_JS, WAIT_POLL_MS,  # noqa: E402
-                                    WATCH_NAME_JS, WATCH_TEXT_JS)
+from benchmarks.page_clocks import (COUNT_UPDATES_JS, MARK_KEY_UP_JS, MARK_MOUSE_UP_JS,  # noqa: E402
+                                    NAME_ELAPSED_JS, TEXT_ELAPSED_JS, WAIT_POLL_MS, WATCH_NAME_JS,
+                                    WATCH_TEXT_JS)
 from benchmarks.timing import markdown_table  # noqa: E402
 from conftest import (APP_IDLE_JS, CHROMIUM, CHROMIUM_ARGS, _free_port, clock_seconds,  # noqa: E402
                       proc_stat_fields, process_cpu_seconds, start_app)
@@ -135,12 +136,12 @@ async def draw_digits(page, draws: int, student: Student, timeout_ms: float) -> 
             # A browser starved of CPU sometimes loses a stroke (the canvas shows no ink, nothing is sent):
             # a student would draw it again. Only a stroke that shows ink and gets no answer is an error.
             try:
-                answered = await page.wait_for_function("() => window.__elapsed", polling=WAIT_POLL_MS,
+                answered = await page.wait_for_function(TEXT_ELAPSED_JS, polling=WAIT_POLL_MS,
                                                        timeout=MISSED_STROKE_MS)
                 break
             except PlaywrightTimeoutError:
                 if await canvas_has_ink(page, round_):
-                    answered = await page.wait_for_function("() => window.__elapsed", polling=WAIT_POLL_MS,
+                    answered = await page.wait_for_function(TEXT_ELAPSED_JS, polling=WAIT_POLL_MS,
                                                            timeout=timeout_ms)
                     break
                 student.strokes_redrawn += 1
@@ -186,7 +187,7 @@ async def type_names(page, names: list[str], student: Student, timeout_ms: float
         await box.press("Backspace")
         await page.evaluate(WATCH_NAME_JS, name)
         await box.type(name, delay=60)  # key by key; the box commits after a short pause, without Enter
-        shown = await page.wait_for_function("() => window.__nameElapsed", polling=WAIT_POLL_MS, timeout=timeout_ms)
+        shown = await page.wait_for_function(NAME_ELAPSED_JS, polling=WAIT_POLL_MS, timeout=timeout_ms)
         student.name_ms.append(await shown.json_value())
 
 

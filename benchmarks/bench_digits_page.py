@@ -41,7 +41,7 @@ from rnn_core.data.mnist import load_mnist  # noqa: E402
 from rnn_core.inference import read_digit  # noqa: E402
 from rnn_core.preprocess import canvas_from_image, preprocess_canvas  # noqa: E402
 from ui import digit_charts  # noqa: E402
-from benchmarks.page_clocks import MARK_MOUSE_UP_JS, WAIT_POLL_MS, WATCH_TEXT_JS  # noqa: E402
+from benchmarks.page_clocks import MARK_MOUSE_UP_JS, TEXT_ELAPSED_JS, WAIT_POLL_MS, WATCH_TEXT_JS  # noqa: E402
 
 STROKE_WIDTH = 28  # the page's pen
 
@@ -121,7 +121,6 @@ def browser_side(trials: int) -> None:
     from conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, start_app, wait_for_app
     from playwright.sync_api import sync_playwright
 
-    elapsed = "() => window.__elapsed"
 
     server = start_app(port := _free_port())
     try:
@@ -145,11 +144,11 @@ def browser_side(trials: int) -> None:
                 page.mouse.move(x, top + box["height"] - 50, steps=12)
                 page.evaluate(WATCH_TEXT_JS, [".digit-answer", "1"])
                 page.mouse.up()
-                answered = page.wait_for_function(elapsed, polling=WAIT_POLL_MS).json_value()
+                answered = page.wait_for_function(TEXT_ELAPSED_JS, polling=WAIT_POLL_MS).json_value()
                 wait_for_app(page)  # the rest of the page (the row story) drawn too
                 page.evaluate(WATCH_TEXT_JS, ["[data-testid='stAlert']", "Draw a digit on the black square"])
                 page.get_by_role("button", name="Clear").click()
-                cleared = page.wait_for_function(elapsed, polling=WAIT_POLL_MS).json_value()
+                cleared = page.wait_for_function(TEXT_ELAPSED_JS, polling=WAIT_POLL_MS).json_value()
                 wait_for_app(page)
                 if trial:
                     stroke_ms.append(answered)

@@ -32,7 +32,7 @@ from rnn_core.data import DataMissingError  # noqa: E402
 from rnn_core.data.names import CharVocab, encode_batch, load_names, split_names_v1  # noqa: E402
 from rnn_core.device import pick_device  # noqa: E402
 from rnn_core.inference import MAX_BATCH_NAMES, classify_names, read_name  # noqa: E402
-from benchmarks.page_clocks import MARK_KEY_UP_JS, WAIT_POLL_MS, WATCH_NAME_JS  # noqa: E402
+from benchmarks.page_clocks import MARK_KEY_UP_JS, NAME_ELAPSED_JS, WAIT_POLL_MS, WATCH_NAME_JS  # noqa: E402
 
 TYPED = ["Kowalski", "Nakamura", "O'Brien", "Schmidt", "Rossi", "Nguyen", "Dvořák", "Papadopoulos",
          "Fitzgerald", "Yamamoto", "Moreau", "Kuznetsov", "Van der Berg", "Silva", "Kim", "MacDonald",
@@ -149,7 +149,7 @@ def browser(samples: int, baseline: list[float]) -> list[tuple]:
                 box.type(name, delay=40)  # faster than the live pause: one commit, after the last key
                 if press_enter:
                     box.press("Enter")
-                shown = page.wait_for_function("() => window.__nameElapsed", polling=WAIT_POLL_MS, timeout=30_000)
+                shown = page.wait_for_function(NAME_ELAPSED_JS, polling=WAIT_POLL_MS, timeout=30_000)
                 return shown.json_value() / 1000
 
             names = (TYPED * (samples // len(TYPED) + 1))[: samples + 1]

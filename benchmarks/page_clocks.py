@@ -16,7 +16,7 @@ _OBSERVE = "{subtree: true, childList: true, characterData: true, attributes: tr
 
 # From the mouse-up (a stroke's end, or a click's) to the first frame with `text` inside `selector`,
 # outside stale elements. MARK_MOUSE_UP_JS once per page; WATCH_TEXT_JS([selector, text]) before each
-# mouse-up; the time is then in window.__elapsed.
+# mouse-up; TEXT_ELAPSED_JS then gives the time (null until then).
 MARK_MOUSE_UP_JS = "() => window.addEventListener('mouseup', () => { window.__start = performance.now(); }, true)"
 WATCH_TEXT_JS = """([selector, text]) => {
     window.__start = null;
@@ -30,10 +30,11 @@ WATCH_TEXT_JS = """([selector, text]) => {
     });
     observer.observe(document.body, %s);
 }""" % _OBSERVE
+TEXT_ELAPSED_JS = "() => window.__elapsed"
 
 # The names page's answer is on screen when the live answer names `name` and the heatmap spells it.
 # MARK_KEY_UP_JS once per page; WATCH_NAME_JS(name) before typing it; the time from the last key up to
-# that frame is then in window.__nameElapsed.
+# that frame is then given by NAME_ELAPSED_JS (null until then).
 MARK_KEY_UP_JS = "() => document.addEventListener('keyup', () => { window.__keyUp = performance.now(); }, true)"
 WATCH_NAME_JS = """name => {
     window.__nameElapsed = null;
@@ -51,6 +52,7 @@ WATCH_NAME_JS = """name => {
     });
     observer.observe(document.body, %s);
 }""" % _OBSERVE
+NAME_ELAPSED_JS = "() => window.__nameElapsed"
 
 # For `ms` milliseconds, counts how often the wave page's current-window chart (its title carries the
 # step) and its step counter change on screen: at most once per frame, as the visitor sees them.

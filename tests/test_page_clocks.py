@@ -2,8 +2,8 @@
 when the awaited text appears, ignore stale copies, and count updates without polling."""
 import pytest
 
-from benchmarks.page_clocks import (COUNT_UPDATES_JS, MARK_KEY_UP_JS, MARK_MOUSE_UP_JS, WAIT_POLL_MS,
-                                    WATCH_NAME_JS, WATCH_TEXT_JS)
+from benchmarks.page_clocks import (COUNT_UPDATES_JS, MARK_KEY_UP_JS, MARK_MOUSE_UP_JS, NAME_ELAPSED_JS,
+                                    TEXT_ELAPSED_JS, WAIT_POLL_MS, WATCH_NAME_JS, WATCH_TEXT_JS)
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def test_watch_text_stops_at_the_answer_not_at_a_stale_copy(blank_page):
         "<div data-stale='true'><div class='answer'>7</div></div>";""")
     later(page, 150, """document.getElementById('root').insertAdjacentHTML('beforeend',
         "<div class='answer'>7</div>");""")
-    elapsed = page.wait_for_function("() => window.__elapsed", polling=WAIT_POLL_MS).json_value()
+    elapsed = page.wait_for_function(TEXT_ELAPSED_JS, polling=WAIT_POLL_MS).json_value()
     assert 150 <= elapsed < 1000
 
 
@@ -41,7 +41,7 @@ def test_watch_text_waits_for_the_mouse_up(blank_page):
     page.evaluate(WATCH_TEXT_JS, [".answer", ""])
     page.evaluate("document.getElementById('root').innerHTML = \"<div class='answer'>old</div>\"")
     page.wait_for_timeout(100)
-    assert page.evaluate("window.__elapsed") is None  # text, but no stroke yet
+    assert page.evaluate(TEXT_ELAPSED_JS) is None  # text, but no stroke yet
 
 
 def test_watch_name_needs_the_answer_and_the_spelled_heatmap(blank_page):
@@ -52,11 +52,11 @@ def test_watch_name_needs_the_answer_and_the_spelled_heatmap(blank_page):
     later(page, 20, """document.getElementById('root').innerHTML =
         "<div class='st-key-names_answer'>Italian for Rossi</div>";""")
     page.wait_for_timeout(120)
-    assert page.evaluate("window.__nameElapsed") is None  # the heatmap's letters are not there yet
+    assert page.evaluate(NAME_ELAPSED_JS) is None  # the heatmap's letters are not there yet
     ticks = "".join(f"<div class='xtick'><text>{letter}</text></div>" for letter in "Rossi")  # as plotly's
     later(page, 0, f"""document.getElementById('root').insertAdjacentHTML('beforeend',
         "<div class='st-key-names_heatmap'>{ticks}</div>");""")
-    elapsed = page.wait_for_function("() => window.__nameElapsed", polling=WAIT_POLL_MS).json_value()
+    elapsed = page.wait_for_function(NAME_ELAPSED_JS, polling=WAIT_POLL_MS).json_value()
     assert elapsed >= 120
 
 
