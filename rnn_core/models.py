@@ -2,7 +2,8 @@
 
 - RowClassifier: reads a 28x28 image one row (28 pixels) per time step and names the digit.
 - WaveRegressor: many-to-many; maps an input wave to an output wave, its state carried by the caller.
-- NameClassifier: character-level recurrent members over packed batches, averaged, with a per-language bias.
+- NameClassifier: character-level recurrent members over packed batches, averaged, with an optional naive
+  Bayes vote over character n-grams and a per-language bias.
 """
 from __future__ import annotations
 
@@ -115,13 +116,45 @@ class NameClassifierConfig:
     ngram_sizes: list[int] = field(default_factory=lambda: [1, 2, 3, 4])
     ngram_buckets: int = 4096  # hashed n-gram table rows; 0 turns the n-gram features off
     ngram_dim: int = 16
+    # A naive Bayes vote over the same n-gram sizes beside the members; 0 buckets: none.
+    naive_bayes_buckets: int = 0
+    naive_bayes_entries: int = 0  # stored (n-gram bucket, language) counts: known once counted
+    naive_bayes_smoothing: float = 0.01  # added to every count (Lidstone smoothing)
+
+
+def hashed_ngram_ids(ids: torch.Tensor, lengths: torch.Tensor, vocab_size: int, sizes: list[int],
+                     buckets: int) -> torch.Tensor:
+    """A name's character n-grams, hashed: ids (B, L) + lengths (B,) -> (B, G) in [1, buckets), 0 = none.
+
+    The n-grams are read over the name framed by a boundary mark at both ends, so "-ov" at the end of a
+    name differs from "ov" inside it.
+    """
+    batch, length = ids.shape
+    boundary = vocab_size  # an id no character has
+    framed = torch.cat([torch.full((batch, 1), boundary, dtype=ids.dtype, device=ids.device), ids,
+                        torch.zeros(batch, 1, dtype=ids.dtype, device=ids.device)], dim=1)
+    lengths = lengths.to(ids.device)
+    framed[torch.arange(batch, device=ids.device), lengths + 1] = boundary  # (B, L + 2)
+    groups = []
+    for n in sizes:
+        if n > length + 2:
+            continue
+        windows = framed.unfold(1, n, 1)  # (B, L + 3 - n, n)
+        code = torch.zeros(windows.shape[:2], dtype=torch.long, device=ids.device)
+        for k in range(n):
+            code = code * (vocab_size + 1) + windows[..., k]
+        # A multiplicative hash, salted by n so that n-grams of different sizes land apart.
+        hashed = (code * 2654435761 + n * 40503) % (buckets - 1) + 1
+        start = torch.arange(windows.shape[1], device=ids.device)
+        valid = start[None] <= (lengths + 2 - n)[:, None]  # the window ends inside the framed name
+        groups.append(hashed * valid)
+    return torch.cat(groups, dim=1)
 
 
 class CharNgrams(nn.Module):
     """fastText-style features: the mean embedding of a name's hashed character n-grams.
 
-    The n-grams are read off the ids inside the model, over the name framed by a boundary mark at both
-    ends, so "-ov" at the end of a name differs from "ov" inside it. Ids (B, L) + lengths (B,) -> (B, D).
+    Computed inside the model from the ids (hashed_ngram_ids). Ids (B, L) + lengths (B,) -> (B, D).
     """
 
     def __init__(self, vocab_size: int, sizes: list[int], buckets: int, dim: int):
@@ -131,26 +164,7 @@ class CharNgrams(nn.Module):
 
     def ngram_ids(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Hashed n-gram ids (B, G) in [1, buckets), 0 where a name has no n-gram at that slot."""
-        batch, length = ids.shape
-        boundary = self.vocab_size  # an id no character has
-        framed = torch.cat([torch.full((batch, 1), boundary, dtype=ids.dtype, device=ids.device), ids,
-                            torch.zeros(batch, 1, dtype=ids.dtype, device=ids.device)], dim=1)
-        lengths = lengths.to(ids.device)
-        framed[torch.arange(batch, device=ids.device), lengths + 1] = boundary  # (B, L + 2)
-        groups = []
-        for n in self.sizes:
-            if n > length + 2:
-                continue
-            windows = framed.unfold(1, n, 1)  # (B, L + 3 - n, n)
-            code = torch.zeros(windows.shape[:2], dtype=torch.long, device=ids.device)
-            for k in range(n):
-                code = code * (self.vocab_size + 1) + windows[..., k]
-            # A multiplicative hash, salted by n so that n-grams of different sizes land apart.
-            hashed = (code * 2654435761 + n * 40503) % (self.buckets - 1) + 1
-            start = torch.arange(windows.shape[1], device=ids.device)
-            valid = start[None] <= (lengths + 2 - n)[:, None]  # the window ends inside the framed name
-            groups.append(hashed * valid)
-        return torch.cat(groups, dim=1)
+        return hashed_ngram_ids(ids, lengths, self.vocab_size, self.sizes, self.buckets)
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor, grams: torch.Tensor | None = None
                 ) -> torch.Tensor:
@@ -195,11 +209,77 @@ class CharRNNMember(nn.Module):
         return self.head(self.dropout(features))
 
 
+class NgramNaiveBayes(nn.Module):
+    """Multinomial naive Bayes over a name's hashed character n-grams: ids (B, L) + lengths (B,) -> (B, C).
+
+    Its parameters are counts, not learned weights: how often each n-gram occurs in each language's
+    training names. A name's score for a language is the log-likelihood of its n-grams under that
+    language's smoothed n-gram frequencies, normalised over languages; no language prior (the decision
+    rule sets that). Most n-grams occur in one or two languages, so the counts are stored sparsely, as
+    (bucket * C + language, count) entries; the dense table of log-likelihoods is rebuilt from them.
+    """
+
+    def __init__(self, vocab_size: int, num_classes: int, sizes: list[int], buckets: int, entries: int,
+                 smoothing: float):
+        super().__init__()
+        self.vocab_size, self.num_classes, self.sizes = vocab_size, num_classes, list(sizes)
+        self.buckets, self.smoothing = buckets, smoothing
+        self.register_buffer("entry_keys", torch.zeros(entries, dtype=torch.int32))  # bucket * C + language
+        self.register_buffer("entry_counts", torch.zeros(entries, dtype=torch.int32))
+        self.register_buffer("log_likelihood", torch.zeros(buckets, num_classes), persistent=False)  # (N, C)
+        self.register_load_state_dict_post_hook(lambda module, _: module.rebuild_table())
+
+    def ngram_ids(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        return hashed_ngram_ids(ids, lengths, self.vocab_size, self.sizes, self.buckets)
+
+    def count(self, ids: torch.Tensor, lengths: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        """Dense counts (N, C): how often each n-gram bucket occurs in the names of each language."""
+        grams = self.ngram_ids(ids, lengths)  # (B, G)
+        counts = torch.zeros(self.buckets, self.num_classes, dtype=torch.int32)
+        languages = labels[:, None].expand_as(grams)
+        counts.index_put_((grams.flatten(), languages.flatten()), torch.ones(grams.numel(), dtype=torch.int32),
+                          accumulate=True)
+        counts[0] = 0  # bucket 0 is "no n-gram"
+        return counts
+
+    def table(self, counts: torch.Tensor) -> torch.Tensor:
+        """Log-likelihoods (N, C) of each n-gram bucket in each language, from counts (N, C)."""
+        seen = int((counts.sum(1) > 0).sum())  # the n-grams of the training names: the smoothed vocabulary
+        smoothed = counts.double() + self.smoothing
+        table = (smoothed / (counts.sum(0) + self.smoothing * seen)).log().float()
+        table[0] = 0.0  # "no n-gram" adds nothing
+        return table
+
+    def scores(self, table: torch.Tensor, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """Per-language log-likelihoods of each name's n-grams under `table`, normalised: (B, C)."""
+        grams = self.ngram_ids(ids, lengths).to(table.device)
+        return table[grams].sum(1).log_softmax(-1)  # (B, G, C) -> (B, C)
+
+    def set_counts(self, counts: torch.Tensor) -> None:
+        """Store dense counts (N, C) as entries; there must be exactly `entries` non-zero ones."""
+        keys = counts.flatten().nonzero().squeeze(1)
+        if len(keys) != len(self.entry_keys):
+            raise ValueError(f"{len(keys)} non-zero counts, but the model was made for {len(self.entry_keys)}")
+        self.entry_keys.copy_(keys)
+        self.entry_counts.copy_(counts.flatten()[keys])
+        self.rebuild_table()
+
+    @torch.no_grad()
+    def rebuild_table(self) -> None:
+        counts = torch.zeros(self.buckets * self.num_classes, dtype=torch.int32, device=self.entry_keys.device)
+        counts[self.entry_keys.long()] = self.entry_counts
+        self.log_likelihood.copy_(self.table(counts.view(self.buckets, self.num_classes)))
+
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        return self.scores(self.log_likelihood, ids, lengths)
+
+
 FUSED_MAX_BATCH = 16  # names per call up to which NameClassifier steps its members together
 
 
 class NameClassifier(nn.Module):
-    """An average of CharRNNMember members, plus a per-language bias that sets the decision rule."""
+    """An average of CharRNNMember members, optionally a weighted naive Bayes vote, and a per-language
+    bias; the vote's weight and the bias make the decision rule."""
 
     def __init__(self, config: NameClassifierConfig):
         super().__init__()
@@ -207,6 +287,12 @@ class NameClassifier(nn.Module):
         self.members = nn.ModuleList(CharRNNMember(config) for _ in range(config.num_members))
         # Added to the averaged log-probabilities: a per-language correction tuned on held-out training names.
         self.register_buffer("logit_bias", torch.zeros(config.num_classes))
+        self.naive_bayes = None
+        if config.naive_bayes_buckets > 0:
+            self.naive_bayes = NgramNaiveBayes(config.vocab_size, config.num_classes, config.ngram_sizes,
+                                               config.naive_bayes_buckets, config.naive_bayes_entries,
+                                               config.naive_bayes_smoothing)
+            self.register_buffer("naive_bayes_weight", torch.zeros(()))  # tuned with logit_bias
         self._stacked: tuple[tuple, StackedMembers] | None = None  # (weights' key, stacks) for fast inference
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
@@ -216,7 +302,10 @@ class NameClassifier(nn.Module):
             log_probs = torch.stack([m(ids, lengths, grams).log_softmax(-1) for m in self.members])  # (M, B, C)
         else:
             log_probs = self._fused_log_probs(ids, lengths, grams)
-        return log_probs.mean(0) + self.logit_bias  # (B, C)
+        scores = log_probs.mean(0)  # (B, C)
+        if self.naive_bayes is not None:
+            scores = scores + self.naive_bayes_weight * self.naive_bayes(ids, lengths)
+        return scores + self.logit_bias
 
     def _can_fuse(self, batch: int) -> bool:
         """Whether _fused_log_probs can stand in for the members (used for inference without autograd).

@@ -1,10 +1,13 @@
-"""The names model's pieces on tiny hand-made inputs: n-gram features, members, the averaged classifier."""
+"""The names model's pieces on tiny hand-made inputs: n-gram features, the naive Bayes vote, members, the
+averaged classifier."""
 from dataclasses import asdict
 
 import torch
 
 from rnn_core.data.names import CharVocab, encode_batch
-from rnn_core.models import FUSED_MAX_BATCH, CharNgrams, NameClassifier, NameClassifierConfig
+import pytest
+
+from rnn_core.models import FUSED_MAX_BATCH, CharNgrams, NameClassifier, NameClassifierConfig, NgramNaiveBayes
 
 VOCAB = CharVocab.from_names(["abcov", "Ivanov"])
 
@@ -96,3 +99,56 @@ def test_fused_inference_follows_changed_weights():
     with torch.inference_mode():  # weights made here keep no version counters, so nothing is cached
         made_here = NameClassifier(config).eval()
         assert torch.allclose(made_here(ids, lengths), _per_member_log_probs(made_here, ids, lengths), atol=1e-5)
+
+
+# Two made-up languages told apart by their endings: -ov (0) and -ez (1).
+ENDINGS_VOCAB = CharVocab.from_names(["Ivanov", "Gomez", "Petrov", "Lopez", "Smirnov", "Perez"])
+ENDINGS_TRAIN = (["Ivanov", "Smirnov", "Popov", "Gomez", "Lopez", "Perez"], torch.tensor([0, 0, 0, 1, 1, 1]))
+
+
+def _naive_bayes(buckets: int = 512, entries: int = 0) -> NgramNaiveBayes:
+    return NgramNaiveBayes(len(ENDINGS_VOCAB), 2, [1, 2, 3], buckets, entries, smoothing=0.01)
+
+
+def test_naive_bayes_counts_every_ngram_of_every_name_once():
+    names, labels = ENDINGS_TRAIN
+    counts = _naive_bayes().count(*encode_batch(names, ENDINGS_VOCAB), labels)
+    # A name of n letters framed by two boundaries has n + 2 unigrams, n + 1 bigrams and n trigrams.
+    expected = [sum(3 * len(name) + 3 for name, label in zip(names, labels) if label == language)
+                for language in (0, 1)]
+    assert counts.sum(0).tolist() == expected
+    assert counts[0].sum() == 0  # bucket 0 is padding, never counted
+
+
+def test_naive_bayes_reads_the_endings():
+    names, labels = ENDINGS_TRAIN
+    naive_bayes = _naive_bayes()
+    table = naive_bayes.table(naive_bayes.count(*encode_batch(names, ENDINGS_VOCAB), labels))
+    scores = naive_bayes.scores(table, *encode_batch(["Petrov", "Romanov", "Ramirez", "Nez"], ENDINGS_VOCAB))
+    assert scores.argmax(1).tolist() == [0, 0, 1, 1]
+    assert torch.allclose(scores.exp().sum(1), torch.ones(4))  # normalised over the languages
+
+
+def test_naive_bayes_counts_survive_a_state_dict_round_trip():
+    names, labels = ENDINGS_TRAIN
+    counts = _naive_bayes().count(*encode_batch(names, ENDINGS_VOCAB), labels)
+    entries = int((counts > 0).sum())
+    config = NameClassifierConfig(vocab_size=len(ENDINGS_VOCAB), num_classes=2, hidden_size=8, embedding_dim=4,
+                                  ngram_sizes=[1, 2, 3], ngram_buckets=0, naive_bayes_buckets=512,
+                                  naive_bayes_entries=entries)
+    model = NameClassifier(config).eval()
+    model.naive_bayes.set_counts(counts)
+    model.naive_bayes_weight.fill_(0.5)
+    state = model.state_dict()
+    assert "naive_bayes.log_likelihood" not in state  # only the sparse counts are stored
+    assert state["naive_bayes.entry_counts"].sum() == counts.sum()
+
+    copy = NameClassifier(NameClassifierConfig(**asdict(config))).eval()
+    copy.load_state_dict(state)  # the table is rebuilt from the counts on load
+    ids, lengths = encode_batch(["Petrov", "Ramirez"], ENDINGS_VOCAB)
+    with torch.no_grad():
+        assert torch.equal(copy(ids, lengths), model(ids, lengths))
+        members = _per_member_log_probs(model, ids, lengths)
+        assert torch.allclose(model(ids, lengths), members + 0.5 * model.naive_bayes(ids, lengths), atol=1e-5)
+    with pytest.raises(ValueError, match="non-zero counts"):
+        _naive_bayes(entries=entries + 1).set_counts(counts)
