@@ -13,7 +13,7 @@ import streamlit as st
 from rnn_core.data.names import CharVocab
 from rnn_core.inference import (MAX_BATCH_NAMES, NameInputError, NameReading, classify_names, name_lines,
                                 name_lines_from_file, read_name)
-from rnn_core.models import NameClassifier
+from rnn_core.models import NameClassifier, NameClassifierConfig
 from ui.name_charts import (confusion_figure, data_counts_figure, prefix_heatmap, recall_by_language,
                             top_languages_figure)
 from ui.resources import LoadedModel, names_model, names_vocab
@@ -136,6 +136,44 @@ def many_names(model: NameClassifier, vocab: CharVocab, languages: list[str]) ->
                 show_batch(model, vocab, languages, lines, "upload")
 
 
+def model_description(config: NameClassifierConfig, metadata: dict) -> str:
+    """The model card's paragraph: the model, the data, the decision rule (each as far as recorded)."""
+    plural = "s" if config.num_members > 1 else ""
+    parts = [f"**The model**: {config.num_members} character-level "
+             f"{'bidirectional ' if config.bidirectional else ''}{config.cell.upper()}{plural}, "
+             f"{config.num_layers} layer{'s' if config.num_layers > 1 else ''} of {config.hidden_size} units"
+             f"{', their answers averaged' if config.num_members > 1 else ''}"]
+    if config.naive_bayes_buckets:
+        parts.append(f", with a naive Bayes vote over the name's {min(config.ngram_sizes)}- to "
+                     f"{max(config.ngram_sizes)}-letter pieces (how often each piece occurs in each "
+                     f"language's training names)")
+    parts.append(". **The data** (split names-v1): the unique (surname, language) pairs of the PyTorch names "
+                 "tutorial; a name is a test name when a hash of it says so (crc32 mod 5 = 0), so no name is "
+                 "on both sides. ")
+    pairs = metadata.get("pair_counts", {})
+    if pairs:
+        parts.append(f"{pairs.get('train', 0):,} training pairs and {pairs.get('test', 0):,} test pairs. ")
+    parts.append("Accuracy counts every test name the same, so the languages with most names dominate it; "
+                 "balanced accuracy gives each language an equal say.")
+    rule = metadata.get("decision_rule", {})
+    strength, folds, vote = rule.get("prior_strength"), rule.get("folds"), rule.get("naive_bayes_weight")
+    if strength is None:
+        return "".join(parts)
+    voted = bool(config.naive_bayes_buckets) and vote is not None
+    parts.append(" **The decision rule**: ")
+    if voted:
+        parts.append(f"the networks learn how common each language is, so they lean towards the biggest ones; "
+                     f"the vote knows nothing of that, so adding it (weight {vote:g}) keeps the small "
+                     f"languages in the running. ")
+    if strength > 0 or not voted:
+        parts.append(f"The probabilities are corrected for how common each language is in the data "
+                     f"(strength {strength:g}), or the model would answer the biggest languages far too often. ")
+    chosen = "Both were" if voted and strength > 0 else "The weight was" if voted else "The strength was"
+    parts.append(f"{chosen} chosen on training names answered by members that never saw them"
+                 f"{f' ({folds}-fold cross-fitting)' if folds else ''}; the test names were only measured.")
+    return "".join(parts)
+
+
 def model_card(model: NameClassifier, metadata: dict) -> None:
     languages = metadata["labels"]
     metrics = metadata.get("test_metrics", {})
@@ -150,27 +188,7 @@ def model_card(model: NameClassifier, metadata: dict) -> None:
                     help="The mean of the per-language recalls: every language counts the same, "
                          "however many names it has.")
     examples.metric("Test names", recorded("examples", ","))
-    pairs = metadata.get("pair_counts", {})
-    rule = metadata.get("decision_rule", {})
-    strength, folds = rule.get("prior_strength"), rule.get("folds")
-    layers = f"{config.num_layers} layer{'s' if config.num_layers > 1 else ''}"
-    cell = config.cell.upper()
-    st.markdown(
-        f"**The model**: {config.num_members} character-level "
-        f"{'bidirectional ' if config.bidirectional else ''}{cell}{'s' if config.num_members > 1 else ''}, "
-        f"{layers} of {config.hidden_size} units"
-        f"{', their answers averaged' if config.num_members > 1 else ''}. "
-        f"**The data** (split names-v1): the unique (surname, language) pairs of the PyTorch names "
-        f"tutorial; a name is a test name when a hash of it says so (crc32 mod 5 = 0), so no name is on "
-        f"both sides. "
-        + (f"{pairs.get('train', 0):,} training pairs and {pairs.get('test', 0):,} test pairs. " if pairs else "")
-        + ("Accuracy counts every test name the same, so the languages with most names dominate it; "
-           "balanced accuracy gives each language an equal say.")
-        + (f" **The decision rule**: the probabilities are corrected for how common each language is in "
-           f"the data (strength {strength:g}), or the model would answer the biggest languages far too "
-           f"often. The strength was chosen on training names answered by members that never saw them"
-           f"{f' ({folds}-fold cross-fitting)' if folds else ''}; the test names were only measured."
-           if strength is not None else ""))
+    st.markdown(model_description(config, metadata))
     confusion, counts = st.columns([3, 2], gap="large")
     with confusion:
         st.markdown("**Confusion matrix**, each row divided by its true language's test names "

@@ -248,6 +248,10 @@ def test_model_card_reads_its_figures_from_the_checkpoint():
     line_counts = SHIPPED.metadata["line_counts"]
     assert dict(zip(counts["y"], counts["x"])) == line_counts
     assert counts["x"] == sorted(counts["x"], reverse=True)  # the imbalance, largest first
+    rule = SHIPPED.metadata["decision_rule"]
+    card = next(markdown.value for markdown in at.markdown if "**The decision rule**" in markdown.value)
+    assert f"adding it (weight {rule['naive_bayes_weight']:g})" in card
+    assert (f"strength {rule['prior_strength']:g}" in card) == (rule["prior_strength"] > 0)
 
 
 # ----------------------------------------------------------------------------- broken checkpoints
