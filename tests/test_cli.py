@@ -2,9 +2,11 @@
 import subprocess
 import sys
 
+import pytest
 
 from rnn_core.__main__ import main
 from rnn_core.checkpoints import load_checkpoint
+from rnn_core.recipes import NamesRecipe
 
 from helpers import write_tiny_mnist, write_tiny_names
 
@@ -35,6 +37,11 @@ def test_train_and_evaluate_names(tmp_path, capsys):
     assert metadata["labels"] == ["Italian", "Japanese", "Polish"] and len(checkpoint.model.members) == 2
     assert metadata["line_counts"] == {"Italian": 16, "Japanese": 16, "Polish": 16}
     assert set(metadata["test_metrics"]["per_class_recall"]) == {"Italian", "Japanese", "Polish"}
+    # The file decides by the rule it records: the vote's weight and the prior correction.
+    rule, model = metadata["decision_rule"], checkpoint.model
+    assert rule["naive_bayes_weight"] in NamesRecipe().naive_bayes_weights
+    assert float(model.naive_bayes_weight) == pytest.approx(rule["naive_bayes_weight"], abs=1e-3)
+    assert model.naive_bayes.entry_counts.sum() > 0
     assert main(["evaluate", str(out), "--data-dir", str(root)]) == 0
     assert f"accuracy {100 * metadata['test_metrics']['accuracy']:.2f}%" in capsys.readouterr().out
 
