@@ -218,6 +218,9 @@ WHAT_YOU_ARE_SEEING = """
 - **Letter by letter**: the answer for each beginning of the name (N, Na, Nak, …). The network is
   *bidirectional*: one GRU reads the name left to right, another right to left, and the answer joins
   what both ends found. So a language can lead early and still lose when the last letters arrive.
+- **The vote**: beside its networks, the shipped model counts how often each 1- to 4-letter piece of the
+  name occurs in each language's training names (a naive Bayes classifier) and adds that vote to their
+  answer. The model card below says how much it counts.
 - Letters the model never saw in training (other scripts, digits, symbols) are all read as one
   "unknown" character; the page lists them next to the answer.
 """
