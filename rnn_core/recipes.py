@@ -159,19 +159,32 @@ def _train_member(member: torch.nn.Module, data: ClassificationData, recipe: Nam
     member.eval()
 
 
-def train_name_model(names: NamesData, recipe: NamesRecipe, device: torch.device,
-                     on_steps: ProgressCallback | None = None) -> tuple[NameClassifier, dict]:
-    """Cross-fit members, tune the decision rule on their out-of-fold answers, add full members, test once.
+@dataclass
+class CrossFittedNames:
+    """A names model fitted on some training pairs, with the out-of-fold answers that choose its rule."""
+    model: NameClassifier  # every member, and the vote counted on every training pair; eval mode, CPU
+    labels: torch.Tensor  # (N,) the training pairs' languages
+    member_answers: torch.Tensor  # (N, C) log-probabilities from the member that never saw the pair; NaN: none
+    vote_answers: torch.Tensor  # (N, C) the vote's log-probabilities, counted without the pair's fold
+    folds: int
+
+
+@dataclass
+class DecisionRule:
+    prior_strength: float
+    naive_bayes_weight: float
+    out_of_fold: Metrics  # the out-of-fold answers under this rule
+
+
+def fit_name_members(train_pairs: list[tuple[str, str]], languages: list[str], vocab: CharVocab,
+                     recipe: NamesRecipe, device: torch.device,
+                     on_steps: ProgressCallback | None = None) -> CrossFittedNames:
+    """Cross-fit members and count the vote; no decision rule yet.
 
     Cross-fitted member i trains on every training name outside fold i, so each training name is predicted
-    once by a member that never saw it; the naive Bayes vote is counted the same way. Those out-of-fold
-    answers (the whole training split, not a small slice) choose the decision rule. The remaining members
-    train on every training name; the shipped model averages all members, adds the vote counted on every
-    training name, and decides by that rule.
+    once by a member that never saw it; the naive Bayes vote is counted the same way. The remaining
+    members train on every training name, and the model's own vote counts every training name.
     """
-    train_pairs, test_pairs = split_names_v1(names.pairs)
-    vocab = CharVocab.from_names([name for name, _ in train_pairs])
-    languages = names.languages
     everything = names_classification_data(train_pairs, [], languages, vocab)
     ids, lengths = everything.train_inputs
     labels = everything.train_labels
@@ -186,7 +199,7 @@ def train_name_model(names: NamesData, recipe: NamesRecipe, device: torch.device
                                   ngram_dim=recipe.ngram_dim, naive_bayes_buckets=recipe.naive_bayes_buckets,
                                   naive_bayes_smoothing=recipe.naive_bayes_smoothing)
     # The naive Bayes vote's out-of-fold answers: fold i's names scored by the counts of the other folds.
-    naive_bayes_out_of_fold = torch.zeros(len(labels), len(languages))  # (N, C) log-probabilities
+    vote_answers = torch.zeros(len(labels), len(languages))  # (N, C) log-probabilities
     if recipe.naive_bayes_buckets > 0:
         counter = NgramNaiveBayes(len(vocab), len(languages), config.ngram_sizes, recipe.naive_bayes_buckets,
                                   entries=0, smoothing=recipe.naive_bayes_smoothing)
@@ -195,12 +208,12 @@ def train_name_model(names: NamesData, recipe: NamesRecipe, device: torch.device
         config.naive_bayes_entries = int((all_counts > 0).sum())
         for f in range(folds):
             table = counter.table(all_counts - fold_counts[f])
-            naive_bayes_out_of_fold[fold == f] = counter.scores(table, ids[fold == f], lengths[fold == f])
+            vote_answers[fold == f] = counter.scores(table, ids[fold == f], lengths[fold == f])
     seed_everything(recipe.seed)
     model = NameClassifier(config)
     if model.naive_bayes is not None:
         model.naive_bayes.set_counts(all_counts)
-    out_of_fold = torch.full((len(labels), len(languages)), float("nan"))  # (N, C) log-probabilities
+    member_answers = torch.full((len(labels), len(languages)), float("nan"))  # (N, C) log-probabilities
     for i, member in enumerate(model.members):
         held_out = fold == i if i < cross_fitted else torch.zeros_like(fold, dtype=torch.bool)
         seen = ~held_out
@@ -209,41 +222,69 @@ def train_name_model(names: NamesData, recipe: NamesRecipe, device: torch.device
         report = (lambda r, i=i: on_steps(f"member {i + 1}/{recipe.members}", r)) if on_steps else None
         _train_member(member, data, recipe, recipe.seed + i, device, report)
         if held_out.any():
-            out_of_fold[held_out] = predict_logits(member, data.test_inputs).log_softmax(-1)
+            member_answers[held_out] = predict_logits(member, data.test_inputs).log_softmax(-1)
+    return CrossFittedNames(model.cpu().eval(), labels, member_answers, vote_answers, folds)
 
-    # The decision rule: argmax of the averaged log-probabilities + weight * the naive Bayes vote
-    # - strength * log(prior), the weight and strength maximising the out-of-fold answers' accuracy
-    # + balance_weight * balanced accuracy. The test split is only measured.
-    model = model.cpu().eval()
-    answered = ~out_of_fold.isnan().any(1)  # with one cross-fitted member, only fold 0 is held out
-    counts = torch.bincount(labels, minlength=len(languages)).float()
-    log_prior = (counts.clamp(min=1) / counts.sum()).log()
-    weights = recipe.naive_bayes_weights if model.naive_bayes is not None else [0.0]
+
+def language_log_prior(labels: torch.Tensor, num_classes: int) -> torch.Tensor:
+    counts = torch.bincount(labels, minlength=num_classes).float()
+    return (counts.clamp(min=1) / counts.sum()).log()
+
+
+def choose_decision_rule(fitted: CrossFittedNames, recipe: NamesRecipe, balance_weight: float) -> DecisionRule:
+    """The vote weight and prior strength whose out-of-fold answers score best.
+
+    The rule: argmax of the averaged log-probabilities + weight * the vote - strength * log(prior); the
+    score: out-of-fold accuracy + balance_weight * balanced accuracy. Ties go to the weaker prior
+    correction, then to the lighter vote.
+    """
+    answered = ~fitted.member_answers.isnan().any(1)  # with one cross-fitted member, only fold 0 is held out
+    labels = fitted.labels[answered]
+    num_classes = fitted.member_answers.shape[1]
+    log_prior = language_log_prior(fitted.labels, num_classes)
+    weights = recipe.naive_bayes_weights if fitted.model.naive_bayes is not None else [0.0]
     scored = []
     for weight in weights:
-        votes = out_of_fold[answered] + weight * naive_bayes_out_of_fold[answered]
+        votes = fitted.member_answers[answered] + weight * fitted.vote_answers[answered]
         for strength in recipe.prior_strengths:
-            m = metrics_from_logits(votes - strength * log_prior, labels[answered], len(languages))
-            scored.append((m.accuracy + recipe.balance_weight * m.balanced_accuracy, -strength, -weight, m))
-    # Ties go to the weaker prior correction, then to the lighter vote.
+            m = metrics_from_logits(votes - strength * log_prior, labels, num_classes)
+            scored.append((m.accuracy + balance_weight * m.balanced_accuracy, -strength, -weight, m))
     _, negative_strength, negative_weight, tuned = max(scored, key=lambda s: s[:3])
-    strength, weight = -negative_strength, -negative_weight
-    model.logit_bias.copy_(-strength * log_prior)
+    return DecisionRule(-negative_strength, -negative_weight, tuned)
+
+
+def apply_decision_rule(model: NameClassifier, rule: DecisionRule, log_prior: torch.Tensor) -> None:
+    model.logit_bias.copy_(-rule.prior_strength * log_prior)
     if model.naive_bayes is not None:
-        model.naive_bayes_weight.fill_(weight)
+        model.naive_bayes_weight.fill_(rule.naive_bayes_weight)
+
+
+def train_name_model(names: NamesData, recipe: NamesRecipe, device: torch.device,
+                     on_steps: ProgressCallback | None = None) -> tuple[NameClassifier, dict]:
+    """Fit members and vote on the names-v1 training split, choose the rule out of fold, test once."""
+    train_pairs, test_pairs = split_names_v1(names.pairs)
+    vocab = CharVocab.from_names([name for name, _ in train_pairs])
+    languages = names.languages
+    fitted = fit_name_members(train_pairs, languages, vocab, recipe, device, on_steps)
+    # The out-of-fold answers (the whole training split, not a small slice) choose the decision rule.
+    # The test split is only measured.
+    rule = choose_decision_rule(fitted, recipe, recipe.balance_weight)
+    model = fitted.model
+    apply_decision_rule(model, rule, language_log_prior(fitted.labels, len(languages)))
     if recipe.half_precision:
         model.load_state_dict(half_precision_state(model))  # measure exactly the weights the file will hold
 
     test = names_classification_data([], test_pairs, languages, vocab)
     metrics = metrics_from_logits(predict_logits(model, test.test_inputs), test.test_labels, len(languages))
+    answered = int((~fitted.member_answers.isnan().any(1)).sum())
     metadata = {
         "task": "names", "split": "names-v1", "labels": languages, "vocab": vocab.chars,
         "data_digest": names.digest, "line_counts": names.line_counts,
-        "pair_counts": {"train": len(train_pairs), "out_of_fold": int(answered.sum()), "test": len(test_pairs)},
+        "pair_counts": {"train": len(train_pairs), "out_of_fold": answered, "test": len(test_pairs)},
         "test_metrics": metrics_metadata(metrics, languages),
-        "decision_rule": {"prior_strength": strength, "naive_bayes_weight": weight, "folds": folds,
-                          "out_of_fold_accuracy": tuned.accuracy,
-                          "out_of_fold_balanced_accuracy": tuned.balanced_accuracy},
+        "decision_rule": {"prior_strength": rule.prior_strength, "naive_bayes_weight": rule.naive_bayes_weight,
+                          "folds": fitted.folds, "out_of_fold_accuracy": rule.out_of_fold.accuracy,
+                          "out_of_fold_balanced_accuracy": rule.out_of_fold.balanced_accuracy},
         "training": asdict(recipe),
     }
     return model, metadata
