@@ -122,9 +122,10 @@ class NameClassifierConfig:
     naive_bayes_smoothing: float = 0.01  # added to every count (Lidstone smoothing)
 
 
-def hashed_ngram_ids(ids: torch.Tensor, lengths: torch.Tensor, vocab_size: int, sizes: list[int],
-                     buckets: int) -> torch.Tensor:
-    """A name's character n-grams, hashed: ids (B, L) + lengths (B,) -> (B, G) in [1, buckets), 0 = none.
+def ngram_keys(ids: torch.Tensor, lengths: torch.Tensor, vocab_size: int, sizes: list[int]
+               ) -> tuple[torch.Tensor, torch.Tensor]:
+    """A name's character n-grams as hash keys (B, G), and which slots hold an n-gram (B, G), from ids (B, L)
+    + lengths (B,). hashed_ngram_ids turns the keys into rows of a table of any size.
 
     The n-grams are read over the name framed by a boundary mark at both ends, so "-ov" at the end of a
     name differs from "ov" inside it.
@@ -135,7 +136,7 @@ def hashed_ngram_ids(ids: torch.Tensor, lengths: torch.Tensor, vocab_size: int, 
                         torch.zeros(batch, 1, dtype=ids.dtype, device=ids.device)], dim=1)
     lengths = lengths.to(ids.device)
     framed[torch.arange(batch, device=ids.device), lengths + 1] = boundary  # (B, L + 2)
-    groups = []
+    keys, valid = [], []
     for n in sizes:
         if n > length + 2:
             continue
@@ -144,17 +145,21 @@ def hashed_ngram_ids(ids: torch.Tensor, lengths: torch.Tensor, vocab_size: int, 
         for k in range(n):
             code = code * (vocab_size + 1) + windows[..., k]
         # A multiplicative hash, salted by n so that n-grams of different sizes land apart.
-        hashed = (code * 2654435761 + n * 40503) % (buckets - 1) + 1
+        keys.append(code * 2654435761 + n * 40503)
         start = torch.arange(windows.shape[1], device=ids.device)
-        valid = start[None] <= (lengths + 2 - n)[:, None]  # the window ends inside the framed name
-        groups.append(hashed * valid)
-    return torch.cat(groups, dim=1)
+        valid.append(start[None] <= (lengths + 2 - n)[:, None])  # the window ends inside the framed name
+    return torch.cat(keys, dim=1), torch.cat(valid, dim=1)
+
+
+def hashed_ngram_ids(keys: torch.Tensor, valid: torch.Tensor, buckets: int) -> torch.Tensor:
+    """ngram_keys' keys as table rows (B, G) in [1, buckets), 0 where a name has no n-gram at that slot."""
+    return (keys % (buckets - 1) + 1) * valid
 
 
 class CharNgrams(nn.Module):
     """fastText-style features: the mean embedding of a name's hashed character n-grams.
 
-    Computed inside the model from the ids (hashed_ngram_ids). Ids (B, L) + lengths (B,) -> (B, D).
+    Computed inside the model from the ids (ngram_keys). Ids (B, L) + lengths (B,) -> (B, D).
     """
 
     def __init__(self, vocab_size: int, sizes: list[int], buckets: int, dim: int):
@@ -164,7 +169,7 @@ class CharNgrams(nn.Module):
 
     def ngram_ids(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Hashed n-gram ids (B, G) in [1, buckets), 0 where a name has no n-gram at that slot."""
-        return hashed_ngram_ids(ids, lengths, self.vocab_size, self.sizes, self.buckets)
+        return hashed_ngram_ids(*ngram_keys(ids, lengths, self.vocab_size, self.sizes), self.buckets)
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor, grams: torch.Tensor | None = None
                 ) -> torch.Tensor:
@@ -230,7 +235,7 @@ class NgramNaiveBayes(nn.Module):
         self.register_load_state_dict_post_hook(lambda module, _: module.rebuild_table())
 
     def ngram_ids(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        return hashed_ngram_ids(ids, lengths, self.vocab_size, self.sizes, self.buckets)
+        return hashed_ngram_ids(*ngram_keys(ids, lengths, self.vocab_size, self.sizes), self.buckets)
 
     def count(self, ids: torch.Tensor, lengths: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         """Dense counts (N, C): how often each n-gram bucket occurs in the names of each language."""
@@ -250,10 +255,13 @@ class NgramNaiveBayes(nn.Module):
         table[0] = 0.0  # "no n-gram" adds nothing
         return table
 
-    def scores(self, table: torch.Tensor, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        """Per-language log-likelihoods of each name's n-grams under `table`, normalised: (B, C)."""
-        grams = self.ngram_ids(ids, lengths).to(table.device)
-        return table[grams].sum(1).log_softmax(-1)  # (B, G, C) -> (B, C)
+    def scores(self, table: torch.Tensor, ids: torch.Tensor, lengths: torch.Tensor,
+               grams: torch.Tensor | None = None) -> torch.Tensor:
+        """Per-language log-likelihoods of each name's n-grams under `table`, normalised: (B, C).
+        `grams`: the names' n-gram ids in this table, when the caller has them already."""
+        if grams is None:
+            grams = self.ngram_ids(ids, lengths)  # (B, G)
+        return table[grams.to(table.device)].sum(1).log_softmax(-1)  # (B, G, C) -> (B, C)
 
     def set_counts(self, counts: torch.Tensor) -> None:
         """Store dense counts (N, C) as entries; there must be exactly `entries` non-zero ones."""
@@ -270,8 +278,9 @@ class NgramNaiveBayes(nn.Module):
         counts[self.entry_keys.long()] = self.entry_counts
         self.log_likelihood.copy_(self.table(counts.view(self.buckets, self.num_classes)))
 
-    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        return self.scores(self.log_likelihood, ids, lengths)
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor, grams: torch.Tensor | None = None
+                ) -> torch.Tensor:
+        return self.scores(self.log_likelihood, ids, lengths, grams)
 
 
 FUSED_MAX_BATCH = 16  # names per call up to which NameClassifier steps its members together
@@ -296,15 +305,20 @@ class NameClassifier(nn.Module):
         self._stacked: tuple[tuple, StackedMembers] | None = None  # (weights' key, stacks) for fast inference
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        first = self.members[0].ngrams
-        grams = first.ngram_ids(ids, lengths) if first is not None else None  # the same for every member
+        # The n-grams are read once: the members' features and the vote only hash them into tables of
+        # different sizes.
+        first, naive_bayes = self.members[0].ngrams, self.naive_bayes
+        keys = (ngram_keys(ids, lengths, self.config.vocab_size, self.config.ngram_sizes)
+                if first is not None or naive_bayes is not None else None)
+        grams = hashed_ngram_ids(*keys, first.buckets) if first is not None else None  # the same for every member
         if self.training or torch.is_grad_enabled() or not self._can_fuse(len(ids)):
             log_probs = torch.stack([m(ids, lengths, grams).log_softmax(-1) for m in self.members])  # (M, B, C)
         else:
             log_probs = self._fused_log_probs(ids, lengths, grams)
         scores = log_probs.mean(0)  # (B, C)
-        if self.naive_bayes is not None:
-            scores = scores + self.naive_bayes_weight * self.naive_bayes(ids, lengths)
+        if naive_bayes is not None:
+            vote = naive_bayes(ids, lengths, hashed_ngram_ids(*keys, naive_bayes.buckets))  # (B, C)
+            scores = scores + self.naive_bayes_weight * vote
         return scores + self.logit_bias
 
     def _can_fuse(self, batch: int) -> bool:
