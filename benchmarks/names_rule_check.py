@@ -28,7 +28,7 @@ from rnn_core.data import data_root  # noqa: E402
 from rnn_core.data.names import CharVocab, load_names, split_names_v1  # noqa: E402
 from rnn_core.device import configure_threads  # noqa: E402
 from rnn_core.recipes import (NamesRecipe, apply_decision_rule, choose_decision_rule, fit_name_members,  # noqa: E402
-                              language_log_prior, names_classification_data)
+                              names_classification_data)
 from rnn_core.training import metrics_from_logits, predict_logits  # noqa: E402
 
 OUTER_FOLDS = (1, 2, 3, 4)
@@ -54,13 +54,12 @@ def fit_and_measure(root: Path, outer_fold: int, seed: int, epochs: float) -> li
     vocab = CharVocab.from_names([name for name, _ in fitted_on])
     recipe = NamesRecipe(seed=seed, epochs=epochs)
     fitted = fit_name_members(fitted_on, names.languages, vocab, recipe, torch.device("cpu"))
-    log_prior = language_log_prior(fitted.labels, len(names.languages))
     outer = names_classification_data([], held_out, names.languages, vocab)
     results = []
     for _, uses_vote, balance_weight in OBJECTIVES:
         allowed = recipe if uses_vote else dataclasses.replace(recipe, naive_bayes_weights=[0.0])
         rule = choose_decision_rule(fitted, allowed, balance_weight)
-        apply_decision_rule(fitted.model, rule, log_prior)
+        apply_decision_rule(fitted.model, rule, fitted.log_prior)
         fitted.model.load_state_dict(half_precision_state(fitted.model))  # as a saved file holds it
         m = metrics_from_logits(predict_logits(fitted.model, outer.test_inputs), outer.test_labels,
                                 len(names.languages))

@@ -168,6 +168,17 @@ class CrossFittedNames:
     vote_answers: torch.Tensor  # (N, C) the vote's log-probabilities, counted without the pair's fold
     folds: int
 
+    @property
+    def answered(self) -> torch.Tensor:
+        """(N,) which pairs have an out-of-fold answer (with one cross-fitted member, only fold 0's)."""
+        return ~self.member_answers.isnan().any(1)
+
+    @property
+    def log_prior(self) -> torch.Tensor:
+        """(C,) log of each language's share of the training pairs."""
+        counts = torch.bincount(self.labels, minlength=self.member_answers.shape[1]).float()
+        return (counts.clamp(min=1) / counts.sum()).log()
+
 
 @dataclass
 class DecisionRule:
@@ -226,11 +237,6 @@ def fit_name_members(train_pairs: list[tuple[str, str]], languages: list[str], v
     return CrossFittedNames(model.cpu().eval(), labels, member_answers, vote_answers, folds)
 
 
-def language_log_prior(labels: torch.Tensor, num_classes: int) -> torch.Tensor:
-    counts = torch.bincount(labels, minlength=num_classes).float()
-    return (counts.clamp(min=1) / counts.sum()).log()
-
-
 def choose_decision_rule(fitted: CrossFittedNames, recipe: NamesRecipe, balance_weight: float) -> DecisionRule:
     """The vote weight and prior strength whose out-of-fold answers score best.
 
@@ -238,10 +244,9 @@ def choose_decision_rule(fitted: CrossFittedNames, recipe: NamesRecipe, balance_
     score: out-of-fold accuracy + balance_weight * balanced accuracy. Ties go to the weaker prior
     correction, then to the lighter vote.
     """
-    answered = ~fitted.member_answers.isnan().any(1)  # with one cross-fitted member, only fold 0 is held out
+    answered, log_prior = fitted.answered, fitted.log_prior
     labels = fitted.labels[answered]
     num_classes = fitted.member_answers.shape[1]
-    log_prior = language_log_prior(fitted.labels, num_classes)
     weights = recipe.naive_bayes_weights if fitted.model.naive_bayes is not None else [0.0]
     scored = []
     for weight in weights:
@@ -270,17 +275,17 @@ def train_name_model(names: NamesData, recipe: NamesRecipe, device: torch.device
     # The test split is only measured.
     rule = choose_decision_rule(fitted, recipe, recipe.balance_weight)
     model = fitted.model
-    apply_decision_rule(model, rule, language_log_prior(fitted.labels, len(languages)))
+    apply_decision_rule(model, rule, fitted.log_prior)
     if recipe.half_precision:
         model.load_state_dict(half_precision_state(model))  # measure exactly the weights the file will hold
 
     test = names_classification_data([], test_pairs, languages, vocab)
     metrics = metrics_from_logits(predict_logits(model, test.test_inputs), test.test_labels, len(languages))
-    answered = int((~fitted.member_answers.isnan().any(1)).sum())
     metadata = {
         "task": "names", "split": "names-v1", "labels": languages, "vocab": vocab.chars,
         "data_digest": names.digest, "line_counts": names.line_counts,
-        "pair_counts": {"train": len(train_pairs), "out_of_fold": answered, "test": len(test_pairs)},
+        "pair_counts": {"train": len(train_pairs), "out_of_fold": int(fitted.answered.sum()),
+                        "test": len(test_pairs)},
         "test_metrics": metrics_metadata(metrics, languages),
         "decision_rule": {"prior_strength": rule.prior_strength, "naive_bayes_weight": rule.naive_bayes_weight,
                           "folds": fitted.folds, "out_of_fold_accuracy": rule.out_of_fold.accuracy,
