@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
-import zlib
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -25,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.timing import markdown_table  # noqa: E402
 from rnn_core.checkpoints import half_precision_state  # noqa: E402
 from rnn_core.data import data_root  # noqa: E402
-from rnn_core.data.names import CharVocab, load_names, split_names_v1  # noqa: E402
+from rnn_core.data.names import CharVocab, load_names, name_fifth, split_names_v1  # noqa: E402
 from rnn_core.device import configure_threads  # noqa: E402
 from rnn_core.recipes import (NamesRecipe, apply_decision_rule, choose_decision_rule, fit_name_members,  # noqa: E402
                               names_classification_data)
@@ -49,8 +48,8 @@ def fit_and_measure(root: Path, outer_fold: int, seed: int, epochs: float) -> li
     configure_threads(1)
     names = load_names(root, download=False)
     training, _ = split_names_v1(names.pairs)
-    held_out = [p for p in training if zlib.crc32(p[0].encode("utf-8")) % 5 == outer_fold]
-    fitted_on = [p for p in training if zlib.crc32(p[0].encode("utf-8")) % 5 != outer_fold]
+    held_out = [p for p in training if name_fifth(p[0]) == outer_fold]
+    fitted_on = [p for p in training if name_fifth(p[0]) != outer_fold]
     vocab = CharVocab.from_names([name for name, _ in fitted_on])
     recipe = NamesRecipe(seed=seed, epochs=epochs)
     fitted = fit_name_members(fitted_on, names.languages, vocab, recipe, torch.device("cpu"))
