@@ -70,8 +70,10 @@ def on_task_change() -> None:
         st.session_state[key(name)] = getattr(defaults, name)
 
 
-def toggle_play() -> None:
-    st.session_state[key("playing")] = not st.session_state[key("playing")]
+def set_playing(playing: bool) -> None:
+    # Sets, never toggles: a click can reach the server twice (with a tick's rerun and with the full
+    # rerun), and a toggle handled twice cancels itself.
+    st.session_state[key("playing")] = playing
 
 
 def step_once() -> None:
@@ -130,8 +132,13 @@ with explain_right.expander("Try this", expanded=True):
 
 playing = st.session_state[key("playing")]
 buttons = st.columns([1, 1, 1, 4], vertical_alignment="bottom")
-buttons[0].button("Pause" if playing else "Play", icon=":material/pause:" if playing else ":material/play_arrow:",
-                  key=key("play"), on_click=toggle_play, type="primary", width="stretch")
+# Two buttons, not one relabelled: a late copy of a Pause click can then never press Play.
+if playing:
+    buttons[0].button("Pause", icon=":material/pause:", key=key("pause"), on_click=set_playing, args=(False,),
+                      type="primary", width="stretch")
+else:
+    buttons[0].button("Play", icon=":material/play_arrow:", key=key("play"), on_click=set_playing, args=(True,),
+                      type="primary", width="stretch")
 buttons[1].button("One step", icon=":material/skip_next:", key=key("step"), on_click=step_once, disabled=playing,
                   width="stretch")
 buttons[2].button("Reset", icon=":material/restart_alt:", key=key("reset"), on_click=reset_training,

@@ -260,7 +260,7 @@ def count_updates(page, seconds: float) -> dict:
     page.locator(".st-key-waves_play button").click()
     page.locator(".st-key-waves_live_chart .js-plotly-plot").first.wait_for()
     result = page.evaluate(COUNT_UPDATES_JS, seconds * 1000)
-    page.locator(".st-key-waves_play button").click()
+    page.locator(".st-key-waves_pause button").click()
     page.close()
     return result
 
@@ -331,7 +331,7 @@ def bench_browser(sections: set[str], seconds: float, memory_steps: int) -> None
                     if step >= memory_steps or time.perf_counter() - started > 900:
                         break
                     time.sleep(1.0)
-                page.locator(".st-key-waves_play button").click()
+                page.locator(".st-key-waves_pause button").click()
                 page.close()
                 warm = next(((s, r) for s, r in samples if s >= 1000), samples[0])
                 rows = [[f"{s:,}", f"{r:.1f}"] for s, r in samples[:: max(1, len(samples) // 10)]]

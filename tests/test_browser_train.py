@@ -8,6 +8,7 @@ import pytest
 from conftest import REPO, wait_for_app
 
 pytestmark = pytest.mark.browser
+TRIALS = 20  # clicks of each button, at any moment of the ticks
 
 
 def open_training_page(page, app_url):
@@ -53,3 +54,25 @@ def test_upload_checks_the_file(page, app_url, tmp_path):
     page.get_by_text("is not a readable checkpoint").wait_for()
     upload.set_input_files(str(Path(REPO) / "checkpoints" / "digits-rnn.pt"))
     page.get_by_text("Loaded as “Uploaded RNN”").wait_for()
+
+
+def test_every_pause_resume_and_stop_click_counts(page, app_url, data_dir):
+    open_training_page(page, app_url)
+    epochs = page.locator("[data-testid='stSlider']").filter(has_text="Epochs").get_by_role("slider")
+    epochs.focus()
+    epochs.press("End")
+    page.get_by_role("button", name="Train").click()
+    page.wait_for_function("() => document.body.innerText.match(/step [1-9][\\d,]* of/)")
+    for trial in range(TRIALS):
+        page.get_by_role("button", name="Pause").click()
+        page.get_by_role("button", name="Resume").wait_for(timeout=1000)
+        paused = progress_step(page)
+        page.wait_for_timeout(700)
+        assert progress_step(page) == paused, f"click {trial + 1} of {TRIALS} on Pause did not stop the steps"
+        page.get_by_role("button", name="Resume").click()
+        page.get_by_role("button", name="Pause").wait_for(timeout=1000)
+        page.wait_for_function(  # the steps move again within 1 s
+            f"() => Number(/step ([\\d,]+) of/.exec(document.body.innerText)[1].replace(/,/g, '')) > {paused}",
+            timeout=1000)
+    page.get_by_role("button", name="Stop").click()
+    page.get_by_text("· stopped").first.wait_for(timeout=1000)

@@ -58,7 +58,7 @@ def test_renders_with_the_seed_defaults():
 
 def test_each_run_while_playing_is_one_tick(playing):
     at = playing
-    assert at.button(key="waves_play").label.endswith("Pause")
+    assert at.button(key="waves_pause").label.endswith("Pause")
     assert trainer(at).step_count == 5  # the run that followed the click ticked once
     at.run()
     at.run()
@@ -71,7 +71,7 @@ def test_each_run_while_playing_is_one_tick(playing):
 
 def test_pause_stops_training(playing):
     at = playing
-    at.button(key="waves_play").click().run()
+    at.button(key="waves_pause").click().run()
     steps = trainer(at).step_count
     at.run()
     at.run()

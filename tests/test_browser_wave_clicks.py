@@ -1,0 +1,66 @@
+"""Every click on the wave page's controls counts, also while the live charts tick."""
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from conftest import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+STATUS = ".st-key-waves_status"
+TRIALS = 20
+
+
+def shown_step(page) -> int:
+    text = page.locator(STATUS).first.inner_text()
+    return int(re.search(r"Step ([\d,]+)", text).group(1).replace(",", ""))
+
+
+def wait_for_steps_beyond(page, step: int, timeout: float) -> None:
+    page.wait_for_function(
+        f"() => Number(/Step ([\\d,]+)/.exec(document.querySelector('{STATUS}').innerText)[1]"
+        f".replace(/,/g, '')) > {step}", timeout=timeout)
+
+
+def open_waves(page, app_url, query: str) -> None:
+    page.goto(app_url)  # app.py first: it sets up the navigation a deep link relies on
+    wait_for_app(page)
+    page.goto(f"{app_url}/waves?{query}")
+    wait_for_app(page)
+
+
+def test_every_play_and_pause_click_counts(page, app_url):
+    open_waves(page, app_url, "speed=5")
+    rng = random.Random(0)
+    for trial in range(TRIALS):
+        before = shown_step(page)
+        page.get_by_role("button", name="Play").click()
+        wait_for_steps_beyond(page, before, timeout=1000)  # Play starts the steps within 1 s
+        page.wait_for_timeout(rng.uniform(300, 2500))  # pause at any moment of the ticks
+        page.get_by_role("button", name="Pause").click()
+        page.wait_for_timeout(1000)  # a tick already on its way may still land
+        paused = shown_step(page)
+        page.wait_for_timeout(700)
+        assert shown_step(page) == paused, f"click {trial + 1} of {TRIALS} on Pause did not stop the steps"
+        page.get_by_role("button", name="Play").wait_for(timeout=1000)
+
+
+def test_every_step_and_reset_click_counts(page, app_url):
+    open_waves(page, app_url, "speed=5")
+    for clicks in range(1, TRIALS + 1):
+        page.get_by_role("button", name="One step").click()
+        page.get_by_text(f"Step {clicks:,}", exact=False).first.wait_for(timeout=1000)
+    page.wait_for_timeout(500)
+    assert shown_step(page) == TRIALS  # one step per click, never two
+    for trial in range(TRIALS // 4):
+        page.get_by_role("button", name="Play").click()
+        wait_for_steps_beyond(page, 100, timeout=10_000)  # well into training
+        page.get_by_role("button", name="Reset", exact=True).click()
+        page.wait_for_function(  # back near the start within 1 s: steps 0 to a few ticks
+            f"() => Number(/Step ([\\d,]+)/.exec(document.querySelector('{STATUS}').innerText)[1]"
+            f".replace(/,/g, '')) < 50", timeout=1000)
+        page.get_by_role("button", name="Pause").click()
+        page.get_by_role("button", name="Play").wait_for(timeout=1000)
