@@ -3,28 +3,34 @@
 The canvas, the answer and the row-by-row story live in one fragment, so a stroke, a model switch or a
 move of the row slider reruns only that part of the page (no whole-page flicker).
 """
-import random
-
+import numpy as np
 import streamlit as st
 import torch
-from streamlit_drawable_canvas import st_canvas  # importable only inside a running Streamlit script
 
 from rnn_core.data import data_root
 from rnn_core.data.mnist import to_unit_range
 from rnn_core.checkpoints import Checkpoint
 from rnn_core.inference import DigitReading, read_digit
 from rnn_core.recipes import fine_tune_on_drawings
-from rnn_core.preprocess import InvalidDrawingError, decode_canvas_image, preprocess_canvas
+from rnn_core.preprocess import Drawing, InvalidDrawingError, decode_canvas_image, preprocess_canvas
+from rnn_core.training import evaluate_classifier
 from ui import digit_charts
+from ui.canvas import drawing_canvas, without_last_stroke  # importable only inside a running Streamlit script
 from ui.digits import mnist_test_set
 from ui.resources import LoadedModel, digit_models, training_data
 from ui.session_models import add_session_model, session_models
+from ui.words import counted
 
 CANVAS_SIZE = 280
 # MNIST strokes are 2-3 pixels wide on digits 20 pixels tall. A pen a tenth of the canvas wide, on a
 # digit drawn most of the canvas tall, comes out of the preprocessing just as thick.
 STROKE_WIDTH = 28
 LOW_CONFIDENCE = 60  # percent, as shown: below it the answer is flagged as a guess
+LOW_MARGIN = 0.3  # a lead over the runner-up smaller than this is a guess too, however high the top score
+SMALL_DRAWING = 0.45  # ink spanning less than this share of the square: MNIST's digits fill their box
+OFF_CENTRE = 0.25  # the ink's centre this far from the square's (share of its side): off to one side
+MNIST_TEST_DIGITS = 10_000  # the whole test split, on which the shipped models are measured
+TUNED_CHECK_DIGITS = 1000  # MNIST test digits that measure a fine-tuned copy, before and after
 ROWS = digit_charts.ROWS
 CHART_CONFIG = {"displayModeBar": False}
 
@@ -32,17 +38,36 @@ state = st.session_state
 state.setdefault("digits_canvas_round", 0)  # part of the canvas key: a new key is a fresh, empty canvas
 state.setdefault("digits_mnist_index", None)  # a test image being shown instead of the drawing
 state.setdefault("digits_taught", [])  # this visitor's corrected drawings: (28x28 image, true label)
-state.setdefault("digits_tuned", None)  # (label of the fine-tuned model, before/after table)
+state.setdefault("digits_tuned", None)  # (label of the fine-tuned model, its before/after report)
+state.setdefault("digits_initial", None)  # the drawing loaded back into the canvas after an undo
+state.setdefault("digits_undo_count", 0)
+state.setdefault("digits_rng", np.random.default_rng())  # this visitor's own draws of MNIST digits
+
+
+def canvas_key() -> str:
+    return f"digits_canvas_{state.digits_canvas_round}"
 
 
 def clear_canvas() -> None:
     state.digits_canvas_round += 1
     state.digits_mnist_index = None
+    state.digits_initial = None
+
+
+def undo_stroke() -> None:
+    drawing = (state.get(canvas_key()) or {}).get("drawing") or {}
+    state.digits_undo_count += 1
+    state.digits_initial = without_last_stroke(drawing.get("raw"), state.digits_undo_count)
+
+
+def stroke_count() -> int:
+    drawing = (state.get(canvas_key()) or {}).get("drawing") or {}
+    return len((drawing.get("raw") or {}).get("objects", []))
 
 
 def show_mnist_digit(count: int) -> None:
-    state.digits_canvas_round += 1
-    state.digits_mnist_index = random.randrange(count)
+    clear_canvas()
+    state.digits_mnist_index = int(state.digits_rng.integers(count))
 
 
 def back_to_drawing() -> None:
@@ -52,13 +77,17 @@ def back_to_drawing() -> None:
 def model_label(name: str, loaded: LoadedModel) -> str:
     if loaded.checkpoint is None:
         return f"{name} · not available"
-    accuracy = loaded.checkpoint.metadata.get("test_metrics", {}).get("accuracy")
-    return name if accuracy is None else f"{name} · {accuracy:.2%}"
+    metrics = loaded.checkpoint.metadata.get("test_metrics", {})
+    accuracy, examples = metrics.get("accuracy"), metrics.get("examples")
+    if accuracy is None:
+        return f"{name} · not measured"
+    partial = examples is not None and examples != MNIST_TEST_DIGITS  # a fine-tuned copy: a fixed sample
+    return f"{name} · {accuracy:.2%}" + (f" on {examples:,} test digits" if partial else "")
 
 
-def show_answer(reading: DigitReading, label: int | None) -> None:
+def show_answer(reading: DigitReading, label: int | None, drawing: Drawing | None) -> None:
     percent = round(100 * reading.confidence)
-    sure = percent >= LOW_CONFIDENCE
+    sure = percent >= LOW_CONFIDENCE and reading.margin >= LOW_MARGIN
     color = digit_charts.INDIGO if sure else "#9ca3af"
     # Fixed markup from numbers only (never user text), so HTML is safe here.
     st.markdown(
@@ -66,6 +95,12 @@ def show_answer(reading: DigitReading, label: int | None) -> None:
         f'text-align:center">{reading.digit}</div>'
         f'<div class="digit-confidence" style="font-size:1.5rem;text-align:center">'
         f'{percent}% sure</div>', unsafe_allow_html=True)
+    if drawing is not None and drawing.extent < SMALL_DRAWING:
+        st.warning("Your digit is small. Draw it bigger, filling most of the square: the network learned "
+                   "from digits that fill their frame.", icon=":material/zoom_out_map:")
+    elif drawing is not None and drawing.off_centre > OFF_CENTRE:
+        st.warning("Your digit is off to one side. Draw it in the middle of the square, filling most of it.",
+                   icon=":material/center_focus_weak:")
     if not sure:
         runner_up = int(reading.probabilities.argsort()[-2])
         st.warning(f"Not sure: this does not look much like any one digit. Next best guess: {runner_up} "
@@ -110,23 +145,35 @@ def add_taught_drawing(image: torch.Tensor) -> None:
     state.digits_taught.append((image.clone(), state.digits_truth))
 
 
+def mnist_check_accuracy(model: torch.nn.Module) -> float | None:
+    """Accuracy on a fixed sample of the MNIST test set (the same digits every time); None without MNIST."""
+    mnist = mnist_test_set(str(data_root()))
+    if mnist.images is None:
+        return None
+    images = to_unit_range(mnist.images[:TUNED_CHECK_DIGITS])
+    return evaluate_classifier(model, (images,), mnist.labels[:TUNED_CHECK_DIGITS], 10).accuracy
+
+
 def fine_tune_taught(model_name: str, checkpoint: Checkpoint) -> None:
     """Fine-tune a private copy on the taught drawings; keep it as this visitor's model, with before/after."""
     images = torch.stack([image for image, _ in state.digits_taught])
     labels = torch.tensor([label for _, label in state.digits_taught])
     mnist = training_data("mnist").data  # None offline without MNIST: then the drawings alone
     tuned = fine_tune_on_drawings(checkpoint.model, images, labels, mnist)
-    label = add_session_model(f"{model_name} + your {len(labels)} drawings",
-                              Checkpoint("row_classifier", tuned, {**checkpoint.metadata,
+    before, after = mnist_check_accuracy(checkpoint.model), mnist_check_accuracy(tuned)
+    # The copy's own figure, measured on it; never the original's.
+    metrics = {} if after is None else {"accuracy": after, "examples": TUNED_CHECK_DIGITS}
+    label = add_session_model(f"{model_name} + your {counted(len(labels), 'drawing')}",
+                              Checkpoint("row_classifier", tuned, {**checkpoint.metadata, "test_metrics": metrics,
                                                                    "fine_tuned_on": len(labels)}))
     table = [{"you drew": int(truth), "before": read_digit(checkpoint.model, image).digit,
               "after": read_digit(tuned, image).digit} for image, truth in zip(images, labels)]
-    state.digits_tuned = (label, table)
+    state.digits_tuned = (label, table, before, after)
 
 
 def teach(image: torch.Tensor, reading: DigitReading, model_name: str, checkpoint: Checkpoint) -> None:
     """Teach it your handwriting: collect corrected drawings, fine-tune a private copy of the model."""
-    with st.expander(f"Teach it your handwriting ({len(state.digits_taught)} drawings so far)"):
+    with st.expander(f"Teach it your handwriting ({counted(len(state.digits_taught), 'drawing')} so far)"):
         st.caption("Was the answer wrong? Say what you drew and add it. Then fine-tune a copy of the model "
                    "on your drawings, mixed with MNIST digits so it does not forget the rest. The shared "
                    "model stays as it is; the copy is yours, in this browser tab.")
@@ -135,16 +182,23 @@ def teach(image: torch.Tensor, reading: DigitReading, model_name: str, checkpoin
             st.button("Add this drawing", icon=":material/add:", on_click=add_taught_drawing, args=(image,))
         if not state.digits_taught:
             return
-        st.button(f"Fine-tune a copy of {model_name} on {len(state.digits_taught)} drawing(s)",
+        st.button(f"Fine-tune a copy of {model_name} on your {counted(len(state.digits_taught), 'drawing')}",
                   icon=":material/school:", type="primary", on_click=fine_tune_taught,
                   args=(model_name, checkpoint))
         if state.digits_tuned is not None:
-            label, table = state.digits_tuned
+            label, table, before, after = state.digits_tuned
             right_before = sum(r["you drew"] == r["before"] for r in table)
             right_after = sum(r["you drew"] == r["after"] for r in table)
-            st.success(f"Right on {right_before} of {len(table)} of your drawings before, {right_after} after. "
-                       "Pick the new model above to use it.", icon=":material/school:")
-            st.text(label)
+            st.success(f"“{label}” is ready: pick it above to use it.", icon=":material/school:")
+            st.markdown(f"- **The drawings it was tuned on**: right on {right_before} of {len(table)} before, "
+                        f"{right_after} after. It has seen these, so this says little: draw new ones to "
+                        "judge it.")
+            if after is not None:
+                st.markdown(f"- **{TUNED_CHECK_DIGITS:,} MNIST test digits it has never seen** (the same ones "
+                            f"each time): {before:.1%} before, {after:.1%} after.")
+            else:
+                st.markdown("- The MNIST test set is not on this server, so the copy's accuracy on it was not "
+                            "measured.")
             st.dataframe(table, hide_index=True)
 
 
@@ -158,39 +212,47 @@ def playground() -> None:
     # training page): read on every run, so a model made a moment ago is already in the list.
     models = {**digit_models(), **{label: LoadedModel(checkpoint)
                                    for label, checkpoint in session_models("row_classifier").items()}}
-    name = st.radio("Model (test accuracy on 10,000 MNIST digits)", list(models),
+    name = st.radio(f"Model (test accuracy on {MNIST_TEST_DIGITS:,} MNIST digits)", list(models),
                     format_func=lambda n: model_label(n, models[n]), horizontal=True, key="digits_model",
                     help="Switch models to compare them on the same drawing.")
     loaded = models[name]
     drawing_column, answer_column = st.columns([1.4, 1], gap="medium")  # the canvas needs its 280 px
 
+    mnist = mnist_test_set(str(data_root()))
+    image, label, drawing, problem = None, None, None, ""
     with drawing_column:
         st.markdown("##### Your drawing")
-        canvas = st_canvas(stroke_width=STROKE_WIDTH, stroke_color="#ffffff", background_color="#000000",
-                           height=CANVAS_SIZE, width=CANVAS_SIZE, drawing_mode="freedraw",
-                           return_image_data=True, key=f"digits_canvas_{state.digits_canvas_round}",
-                           on_change=back_to_drawing)
-        mnist = mnist_test_set(str(data_root()))
-        with st.container(horizontal=True):
-            st.button("Clear", icon=":material/ink_eraser:", on_click=clear_canvas)
-            st.button("Try a real MNIST digit", icon=":material/casino:", disabled=mnist.images is None,
-                      on_click=show_mnist_digit, args=(0 if mnist.images is None else len(mnist.images),),
-                      help=f"Not available: {mnist.error}" if mnist.images is None
-                      else "Show a random digit from the MNIST test set")
-        if mnist.images is None:
-            st.caption("“Try a real MNIST digit” needs the MNIST test set, which is not on this server.")
+        if state.digits_mnist_index is not None and mnist.images is not None:
+            # The test digit stands where the drawing was, enlarged to the square's size.
+            index = state.digits_mnist_index
+            image, label = to_unit_range(mnist.images[index]), int(mnist.labels[index])
+            square = np.kron((image.numpy() * 255).astype(np.uint8), np.ones((10, 10), np.uint8))
+            st.image(square, width=CANVAS_SIZE)
+            st.caption(f"Showing MNIST test digit #{index:,}. Press “Draw your own” to draw again.")
+            with st.container(horizontal=True):
+                st.button("Draw your own", icon=":material/draw:", on_click=clear_canvas)
+                st.button("Another MNIST digit", icon=":material/casino:", on_click=show_mnist_digit,
+                          args=(len(mnist.images),))
+        else:
+            canvas = drawing_canvas(canvas_key(), CANVAS_SIZE, STROKE_WIDTH, state.digits_initial,
+                                    on_change=back_to_drawing)
+            with st.container(horizontal=True):
+                st.button("Undo", icon=":material/undo:", on_click=undo_stroke, disabled=stroke_count() == 0,
+                          help="Take back the last stroke")
+                st.button("Clear", icon=":material/ink_eraser:", on_click=clear_canvas)
+                st.button("Try a real MNIST digit", icon=":material/casino:", disabled=mnist.images is None,
+                          on_click=show_mnist_digit, args=(0 if mnist.images is None else len(mnist.images),),
+                          help=f"Not available: {mnist.error}" if mnist.images is None
+                          else "Show a random digit from the MNIST test set")
+            if mnist.images is None:
+                st.caption("“Try a real MNIST digit” needs the MNIST test set, which is not on this server.")
+            try:
+                png = canvas.image_bytes  # the canvas's PNG; None until the first stroke
+                drawing = None if png is None else preprocess_canvas(decode_canvas_image(png))
+                image = None if drawing is None else drawing.image  # None: blank
+            except (InvalidDrawingError, ValueError) as error:  # an image the canvas did not make, or not base64
+                problem = f"This drawing cannot be read: {error}"
 
-    image, label, problem = None, None, ""
-    if state.digits_mnist_index is not None and mnist.images is not None:
-        index = state.digits_mnist_index
-        image, label = to_unit_range(mnist.images[index]), int(mnist.labels[index])
-        drawing_column.caption(f"Showing MNIST test digit #{index:,}. Draw on the square to use your own.")
-    else:
-        try:
-            png = canvas.image_bytes  # the canvas's PNG; None until the first stroke
-            image = None if png is None else preprocess_canvas(decode_canvas_image(png)).image  # None: blank
-        except (InvalidDrawingError, ValueError) as error:  # an image the canvas did not make, or not base64
-            problem = f"This drawing cannot be read: {error}"
     reading = None
     if image is not None and loaded.checkpoint is not None:
         reading = read_digit(loaded.checkpoint.model, image)
@@ -206,7 +268,7 @@ def playground() -> None:
             st.info("Draw a digit on the black square with your mouse or finger. The answer appears as "
                     "soon as you lift the pen.", icon=":material/draw:")
         else:
-            show_answer(reading, label)
+            show_answer(reading, label, drawing)
 
     if reading is not None and label is None:  # the visitor's own drawing, not an MNIST test digit
         teach(image, reading, name, loaded.checkpoint)

@@ -18,6 +18,7 @@ from ui.name_charts import (confusion_figure, data_counts_figure, prefix_heatmap
                             top_languages_figure)
 from ui.resources import LoadedModel, names_model, names_vocab
 from ui.session_models import session_models
+from ui.words import counted
 
 EXAMPLES = ["Nakamura", "O'Brien", "Schmidt", "Rossi", "Nguyen", "Dvořák", "Papadopoulos", "Kowalski"]
 LIVE_DELAY = "150ms"  # the pause after a keystroke before the answer updates: feels live, spares reruns
@@ -102,8 +103,8 @@ def show_batch(model: NameClassifier, vocab: CharVocab, languages: list[str], li
         "unknown characters": [" ".join(row.unknown_chars) for row in rows],
     })
     problems = sum(bool(row.error) for row in rows)
-    st.caption(f"{len(rows) - problems:,} names classified; {problems:,} lines with a problem (the reason "
-               "is in the problem column; hover over it to read it all).")
+    st.caption(f"{counted(len(rows) - problems, 'name')} classified; {counted(problems, 'line')} with a problem "
+               "(the reason is in the problem column; hover over it to read it all).")
     st.dataframe(table, hide_index=True, key=f"names_table_{source}", column_config={
         "confidence": st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0),
         "problem": st.column_config.TextColumn(width="medium"),

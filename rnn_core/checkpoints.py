@@ -110,8 +110,8 @@ def load_checkpoint(source: str | os.PathLike | bytes, expected_kind: str | None
         payload = torch.load(io.BytesIO(source) if isinstance(source, bytes) else source,
                              map_location="cpu", weights_only=True)
     except Exception as error:  # truncated, corrupt, or holding objects weights_only refuses
-        raise CheckpointError(f"{name} is not a readable checkpoint (truncated or corrupt?): "
-                              f"{type(error).__name__}.") from error
+        raise CheckpointError(f"{name} is not a readable checkpoint (truncated or corrupt, or it holds "
+                              "more than numbers).") from error
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise CheckpointError(f"{name} is not an RNN Playground checkpoint.")
     kind = payload.get("kind")
@@ -124,5 +124,6 @@ def load_checkpoint(source: str | os.PathLike | bytes, expected_kind: str | None
         model = model_type(config_type(**payload["config"]))
         model.load_state_dict(payload["state_dict"])
     except Exception as error:  # config fields or tensor shapes that do not fit the model
-        raise CheckpointError(f"{name} does not fit a {kind} model: {error}") from error
+        raise CheckpointError(f"{name} does not fit a {kind} model: its settings or the sizes of its "
+                              "weights are not the ones such a model has.") from error
     return Checkpoint(kind, model.eval(), dict(payload.get("metadata") or {}))

@@ -34,6 +34,12 @@ class DigitReading:
         return float(self.probabilities.max())
 
     @property
+    def margin(self) -> float:
+        """How far the answer leads the runner-up: near 0 means torn between two digits."""
+        second, first = np.sort(self.probabilities)[-2:]
+        return float(first - second)
+
+    @property
     def settled_row(self) -> int:
         """The row (1-based) after which the per-row guess is the final answer and stays so."""
         changes = np.nonzero(self.row_probabilities.argmax(1) != self.digit)[0]

@@ -10,6 +10,7 @@ but their memory until the visitor's session is gone.
 from __future__ import annotations
 
 import copy
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from .training import ClassifierTrainer, Metrics
 
 IDLE_PAUSE_SECONDS = 30.0  # pause when nobody has looked at the run for this long
 IDLE_PAUSE_ENV_VAR = "RNN_IDLE_PAUSE_SECONDS"
+
+_LOGGER = logging.getLogger(__name__)
 
 
 def idle_pause_seconds() -> float:
@@ -138,4 +141,5 @@ class LiveTraining:
                 if not self.accuracies or self.accuracies[-1][0] != self.trainer.step_count:
                     self.accuracies.append((self.trainer.step_count, self._measure().accuracy))
         except Exception as error:  # reported on the page instead of dying silently in the thread
-            self.status, self.error = "failed", f"{type(error).__name__}: {error}"
+            _LOGGER.exception("Live training failed")  # the traceback goes to the server's log, not the page
+            self.status, self.error = "failed", str(error) or "an unexpected error (see the server's log)"

@@ -30,6 +30,8 @@ class InvalidDrawingError(ValueError):
 class Drawing:
     image: torch.Tensor | None  # (28, 28) float in [0, 1], white ink on black; None when blank
     ink_fraction: float  # share of the canvas that carries ink
+    extent: float = 0.0  # the ink's box: its longer side as a share of the canvas's longer side
+    off_centre: float = 0.0  # how far the box's centre lies from the canvas's, as a share of its side
 
     @property
     def is_blank(self) -> bool:
@@ -47,8 +49,10 @@ def decode_canvas_image(data: bytes) -> np.ndarray:
         width, height = image.size
         if max(width, height) <= MAX_CANVAS_SIDE:
             return np.asarray(image.convert("RGBA"))
-    except (OSError, ValueError, Image.DecompressionBombError) as error:  # not an image, or truncated
-        raise InvalidDrawingError(f"The image cannot be decoded ({type(error).__name__}).") from None
+    except Image.DecompressionBombError:  # PIL's own limit, checked from the header
+        raise InvalidDrawingError("The image is far too large to be a drawing.") from None
+    except (OSError, ValueError):  # not an image, or truncated
+        raise InvalidDrawingError("The image cannot be decoded: it is not a picture, or only part of one.") from None
     raise InvalidDrawingError(f"The image is {width}x{height} pixels; a drawing is at most "
                               f"{MAX_CANVAS_SIDE} pixels on a side.")
 
@@ -89,6 +93,10 @@ def mnistify(ink: np.ndarray) -> Drawing:
         return Drawing(None, ink_fraction)
     rows, cols = np.nonzero(ink > 0.1)
     crop = ink[rows.min(): rows.max() + 1, cols.min(): cols.max() + 1]
+    side = max(ink.shape)
+    extent = max(crop.shape) / side
+    off_centre = float(np.hypot((rows.min() + rows.max() + 1 - ink.shape[0]) / 2,
+                                (cols.min() + cols.max() + 1 - ink.shape[1]) / 2)) / side
 
     h, w = crop.shape
     scale = BOX_SIZE / max(h, w)
@@ -105,7 +113,7 @@ def mnistify(ink: np.ndarray) -> Drawing:
     image = torch.zeros(IMAGE_SIZE, IMAGE_SIZE)
     image[top: top + new_h, left: left + new_w] = small
     image = image / image.max()  # full-strength strokes, as MNIST's
-    return Drawing(image, ink_fraction)
+    return Drawing(image, ink_fraction, extent, off_centre)
 
 
 def preprocess_canvas(canvas: np.ndarray) -> Drawing:

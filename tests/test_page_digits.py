@@ -203,13 +203,31 @@ def test_teaching_fine_tunes_a_private_copy(monkeypatch, tmp_path):
     before = weights_digest(shipped)
     next(s for s in app.selectbox if s.label == "This drawing is a").set_value(7).run()
     button(app, "Add this drawing").click().run()
-    assert "1 drawings so far" in app.expander[0].label
+    assert "1 drawing so far" in app.expander[0].label
     fine_tune = next(b for b in app.button if b.label.startswith("Fine-tune a copy of LSTM"))
     fine_tune.click().run()
     assert not app.exception
     assert weights_digest(shipped) == before  # the shared model is untouched
-    assert any("before" in s.value and "after" in s.value for s in app.success)
-    tuned_label = "LSTM + your 1 drawings"
+    assert any("right on" in m.value and "before" in m.value and "after" in m.value for m in app.markdown)
+    tuned_label = "LSTM + your 1 drawing"
     assert tuned_label in app.session_state["session_models"]["row_classifier"]
+    # Without MNIST the copy cannot be measured, and it says so instead of showing the original's figure.
+    assert any("was not measured" in m.value for m in app.markdown)
+    assert "LSTM + your 1 drawing · not measured" in app.radio(key="digits_model").options
     app.radio(key="digits_model").set_value(tuned_label).run()
     assert not app.exception and shown_answer(app) == 7  # the copy learned this visitor's "7"
+
+
+@pytest.mark.integration
+def test_a_fine_tuned_copy_shows_its_own_measured_accuracy(mnist_root, monkeypatch):
+    monkeypatch.setenv("RNN_DATA_DIR", str(mnist_root))
+    app = draw(open_page(), canvas_from_strokes(VERTICAL_LINE, STROKE_WIDTH))
+    button(app, "Add this drawing").click().run()
+    next(b for b in app.button if b.label.startswith("Fine-tune a copy of LSTM")).click().run()
+    assert not app.exception
+    option = next(o for o in app.radio(key="digits_model").options if o.startswith("LSTM + your 1 drawing"))
+    shipped = ui.resources.digit_models()["LSTM"].checkpoint.metadata["test_metrics"]["accuracy"]
+    assert option.endswith(" on 1,000 test digits") and f"{shipped:.2%}" not in option
+    measured = app.session_state["session_models"]["row_classifier"]["LSTM + your 1 drawing"]
+    assert measured.metadata["test_metrics"]["examples"] == 1000
+    assert any("1,000 MNIST test digits it has never seen" in m.value for m in app.markdown)

@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 ROWS = 28
+HIDDEN_UNITS_SHOWN = 32  # of 128: the ones that change most, so a pattern shows
 INDIGO, AMBER, GREY = "#4f46e5", "#f59e0b", "#c7cbe0"
 PROBABILITY_SCALE = [[0.0, "#ffffff"], [0.15, "#e0e7ff"], [1.0, INDIGO]]
 FONT = dict(family="Source Sans Pro, Source Sans, sans-serif", size=15, color="#1f2333")
@@ -74,16 +75,28 @@ def row_story(row_probabilities: np.ndarray, rows_read: int | None = None, heigh
                    tickfont=dict(size=16))))
 
 
-def hidden_story(hidden: np.ndarray, rows_read: int | None = None, height: int = 320) -> go.Figure:
-    """Hidden units x rows: the network's memory after each row (red positive, blue negative).
+def telling_units(hidden: np.ndarray, count: int) -> np.ndarray:
+    """The `count` units whose values change most over the rows (rows, units), ordered by the row where
+    each changes most: a wall of 128 colours becomes a staircase a student can follow."""
+    change = np.abs(np.diff(hidden, axis=0, prepend=0.0))  # (rows, units)
+    busiest = np.argsort(-change.sum(0), kind="stable")[:count]
+    return busiest[np.argsort(change[:, busiest].argmax(0), kind="stable")]
+
+
+def hidden_story(hidden: np.ndarray, rows_read: int | None = None, height: int = 320,
+                 units: int = HIDDEN_UNITS_SHOWN) -> go.Figure:
+    """The most active hidden units x rows: the network's memory after each row (red positive, blue
+    negative).
 
     RNN, GRU and LSTM outputs all lie in [-1, 1], so one fixed scale lets the models be compared.
     """
-    cells = go.Heatmap(z=hidden.T, x=np.arange(1, ROWS + 1), y=np.arange(1, hidden.shape[1] + 1),
+    shown = telling_units(hidden, min(units, hidden.shape[1]))
+    cells = go.Heatmap(z=hidden[:, shown].T, x=np.arange(1, ROWS + 1), y=[f"unit {u + 1}" for u in shown],
                        zmin=-1, zmax=1, colorscale="RdBu_r",
                        colorbar=dict(title="activation", thickness=14, len=0.9),
-                       hovertemplate="after row %{x}: unit %{y} = %{z:.2f}<extra></extra>")
+                       hovertemplate="after row %{x}: %{y} = %{z:.2f}<extra></extra>")
     return go.Figure(cells, _layout(
-        height, dict(l=60, r=10, t=10, b=50), shapes=_row_marker(rows_read, 0.5, hidden.shape[1] + 0.5),
+        height, dict(l=60, r=10, t=10, b=50), shapes=_row_marker(rows_read, -0.5, len(shown) - 0.5),
         xaxis=dict(title="rows read", tickvals=[1, 7, 14, 21, 28], fixedrange=True, showgrid=False),
-        yaxis=dict(title="hidden unit", autorange="reversed", fixedrange=True, showgrid=False)))
+        yaxis=dict(title="hidden unit", autorange="reversed", fixedrange=True, showgrid=False,
+                   showticklabels=False)))
