@@ -24,7 +24,6 @@ RECENT_SECONDS = 1.0  # the recent stream, hidden state, free run and comparison
 GENERATED_POINTS = 50  # next-step task: samples generated free-running after the current window
 # Settings that define the model or its data: changing one starts training afresh.
 RESTARTING_SETTINGS = ("task", "cell", "hidden", "points", "length", "feedback")
-PLOT_CONFIG = {"displayModeBar": False}
 
 
 def key(name: str) -> str:
@@ -110,7 +109,7 @@ if st.session_state[key("link_notes")]:
     st.code("\n".join(st.session_state[key("link_notes")]), language=None)  # user text: shown, never rendered
 
 explain_left, explain_right = st.columns(2)
-with explain_left.expander("What you are seeing", expanded=True):
+with explain_left.expander("What you are seeing"):
     st.markdown(
         "- **sin → cos**: the network reads a sine, one point at a time, and must say the cosine at the "
         "same moment. At the start of a window it cannot tell a rising sine from a falling one; only its "
@@ -120,10 +119,10 @@ with explain_left.expander("What you are seeing", expanded=True):
         "- The heatmap is that memory: every row is one hidden unit over time.\n"
         "- **next-step sine**: predict the next sample; then the network runs on its own, each output "
         "becoming its next input, drawn against the true wave.")
-with explain_right.expander("Try this", expanded=True):
+with explain_right.expander("Try this"):
     st.markdown(
         "- Switch **Carry hidden state** off while it trains: the first points of every window go wrong. "
-        "Turn on **Carry vs reset, side by side** to watch two models differ only in memory.\n"
+        "Turn on **Carry vs reset** to watch two models differ only in memory.\n"
         "- Set the learning rate to 0.1, then back to 0.005: the model is kept, only the steps change.\n"
         "- Try LSTM or GRU: the loss drops much lower in the same number of windows.\n"
         "- Next-step sine: pick RNN with hidden size 8, and watch the free-running generation drift "
@@ -131,19 +130,18 @@ with explain_right.expander("Try this", expanded=True):
         "- Copy the address bar: the link opens this same setup.")
 
 playing = st.session_state[key("playing")]
-buttons = st.columns([1, 1, 1, 4], vertical_alignment="bottom")
-# Two buttons, not one relabelled: a late copy of a Pause click can then never press Play.
-if playing:
-    buttons[0].button("Pause", icon=":material/pause:", key=key("pause"), on_click=set_playing, args=(False,),
-                      type="primary", width="stretch")
-else:
-    buttons[0].button("Play", icon=":material/play_arrow:", key=key("play"), on_click=set_playing, args=(True,),
-                      type="primary", width="stretch")
-buttons[1].button("One step", icon=":material/skip_next:", key=key("step"), on_click=step_once, disabled=playing,
-                  width="stretch")
-buttons[2].button("Reset", icon=":material/restart_alt:", key=key("reset"), on_click=reset_training,
-                  width="stretch")
-buttons[3].slider("Speed: optimizer steps per chart update", *SPEED_RANGE, key=key("speed"))
+buttons = st.columns([3, 2], vertical_alignment="bottom")
+with buttons[0].container(horizontal=True):
+    # Two buttons, not one relabelled: a late copy of a Pause click can then never press Play.
+    if playing:
+        st.button("Pause", icon=":material/pause:", key=key("pause"), on_click=set_playing, args=(False,),
+                  type="primary")
+    else:
+        st.button("Play", icon=":material/play_arrow:", key=key("play"), on_click=set_playing, args=(True,),
+                  type="primary")
+    st.button("One step", icon=":material/skip_next:", key=key("step"), on_click=step_once, disabled=playing)
+    st.button("Reset", icon=":material/restart_alt:", key=key("reset"), on_click=reset_training)
+buttons[1].slider("Speed: optimizer steps per chart update", *SPEED_RANGE, key=key("speed"))
 
 settings_column, charts_column = st.columns([1, 3], gap="large")
 with settings_column:
@@ -163,8 +161,9 @@ with settings_column:
                          key=key("feedback"),
                          help="The tail of each window is read from the model's own previous outputs "
                               "instead of the true samples, as in free-running generation.")
-    st.toggle("Carry vs reset, side by side", key=key("compare"),
-              help="Trains two more models on the same stream: one carries its state, one starts from zeros.")
+    st.toggle("Carry vs reset", key=key("compare"),
+              help="Side by side: trains two more models on the same stream, one carrying its state from "
+                   "window to window, one starting each window from zeros.")
 
 settings = settings_from_widgets(st.session_state[key("applied")])
 apply_settings(settings)
@@ -172,6 +171,12 @@ if st.query_params.to_dict() != (wanted := settings.to_query_params()):
     st.query_params.from_dict(wanted)  # the address bar now holds a link to this very setup
 
 # ----------------------------------------------------------------------------- live charts
+
+
+def draw_chart(name: str, panel: wave_charts.Panel) -> None:
+    """One panel in a container of its own: the same spec every tick, so the browser updates it in place."""
+    with st.container(key=key(f"{name}_chart")):
+        st.vega_lite_chart(wave_charts.chart_spec(panel), width="stretch")
 
 
 def draw_live(trainer: WaveTrainer) -> None:
@@ -184,9 +189,11 @@ def draw_live(trainer: WaveTrainer) -> None:
     if trainer.step_count == 0:
         st.info("Press **Play** (or **One step**) to start training.")
         return
-    rows = [[wave_charts.window_panel(trainer.recent[-1], target_name(trainer)),
-             wave_charts.loss_panel(*trainer.loss_curve(), *trainer.eval_curve())]]
-    st.plotly_chart(wave_charts.live_figure(rows), key=key("live_chart"), config=PLOT_CONFIG)
+    window_column, loss_column = st.columns(2)
+    with window_column:
+        draw_chart("window", wave_charts.window_panel(trainer.recent[-1], target_name(trainer)))
+    with loss_column:
+        draw_chart("loss", wave_charts.loss_panel(*trainer.loss_curve(), *trainer.eval_curve()))
 
 
 def draw_recent(trainer: WaveTrainer, comparison: CarryComparison | None) -> None:
@@ -194,18 +201,17 @@ def draw_recent(trainer: WaveTrainer, comparison: CarryComparison | None) -> Non
     if trainer.step_count == 0:
         return
     stream = trainer.recent_stream()
-    rows = [[wave_charts.stream_panel(stream, [float(r.t[0]) for r in trainer.recent], target_name(trainer))],
-            [wave_charts.hidden_panel(stream)]]
+    draw_chart("stream", wave_charts.stream_panel(stream, [float(r.t[0]) for r in trainer.recent],
+                                                  target_name(trainer)))
+    draw_chart("hidden", wave_charts.hidden_panel(stream))
     if trainer.config.task == "next_step":
-        rows.append([wave_charts.generation_panel(*trainer.continue_free_running(GENERATED_POINTS),
-                                                  trainer.recent[-1])])
-    paired = comparison is not None and comparison.step_count > 0
-    if paired:
+        draw_chart("generation", wave_charts.generation_panel(*trainer.continue_free_running(GENERATED_POINTS),
+                                                              trainer.recent[-1]))
+    if comparison is not None and comparison.step_count > 0:
         carrying, resetting = comparison.carrying, comparison.resetting
-        rows.append([wave_charts.comparison_panel(carrying.recent_stream(), resetting.recent_stream(),
-                                                  [float(r.t[0]) for r in carrying.recent], target_name(trainer))])
-    st.plotly_chart(wave_charts.live_figure(rows), key=key("recent_chart"), config=PLOT_CONFIG)
-    if paired:
+        draw_chart("comparison", wave_charts.comparison_panel(carrying.recent_stream(), resetting.recent_stream(),
+                                                              [float(r.t[0]) for r in carrying.recent],
+                                                              target_name(trainer)))
         st.markdown(f"**Carry vs reset** (step {comparison.step_count:,}), mean loss over the last 10 windows: "
                     f"carries its state **{np.mean(list(carrying.losses)[-10:]):.2e}** · starts each window "
                     f"from zeros **{np.mean(list(resetting.losses)[-10:]):.2e}**")
@@ -216,8 +222,8 @@ def target_name(trainer: WaveTrainer) -> str:
 
 
 # Two fragments: the window and the loss redraw on every tick; the rest, bigger and slower to change,
-# a few times a second. Every chart redrawn per tick costs the browser a Plotly render, and the tick
-# rate is what makes training look live. Only the fast one trains.
+# once a second. Every chart redrawn per tick costs the browser a render, and the tick rate is what
+# makes training look live. Only the fast one trains.
 @st.fragment(run_every=TICK_SECONDS if playing else None)
 def live() -> None:
     trainer: WaveTrainer = st.session_state[key("trainer")]

@@ -194,7 +194,7 @@ async def type_names(page, names: list[str], student: Student, timeout_ms: float
 async def play_waves(page, seconds: float, student: Student, timeout_ms: float) -> None:
     await open_from_sidebar(page, "Wave regressor", ".st-key-waves_play button", timeout_ms)
     await page.locator(".st-key-waves_play button").click()
-    await page.locator(".st-key-waves_live_chart .js-plotly-plot").first.wait_for(timeout=timeout_ms)
+    await page.locator(".st-key-waves_window_chart svg").first.wait_for(timeout=timeout_ms)
     counted = await page.evaluate(COUNT_UPDATES_JS, seconds * 1000)
     student.chart_updates_per_s = counted["charts"] / counted["seconds"]
     await page.get_by_role("button", name="Pause").click(timeout=timeout_ms)

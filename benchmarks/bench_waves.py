@@ -258,7 +258,7 @@ def open_page(browser, url: str):
 
 def count_updates(page, seconds: float) -> dict:
     page.locator(".st-key-waves_play button").click()
-    page.locator(".st-key-waves_live_chart .js-plotly-plot").first.wait_for()
+    page.locator(".st-key-waves_window_chart svg").first.wait_for()
     result = page.evaluate(COUNT_UPDATES_JS, seconds * 1000)
     page.locator(".st-key-waves_pause button").click()
     page.close()

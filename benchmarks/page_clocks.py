@@ -54,24 +54,22 @@ WATCH_NAME_JS = """name => {
 }""" % _OBSERVE
 NAME_ELAPSED_JS = "() => window.__nameElapsed"
 
-# For `ms` milliseconds, counts how often the wave page's current-window chart (its title carries the
-# step) and its step counter change on screen: at most once per frame, as the visitor sees them.
+# For `ms` milliseconds, counts how often the wave page's current-window chart (its drawn lines) and its
+# step counter change on screen: at most once per frame, as the visitor sees them.
 COUNT_UPDATES_JS = """async (ms) => {
-  const title = () => {
-    const plot = document.querySelector('.st-key-waves_live_chart .js-plotly-plot');
-    return plot && plot.layout && plot.layout.annotations ? plot.layout.annotations[0].text : null;
-  };
+  const lines = () => [...document.querySelectorAll('.st-key-waves_window_chart .mark-line path')]
+    .map(p => p.getAttribute('d')).join('|');
   const status = () => {
     const box = document.querySelector('.st-key-waves_status');
     return box ? box.innerText : null;
   };
   // Stale copies of an element can linger during a rerun: count a change only when the step goes up.
   const step = (text) => text ? Number((text.match(/step ([\\d,]+)/i) || [0, "0"])[1].replace(/,/g, "")) : 0;
-  let lastTitle = step(title()), lastStatus = step(status()), charts = 0, counters = 0, frameAsked = false;
+  let lastLines = lines(), lastStatus = step(status()), charts = 0, counters = 0, frameAsked = false;
   const count = () => {
     frameAsked = false;
-    const t = step(title()), s = step(status());
-    if (t > lastTitle) { charts += 1; lastTitle = t; }
+    const l = lines(), s = step(status());
+    if (l && l !== lastLines) { charts += 1; lastLines = l; }
     if (s > lastStatus) { counters += 1; lastStatus = s; }
   };
   const observer = new MutationObserver(() => {

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.browser
 
 STATUS = ".st-key-waves_status"
 TRIALS = 20
+RECENT_SECONDS_MS = 1500  # the page redraws its slower charts once a second
 
 
 def shown_step(page) -> int:
@@ -64,3 +65,39 @@ def test_every_step_and_reset_click_counts(page, app_url):
             f".replace(/,/g, '')) < 50", timeout=1000)
         page.get_by_role("button", name="Pause").click()
         page.get_by_role("button", name="Play").wait_for(timeout=1000)
+
+
+# Every chart of each view, and what drawn means: a line or heatmap mark with a drawn path, or, where the
+# chart is drawn on a canvas (big heatmaps are), coloured pixels.
+VIEWS = {"speed=5": ["window", "loss", "stream", "hidden"],
+         "task=next_step&speed=5": ["window", "loss", "stream", "hidden", "generation"],
+         "speed=5&compare=1": ["window", "loss", "stream", "hidden", "comparison"]}
+BLANK_CHARTS_JS = """(names) => names.filter(name => {
+  const host = document.querySelector('.st-key-waves_' + name + '_chart');
+  if (!host) return true;
+  const canvas = host.querySelector('canvas');
+  if (canvas && canvas.width > 0) {
+    const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    for (let i = 0; i < d.length; i += 16) if (d[i + 3] > 0 && Math.abs(d[i] - d[i + 2]) > 40) return false;
+    return true;
+  }
+  return ![...host.querySelectorAll('.mark-line path, .mark-rect path')]
+    .some(p => (p.getAttribute('d') || '').length > 5);
+})"""
+SAMPLES = 300
+
+
+@pytest.mark.parametrize("query", list(VIEWS))
+def test_the_charts_never_blink_empty_while_playing(page, app_url, query):
+    open_waves(page, app_url, query)
+    page.get_by_role("button", name="Play").click()
+    wait_for_steps_beyond(page, 20, timeout=10_000)
+    page.wait_for_timeout(RECENT_SECONDS_MS)  # the slower charts have drawn once
+    blank = []
+    for sample in range(SAMPLES):
+        blank += page.evaluate(BLANK_CHARTS_JS, VIEWS[query])
+        page.wait_for_timeout(50)
+    steps = shown_step(page)
+    page.get_by_role("button", name="Pause").click()
+    assert steps > 100  # it was training all along
+    assert blank == [], f"{len(blank)} blank charts in {SAMPLES} samples: {sorted(set(blank))}"

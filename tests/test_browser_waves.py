@@ -11,10 +11,10 @@ pytestmark = pytest.mark.browser
 
 STATUS = ".st-key-waves_status"
 LOSS_POINTS_JS = """() => {
-  // The loss curve is a panel of the live figure; _fullData holds the decoded traces.
-  const plots = Array.from(document.querySelectorAll('.st-key-waves_live_chart .js-plotly-plot'));
-  const lengths = plots.map(p => ((p._fullData || []).find(t => t.name === 'training (per window)') || {})._length || 0);
-  return Math.max(0, ...lengths);
+  // The points of the training-loss line (drawn in orange) of the loss chart: one path command each.
+  const paths = [...document.querySelectorAll('.st-key-waves_loss_chart .mark-line path')]
+    .filter(p => (p.getAttribute('stroke') || '').toLowerCase() === '#f97316');
+  return paths.length ? (paths[0].getAttribute('d').match(/[ML]/g) || []).length : 0;
 }"""
 
 

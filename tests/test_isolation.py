@@ -76,7 +76,7 @@ def test_many_visitors_leave_the_shared_models_untouched(monkeypatch, tmp_path):
     assert all(not model.training for model in after.values())
     # Each visitor's fine-tuned copy is their own, and differs from the shared model.
     tuned = [next(checkpoint.model for label, checkpoint in at.session_state["session_models"]["row_classifier"].items()
-                  if "your 1 drawings" in label) for at in visitors]
+                  if "your 1 drawing" in label) for at in visitors]
     assert len({id(model) for model in tuned}) == VISITORS
     assert all(weights_digest(model) not in before.values() for model in tuned)
 

@@ -32,10 +32,13 @@ def status(at: AppTest) -> str:
     return next(m.value for m in at.markdown if m.value.startswith("**Step"))
 
 
+def charts(at: AppTest) -> list:
+    return list(at.get("vega_lite_chart"))
+
+
 def panels(at: AppTest) -> list[str]:
-    """The titles of the chart panels, in page order (the charts are few figures of several panels)."""
-    return [a["text"] for chart in at.get("plotly_chart")
-            for a in json.loads(chart.proto.spec)["layout"]["annotations"]]
+    """The titles of the chart panels, in page order (one chart per panel)."""
+    return [json.loads(chart.proto.spec)["title"]["text"] for chart in charts(at)]
 
 
 @pytest.fixture
@@ -65,7 +68,7 @@ def test_each_run_while_playing_is_one_tick(playing):
     assert trainer(at).step_count == 15
     assert status(at).startswith("**Step 15**")
     assert len(panels(at)) == 5  # window, loss, stream, hidden state, carry vs reset
-    assert panels(at)[0] == "<b>Current window (step 15)</b>"
+    assert panels(at)[0] == "Current window"
     assert at.session_state["waves_comparison"].step_count == 15  # the pair trains in the same ticks
 
 
@@ -177,3 +180,22 @@ def test_a_malformed_link_is_noted_not_fatal():
     assert at.warning and "not understood" in at.warning[0].value
     assert "hidden='lots'" in at.code[0].value and "<script>" in at.code[0].value
     assert at.query_params["hidden"] == "32"  # the link now holds what is really used
+
+
+def test_the_charts_specs_stay_the_same_while_playing_only_their_data_moves(playing):
+    """A chart whose spec is unchanged is updated in place by the browser; a new spec redraws it from blank."""
+    at = playing
+    before = [(chart.proto.spec, [d.data.data for d in chart.proto.datasets]) for chart in charts(at)]
+    at.run()
+    after = [(chart.proto.spec, [d.data.data for d in chart.proto.datasets]) for chart in charts(at)]
+    assert [spec for spec, _ in after] == [spec for spec, _ in before]
+    assert after[0][1] != before[0][1]  # the current window moved on
+
+
+def test_a_diverged_model_leaves_gaps_in_the_charts_not_errors(playing):
+    at = playing
+    record = trainer(at).recent[-1]
+    record.predictions[:] = float("nan")
+    trainer(at).losses.append(float("inf"))
+    at.run()
+    assert not at.exception and panels(at)[0] == "Current window"

@@ -1,20 +1,17 @@
-"""Plotly figures for the live wave regressor, rebuilt and sent on every tick, so built to be cheap.
+"""Vega-Lite charts for the live wave regressor, one chart per panel, redrawn on every tick.
 
-Panels are grouped into few figures (live_figure): each chart on a page costs the browser a full Plotly
-render per tick, and measured here one chart ticks about 12 times a second where four separate ones
-tick 2 to 4 times. The figure is assembled as plain dicts and
-wrapped without validation: plotly validates every property of a figure it builds (about 20 ms for this
-one, four times the training step), and st.plotly_chart validates dicts but passes Figure objects on.
-The dicts here are fixed in code, so there is nothing to validate. Arrays go in as float32 numpy arrays,
-which plotly sends as compact binary; long curves are averaged down to a few hundred points;
-`uirevision` keeps a user's zoom while the data changes underneath it.
+Each chart's spec stays the same from tick to tick and only its named datasets change: Streamlit sends
+those apart from the spec, and the browser then updates the drawn chart in place. A Plotly chart is
+rebuilt instead (its element id hashes the whole figure), and was caught blank in about one sample of
+six while playing: flicker on a projector. So titles carry no step number (the status line does), and
+everything that varies goes into the data. Non-finite values never reach a chart: a diverged model
+shows gaps, not an error.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import numpy as np
-import plotly.graph_objects as go
 
 from rnn_core.training import WaveWindowRecord
 
@@ -22,64 +19,70 @@ INPUT, TARGET, PREDICTION, EVALUATION = "#9ca3af", "#4f46e5", "#f97316", "#05966
 CARRYING, RESETTING = "#4f46e5", "#dc2626"
 MAX_CURVE_POINTS = 300
 WAVE_RANGE = [-1.3, 1.3]
-HIDDEN_COLORS = [[0.0, "#2563eb"], [0.5, "#ffffff"], [1.0, "#dc2626"]]  # hidden state -1 blue, 0 white, +1 red
+
+
+@dataclass
+class Series:
+    name: str
+    color: str
+    dashed: bool = False
+    points: bool = False  # mark each sample: short or sparse series
 
 
 @dataclass
 class Panel:
-    """One chart inside the live figure."""
+    """One chart: line series over a shared x, or a heatmap of hidden units."""
     title: str
-    traces: list[dict]
-    yaxis: dict = field(default_factory=dict)
+    series: list[Series]
+    rows: list[dict]  # long form: {"x", "y", "series"}; a heatmap's: {"x", "unit", "value"}
+    y_scale: dict = field(default_factory=dict)
+    x_title: str = "t"
     window_starts: list[float] = field(default_factory=list)  # faint vertical lines where windows begin
-    height: int = 200  # pixels of plot area
+    height: int = 280  # pixels in all: title, legend and axes included
+    heatmap: bool = False
+    legend_columns: int = 3  # one for a chart in half the width, where a row of labels would be cut
 
 
-TITLE_SPACE, AXIS_SPACE, LEGEND_SPACE = 30, 28, 52  # pixels: a panel's title, its tick labels; the legend
+def _rows(series: str, x: np.ndarray, y: np.ndarray, positive: bool = False) -> list[dict]:
+    """Long-form rows of one series; non-finite values (and, for a log scale, non-positive ones) left out."""
+    keep = np.isfinite(x) & np.isfinite(y) & ((y > 0) if positive else True)
+    return [{"x": float(a), "y": float(b), "series": series} for a, b in zip(x[keep], y[keep])]
 
 
-def live_figure(rows: list[list[Panel]]) -> go.Figure:
-    """Panels laid out in rows (one or two per row), each with its own axes and title, and one legend on
-    top (each name once: a colour means the same thing in every panel). One legend, not one per panel:
-    legends are among the costliest parts of redrawing a figure."""
-    total = LEGEND_SPACE + sum(TITLE_SPACE + max(p.height for p in row) + AXIS_SPACE for row in rows)
-    data, shapes, annotations, named = [], [], [], set()
-    layout: dict = {"height": total, "uirevision": "keep", "margin": {"l": 48, "r": 10, "t": 0, "b": 0},
-                    "legend": {"orientation": "h", "x": 0, "y": 1, "yanchor": "top", "font": {"size": 11}}}
-    top, index = total - LEGEND_SPACE, 0
-    for row in rows:
-        row_height = max(p.height for p in row)
-        y_top = (top - TITLE_SPACE) / total
-        y_bottom = (top - TITLE_SPACE - row_height) / total
-        widths = [(0.0, 1.0)] if len(row) == 1 else [(0.0, 0.45), (0.55, 1.0)]  # room for tick labels
-        for panel, (x0, x1) in zip(row, widths):
-            index += 1
-            suffix = "" if index == 1 else str(index)
-            # Fixed margins, no automargin: automargin makes Plotly measure and redraw, on every update.
-            layout[f"xaxis{suffix}"] = {"domain": [x0, x1], "anchor": f"y{suffix}", "automargin": False}
-            layout[f"yaxis{suffix}"] = {**panel.yaxis, "domain": [y_bottom, y_top], "anchor": f"x{suffix}",
-                                        "automargin": False}
-            for trace in panel.traces:
-                name = trace.get("name")
-                data.append({**trace, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "legendgroup": name,
-                             "showlegend": name is not None and name not in named})
-                named.add(name)
-            annotations.append({"text": f"<b>{panel.title}</b>", "x": x0, "y": y_top, "xref": "paper",
-                                "yref": "paper", "xanchor": "left", "yanchor": "bottom", "showarrow": False,
-                                "font": {"size": 13}})
-            shapes += [{"type": "line", "x0": x, "x1": x, "y0": 0, "y1": 1, "xref": f"x{suffix}",
-                        "yref": f"y{suffix} domain", "line": {"color": "#d1d5db", "width": 1}}
-                       for x in panel.window_starts[1:]]
-        top -= TITLE_SPACE + row_height + AXIS_SPACE
-    return go.Figure({"data": data, "layout": {**layout, "shapes": shapes, "annotations": annotations}},
-                     _validate=False)
-
-
-def _line(x: np.ndarray, y: np.ndarray, name: str, color: str, dash: str = "solid",
-          markers: bool = False) -> dict:
-    return {"type": "scatter", "x": np.asarray(x, np.float32), "y": np.asarray(y, np.float32), "name": name,
-            "mode": "lines+markers" if markers else "lines", "line": {"color": color, "dash": dash, "width": 2},
-            "marker": {"size": 5}}
+def chart_spec(panel: Panel) -> dict:
+    """The Vega-Lite spec of a panel: fixed for a given panel, its data in named datasets."""
+    title = {"text": panel.title, "anchor": "start", "fontSize": 13}
+    if panel.heatmap:
+        return {"title": title, "height": panel.height, "width": "container",
+                "datasets": {"cells": panel.rows}, "data": {"name": "cells"}, "mark": "rect",
+                "encoding": {"x": {"field": "x", "type": "ordinal", "axis": None},
+                             "y": {"field": "unit", "type": "ordinal", "axis": None},
+                             "color": {"field": "value", "type": "quantitative", "legend": None,
+                                       "scale": {"domain": [-1, 1], "scheme": "redblue", "reverse": True}}}}
+    names = [s.name for s in panel.series]
+    x = {"field": "x", "type": "quantitative", "title": panel.x_title, "scale": {"zero": False, "nice": False},
+         "axis": {"format": ",.1~f", "tickCount": 5}}
+    y = {"field": "y", "type": "quantitative", "title": None, "scale": panel.y_scale}
+    color = {"field": "series", "type": "nominal", "title": None,
+             "scale": {"domain": names, "range": [s.color for s in panel.series]},
+             "legend": {"orient": "top", "columns": panel.legend_columns, "labelLimit": 220}}
+    layers = [
+        {"data": {"name": "starts"}, "mark": {"type": "rule", "color": "#d1d5db"},
+         "encoding": {"x": {"field": "x", "type": "quantitative"}}},
+        {"mark": {"type": "line", "strokeWidth": 2, "clip": True},
+         "encoding": {"x": x, "y": y, "color": color,
+                      "strokeDash": {"field": "series", "type": "nominal", "legend": None,
+                                     "scale": {"domain": names,
+                                               "range": [[4, 3] if s.dashed else [1, 0] for s in panel.series]}}}},
+    ]
+    marked = [s.name for s in panel.series if s.points]
+    if marked:
+        layers.append({"transform": [{"filter": {"field": "series", "oneOf": marked}}],
+                       "mark": {"type": "point", "filled": True, "size": 30, "clip": True},
+                       "encoding": {"x": x, "y": y, "color": color}})
+    return {"title": title, "height": panel.height, "width": "container",
+            "datasets": {"lines": panel.rows, "starts": [{"x": s} for s in panel.window_starts[1:]]},
+            "data": {"name": "lines"}, "layer": layers}
 
 
 def thin(steps: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -94,51 +97,56 @@ def thin(steps: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
 def window_panel(record: WaveWindowRecord, target_name: str) -> Panel:
     """The window just trained on: target against prediction (and the input, faint)."""
-    return Panel(f"Current window (step {record.step:,})",
-                 [_line(record.t, record.inputs, "input", INPUT, "dot"),
-                  _line(record.t, record.targets, target_name, TARGET, markers=True),
-                  _line(record.t, record.predictions, "prediction", PREDICTION, markers=True)],
-                 {"range": WAVE_RANGE})
+    series = [Series("input", INPUT, dashed=True), Series(target_name, TARGET, points=True),
+              Series("prediction", PREDICTION, points=True)]
+    rows = (_rows("input", record.t, record.inputs) + _rows(target_name, record.t, record.targets)
+            + _rows("prediction", record.t, record.predictions))
+    return Panel("Current window", series, rows, {"domain": WAVE_RANGE}, height=320, legend_columns=1)
 
 
 def loss_panel(steps: np.ndarray, losses: np.ndarray, eval_steps: np.ndarray, eval_losses: np.ndarray) -> Panel:
-    return Panel("Loss by optimizer step (MSE, log scale)",
-                 [_line(*thin(steps, losses), "training (per window)", PREDICTION),
-                  _line(eval_steps, eval_losses, "held-out", EVALUATION, markers=True)],
-                 {"type": "log", "exponentformat": "power"})
+    series = [Series("training", PREDICTION), Series("held-out", EVALUATION, points=True)]
+    rows = (_rows("training", *thin(steps, losses), positive=True)
+            + _rows("held-out", eval_steps, eval_losses, positive=True))
+    return Panel("Loss (MSE, log scale)", series, rows, {"type": "log"}, x_title="optimizer step", height=320,
+                 legend_columns=1)
 
 
 def stream_panel(stream: WaveWindowRecord, window_starts: list[float], target_name: str) -> Panel:
     """The last few windows stitched end to end, with a faint line where each window begins."""
-    return Panel("Recent stream (grey lines: where each window begins)",
-                 [_line(stream.t, stream.inputs, "input", INPUT, "dot"),
-                  _line(stream.t, stream.targets, target_name, TARGET),
-                  _line(stream.t, stream.predictions, "prediction", PREDICTION)],
-                 {"range": WAVE_RANGE}, window_starts)
+    series = [Series("input", INPUT, dashed=True), Series(target_name, TARGET), Series("prediction", PREDICTION)]
+    rows = (_rows("input", stream.t, stream.inputs) + _rows(target_name, stream.t, stream.targets)
+            + _rows("prediction", stream.t, stream.predictions))
+    return Panel("Recent stream (grey lines: where each window begins)", series, rows, {"domain": WAVE_RANGE},
+                 window_starts=window_starts)
 
 
 def hidden_panel(stream: WaveWindowRecord) -> Panel:
     """Hidden units (rows) over time (columns): the network's memory as it reads the stream."""
-    heatmap = {"type": "heatmap", "x": np.asarray(stream.t, np.float32), "z": np.asarray(stream.hidden.T, np.float32),
-               "colorscale": HIDDEN_COLORS, "zmin": -1, "zmax": 1, "showscale": False, "hoverinfo": "skip"}
-    return Panel("Hidden state over time (one row per unit; red +1, white 0, blue -1)", [heatmap],
-                 {"showticklabels": False}, height=150)
+    hidden = np.nan_to_num(stream.hidden, nan=0.0)  # (T, H)
+    rows = [{"x": i, "unit": unit, "value": float(value)}
+            for i, values in enumerate(hidden) for unit, value in enumerate(values)]
+    return Panel("Hidden state over time (one row per unit; red +1, white 0, blue -1)", [], rows, height=180,
+                 heatmap=True)
 
 
 def generation_panel(t: np.ndarray, generated: np.ndarray, truth: np.ndarray, read: WaveWindowRecord) -> Panel:
     """Next-step task: the window the model read, then what it generates alone, against the truth."""
-    return Panel("Free-running: each output is fed back as the next input",
-                 [_line(read.t, read.targets, "read (true samples)", INPUT),
-                  _line(t, truth, "truth", TARGET, "dot"),
-                  _line(t, generated, "free-running generation", PREDICTION)],
-                 {"range": [-1.5, 1.5]}, [float(read.t[0]), float(t[0])])
+    series = [Series("read (true samples)", INPUT), Series("truth", TARGET, dashed=True),
+              Series("free-running generation", PREDICTION)]
+    rows = (_rows("read (true samples)", read.t, read.targets) + _rows("truth", t, truth)
+            + _rows("free-running generation", t, generated))
+    return Panel("Free-running: each output is fed back as the next input", series, rows, {"domain": [-1.5, 1.5]},
+                 window_starts=[float(read.t[0]), float(t[0])])
 
 
 def comparison_panel(carrying: WaveWindowRecord, resetting: WaveWindowRecord, window_starts: list[float],
                      target_name: str) -> Panel:
     """Both models' predictions over the same recent stream: the one without memory fails at each border."""
-    return Panel("Carry vs reset: two more models on the same recent stream",
-                 [_line(carrying.t, carrying.targets, target_name, TARGET),
-                  _line(carrying.t, carrying.predictions, "carries its state", CARRYING, "dash"),
-                  _line(resetting.t, resetting.predictions, "starts each window from zeros", RESETTING, "dash")],
-                 {"range": WAVE_RANGE}, window_starts)
+    series = [Series(target_name, TARGET), Series("carries its state", CARRYING, dashed=True),
+              Series("starts each window from zeros", RESETTING, dashed=True)]
+    rows = (_rows(target_name, carrying.t, carrying.targets)
+            + _rows("carries its state", carrying.t, carrying.predictions)
+            + _rows("starts each window from zeros", resetting.t, resetting.predictions))
+    return Panel("Carry vs reset: two more models on the same recent stream", series, rows, {"domain": WAVE_RANGE},
+                 window_starts=window_starts)
