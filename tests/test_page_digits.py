@@ -231,3 +231,19 @@ def test_a_fine_tuned_copy_shows_its_own_measured_accuracy(mnist_root, monkeypat
     measured = app.session_state["session_models"]["row_classifier"]["LSTM + your 1 drawing"]
     assert measured.metadata["test_metrics"]["examples"] == 1000
     assert any("1,000 MNIST test digits it has never seen" in m.value for m in app.markdown)
+
+
+def test_a_small_digit_in_a_corner_is_told_to_be_bigger():
+    small_one = [[(230, 20), (230, 80)]]  # a "1" a fifth of the square tall, in the top-right corner
+    app = draw(open_page(), canvas_from_strokes(small_one, STROKE_WIDTH))
+    assert any("Your digit is small" in w.value for w in app.warning)
+    app = draw(open_page(), canvas_from_strokes(VERTICAL_LINE, STROKE_WIDTH))  # a big "1" in the middle
+    assert not any("small" in w.value or "off to one side" in w.value for w in app.warning)
+
+
+def test_torn_between_two_digits_is_not_sure_even_above_the_threshold():
+    from rnn_core.inference import DigitReading
+
+    torn = DigitReading(np.zeros((28, 28)), np.array([0, 0, 0, 0.35, 0, 0, 0, 0, 0.62, 0.03]),
+                        np.zeros((28, 10)), np.zeros((28, 128)))
+    assert torn.confidence > 0.6 and torn.margin == pytest.approx(0.27)

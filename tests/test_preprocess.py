@@ -64,3 +64,11 @@ def test_grayscale_float_image_is_accepted():
     image = np.zeros((56, 56), dtype=np.float32)
     image[10:46, 25:31] = 1.0
     assert not preprocess_canvas(image).is_blank
+
+
+def test_the_drawing_knows_how_big_and_how_far_off_centre_it_is():
+    centred = preprocess_canvas(paint(rgba_canvas(), slice(30, 250), slice(100, 180)))  # 220 px tall, middle
+    assert centred.extent == pytest.approx(220 / 280) and centred.off_centre == pytest.approx(0.0, abs=0.01)
+    corner = preprocess_canvas(paint(rgba_canvas(), slice(10, 70), slice(200, 240)))  # 60 px, top right
+    assert corner.extent == pytest.approx(60 / 280)
+    assert corner.off_centre == pytest.approx(np.hypot(100, 80) / 280, abs=0.01)
