@@ -17,6 +17,7 @@ from rnn_core.training import evaluate_classifier
 from ui import digit_charts
 from ui.canvas import drawing_canvas, without_last_stroke  # importable only inside a running Streamlit script
 from ui.digits import mnist_test_set
+from ui.gate_view import show_gates
 from ui.resources import LoadedModel, digit_models, training_data
 from ui.session_models import add_session_model, session_models
 from ui.words import counted
@@ -283,6 +284,9 @@ def playground() -> None:
         "marks the row being read, on the image and on the heatmaps.")
     # With nothing drawn the model's view is an empty black square (and the page's charts are ready).
     show_row_story(torch.zeros(ROWS, ROWS) if image is None else image, reading)
+    if reading is not None:
+        with st.expander("Inside the cell: its gates at work, row by row"):
+            show_gates(loaded.checkpoint.model, image, name)
 
 
 playground()

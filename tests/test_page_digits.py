@@ -247,3 +247,16 @@ def test_torn_between_two_digits_is_not_sure_even_above_the_threshold():
     torn = DigitReading(np.zeros((28, 28)), np.array([0, 0, 0, 0.35, 0, 0, 0, 0, 0.62, 0.03]),
                         np.zeros((28, 10)), np.zeros((28, 128)))
     assert torn.confidence > 0.6 and torn.margin == pytest.approx(0.27)
+
+
+@pytest.mark.parametrize("model", ["LSTM", "GRU", "RNN"])
+def test_the_gates_of_each_model_under_a_drawing(model):
+    app = open_page()
+    app.radio(key="digits_model").set_value(model).run()
+    app = draw(app, canvas_from_strokes(VERTICAL_LINE, STROKE_WIDTH))
+    assert any(e.label.startswith("Inside the cell") for e in app.expander)
+    if model == "RNN":
+        assert any("no gates" in i.value for i in app.info)
+    else:
+        assert any(m.value == "##### Gates, row by row" for m in app.markdown)
+        assert any(t.label.startswith("Layer 1") for t in app.tabs)

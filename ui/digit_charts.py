@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
+import torch
+
+from rnn_core.gates import telling_units
 
 ROWS = 28
 HIDDEN_UNITS_SHOWN = 32  # of 128: the ones that change most, so a pattern shows
@@ -75,12 +78,12 @@ def row_story(row_probabilities: np.ndarray, rows_read: int | None = None, heigh
                    tickfont=dict(size=16))))
 
 
-def telling_units(hidden: np.ndarray, count: int) -> np.ndarray:
-    """The `count` units whose values change most over the rows (rows, units), ordered by the row where
-    each changes most: a wall of 128 colours becomes a staircase a student can follow."""
-    change = np.abs(np.diff(hidden, axis=0, prepend=0.0))  # (rows, units)
-    busiest = np.argsort(-change.sum(0), kind="stable")[:count]
-    return busiest[np.argsort(change[:, busiest].argmax(0), kind="stable")]
+def ordered_units(hidden: np.ndarray, count: int) -> np.ndarray:
+    """The `count` units that move most over the rows (rows, units), ordered by the row where each changes
+    most: a wall of 128 colours becomes a staircase a student can follow."""
+    busiest = telling_units(torch.from_numpy(np.ascontiguousarray(hidden)), count).numpy()
+    change = np.abs(np.diff(hidden[:, busiest], axis=0, prepend=0.0))
+    return busiest[np.argsort(change.argmax(0), kind="stable")]
 
 
 def hidden_story(hidden: np.ndarray, rows_read: int | None = None, height: int = 320,
@@ -90,7 +93,7 @@ def hidden_story(hidden: np.ndarray, rows_read: int | None = None, height: int =
 
     RNN, GRU and LSTM outputs all lie in [-1, 1], so one fixed scale lets the models be compared.
     """
-    shown = telling_units(hidden, min(units, hidden.shape[1]))
+    shown = ordered_units(hidden, min(units, hidden.shape[1]))
     cells = go.Heatmap(z=hidden[:, shown].T, x=np.arange(1, ROWS + 1), y=[f"unit {u + 1}" for u in shown],
                        zmin=-1, zmax=1, colorscale="RdBu_r",
                        colorbar=dict(title="activation", thickness=14, len=0.9),
