@@ -14,7 +14,7 @@ from rnn_core.data.names import CharVocab
 from rnn_core.inference import (MAX_BATCH_NAMES, NameInputError, NameReading, classify_names, name_lines,
                                 name_lines_from_file, read_name)
 from rnn_core.models import NameClassifier, NameClassifierConfig
-from ui.name_charts import (confusion_figure, data_counts_figure, prefix_heatmap, recall_by_language,
+from ui.name_charts import (common_mix_ups, confusion_figure, data_counts_figure, prefix_heatmap, recall_by_language,
                             top_languages_figure)
 from ui.resources import LoadedModel, names_model, names_vocab
 from ui.session_models import session_models
@@ -175,12 +175,29 @@ def model_description(config: NameClassifierConfig, metadata: dict) -> str:
     return "".join(parts)
 
 
+def plain_summary(metadata: dict) -> str:
+    """The model card's first words, for students: how often it is right, and where it is weak."""
+    metrics = metadata.get("test_metrics", {})
+    recall = recall_by_language(metrics, metadata["labels"])
+    if "accuracy" not in metrics:
+        return "This model's test results were not recorded."
+    words = (f"**In short**: on surnames it never saw while learning, this model names the right language "
+             f"about {round(100 * metrics['accuracy'])} times in 100.")
+    if len(recall) >= 6:
+        ranked = sorted(recall, key=recall.get)
+        words += (f" It is best at languages with many names in its data ({', '.join(ranked[-3:][::-1])}) and "
+                  f"weakest at {', '.join(ranked[:3])}, which have few names or share many with a neighbour.")
+    return words
+
+
 def model_card(model: NameClassifier, metadata: dict) -> None:
     languages = metadata["labels"]
     metrics = metadata.get("test_metrics", {})
     config = model.config
     def recorded(key: str, spec: str) -> str:
         return format(metrics[key], spec) if key in metrics else "not recorded"
+
+    st.markdown(plain_summary(metadata))
 
     accuracy, balanced, examples = st.columns(3)
     accuracy.metric("Accuracy", recorded("accuracy", ".1%"),
@@ -189,7 +206,8 @@ def model_card(model: NameClassifier, metadata: dict) -> None:
                     help="The mean of the per-language recalls: every language counts the same, "
                          "however many names it has.")
     examples.metric("Test names", recorded("examples", ","))
-    st.markdown(model_description(config, metadata))
+    with st.expander("How it was made: the model, the data, the decision rule"):
+        st.markdown(model_description(config, metadata))
     confusion, counts = st.columns([3, 2], gap="large")
     with confusion:
         st.markdown("**Confusion matrix**, each row divided by its true language's test names "
@@ -197,6 +215,9 @@ def model_card(model: NameClassifier, metadata: dict) -> None:
         if len(metrics.get("confusion") or []) == len(languages):
             st.plotly_chart(confusion_figure(metrics["confusion"], languages), key="names_confusion",
                             config={"displayModeBar": False})
+            mix_ups = common_mix_ups(metrics["confusion"], languages)
+            st.markdown("**Most common mix-ups**: " + "; ".join(
+                f"{true} names read as {answered} ({share:.0%})" for true, answered, share in mix_ups) + ".")
         else:
             st.info("This checkpoint does not record a confusion matrix.")
     with counts:

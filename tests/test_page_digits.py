@@ -260,3 +260,19 @@ def test_the_gates_of_each_model_under_a_drawing(model):
     else:
         assert any(m.value == "##### Gates, row by row" for m in app.markdown)
         assert any(t.label.startswith("Layer 1") for t in app.tabs)
+
+
+def test_fine_tuning_never_reaches_for_the_network(monkeypatch, tmp_path):
+    import ui.resources as resources
+
+    def no_download(root, download=True):
+        assert not download, "the fine-tune click tried to download MNIST"
+        raise resources.DataMissingError("not here")
+
+    monkeypatch.setenv("RNN_DATA_DIR", str(tmp_path / "no-data"))
+    monkeypatch.setattr(resources, "load_mnist", no_download)
+    app = draw(open_page(), canvas_from_strokes(VERTICAL_LINE, STROKE_WIDTH))
+    button(app, "Add this drawing").click().run()
+    next(b for b in app.button if b.label.startswith("Fine-tune a copy of LSTM")).click().run()
+    assert not app.exception
+    assert "LSTM + your 1 drawing" in app.session_state["session_models"]["row_classifier"]

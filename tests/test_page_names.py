@@ -287,3 +287,18 @@ def test_checkpoint_without_optional_metadata_still_classifies(monkeypatch, tmp_
 def test_page_never_opts_into_raw_html():
     source = Path(PAGE).read_text() + (REPO / "ui" / "name_charts.py").read_text()
     assert "unsafe_allow_html" not in source and "st.html" not in source
+
+
+def test_the_model_card_speaks_to_students_first():
+    at = names_page()
+    card = [m.value for m in at.markdown]
+    summary = next(i for i, text in enumerate(card) if text.startswith("**In short**"))
+    shipped = load_checkpoint(Path(__file__).resolve().parent.parent / "checkpoints" / "names.pt").metadata
+    recall = shipped["test_metrics"]["per_class_recall"]
+    weakest = min(recall, key=recall.get)
+    assert f"{round(100 * shipped['test_metrics']['accuracy'])} times in 100" in card[summary]
+    assert weakest in card[summary]
+    assert summary < next(i for i, text in enumerate(card) if text.startswith("**The model**"))  # recipe after
+    assert any(e.label.startswith("How it was made") for e in at.expander)
+    mix_ups = next(text for text in card if text.startswith("**Most common mix-ups**"))
+    assert mix_ups.count(" read as ") == 5

@@ -76,3 +76,12 @@ def test_a_names_model_trained_here_can_be_picked_on_the_names_page(tmp_path, mo
     picker.set_value(picker.options[1]).run()
     assert not at.exception
     assert at.text_input(key="names_text").value  # the page answers with the visitor's own model
+
+
+def test_the_page_says_how_long_a_run_will_take_before_it_starts(train_page):
+    at = train_page
+    estimate = next(c.value for c in at.caption if c.value.startswith("This run:"))
+    assert "315 optimizer steps" in estimate and "on this server" in estimate  # 63 batches of 64, 5 epochs
+    next(s for s in at.select_slider if s.label == "Epochs").set_value(10).run()
+    assert any("630 optimizer steps" in c.value for c in at.caption)
+    assert "live_run" not in at.session_state  # nothing trains before Train is pressed

@@ -88,6 +88,16 @@ def confusion_figure(confusion: list[list[int]], languages: list[str]) -> go.Fig
     return figure
 
 
+def common_mix_ups(confusion: list[list[int]], languages: list[str], count: int = 5) -> list[tuple[str, str, float]]:
+    """The largest off-diagonal shares of the row-normalised matrix: (true, answered, share), largest first.
+    Readable on a phone, where an 18 x 18 matrix is not."""
+    shares = row_normalised(np.asarray(confusion, dtype=float))
+    np.fill_diagonal(shares, 0.0)
+    order = np.argsort(-shares, axis=None, kind="stable")[:count]
+    return [(languages[i], languages[j], float(shares[i, j])) for i, j in zip(*np.unravel_index(order, shares.shape))
+            if shares[i, j] > 0]
+
+
 def data_counts_figure(line_counts: dict[str, int], recall: dict[str, float]) -> go.Figure:
     """Lines per language file as bars, largest on top, with each language's test recall as a diamond."""
     languages = sorted(line_counts, key=lambda language: -line_counts[language])

@@ -95,15 +95,24 @@ class TrainingData:
 
 @st.cache_resource(show_spinner="Loading the data set…")
 def _load_training_data(task: str, root: str) -> MnistData | NamesData:
-    return load_mnist(Path(root)) if task == "mnist" else load_names(Path(root))
+    """The data set from disk; never downloads (a page must not stall on the network by surprise)."""
+    return load_mnist(Path(root), download=False) if task == "mnist" else load_names(Path(root), download=False)
 
 
-def training_data(task: str) -> TrainingData:
-    """MNIST or the names, from the data root (downloaded when online), loaded once per process.
+def training_data(task: str, download: bool = False) -> TrainingData:
+    """MNIST or the names, from the data root, loaded once per process; downloaded first when asked to
+    and online.
 
     A failure is not cached, so a data set put in place later is found on the next try.
     """
+    root = str(data_root())
     try:
-        return TrainingData(_load_training_data(task, str(data_root())))
+        return TrainingData(_load_training_data(task, root))
+    except DataMissingError as error:
+        if not download:
+            return TrainingData(None, str(error))
+    try:
+        (load_mnist if task == "mnist" else load_names)(Path(root), download=True)
+        return TrainingData(_load_training_data(task, root))
     except DataMissingError as error:
         return TrainingData(None, str(error))
