@@ -174,13 +174,15 @@ def fine_tune_taught(model_name: str, checkpoint: Checkpoint) -> None:
 
 def teach(image: torch.Tensor, reading: DigitReading, model_name: str, checkpoint: Checkpoint) -> None:
     """Teach it your handwriting: collect corrected drawings, fine-tune a private copy of the model."""
-    with st.expander(f"Teach it your handwriting ({counted(len(state.digits_taught), 'drawing')} so far)"):
+    # The same label every time: a new label is a new expander, which would close as a drawing is added.
+    with st.expander("Teach it your handwriting"):
         st.caption("Was the answer wrong? Say what you drew and add it. Then fine-tune a copy of the model "
                    "on your drawings, mixed with MNIST digits so it does not forget the rest. The shared "
                    "model stays as it is; the copy is yours, in this browser tab.")
         with st.container(horizontal=True, vertical_alignment="bottom"):
             st.selectbox("This drawing is a", range(10), index=reading.digit, key="digits_truth")
             st.button("Add this drawing", icon=":material/add:", on_click=add_taught_drawing, args=(image,))
+        st.caption(f"{counted(len(state.digits_taught), 'drawing')} so far.")
         if not state.digits_taught:
             return
         st.button(f"Fine-tune a copy of {model_name} on your {counted(len(state.digits_taught), 'drawing')}",

@@ -243,14 +243,14 @@ st.caption("What nn.RNN, nn.LSTM and nn.GRU hold and compute: every parameter an
            "step of a tiny cell worked out by hand, number by number.")
 
 explain_left, explain_right = st.columns(2)
-with explain_left.expander("What you are seeing", expanded=True):
+with explain_left.expander("What you are seeing"):
     st.markdown(
         "- **Shapes**: the line of PyTorch that builds the cell you choose, the network unrolled over time, "
         "the shape of every tensor going in and out, and every parameter, read from the real module.\n"
         "- **One step by hand**: a cell with 2 inputs and 3 hidden units reads 5 steps. Each table is one "
         "line of the cell's formula with its real numbers; the check below compares the result with what "
         "PyTorch's own module computes.")
-with explain_right.expander("Try this", expanded=True):
+with explain_right.expander("Try this"):
     st.markdown(
         "- Switch RNN → GRU → LSTM: the weights grow 3x and 4x (one block per gate), the shapes in and out do not.\n"
         "- Turn on **bidirectional**: the output doubles in width, h_n in height, and layer 2's input is 2 x hidden.\n"
@@ -267,10 +267,11 @@ sizes[0].select_slider("Input size", SHAPE_CHOICES["input_size"], key=key("input
 sizes[1].select_slider("Hidden size", SHAPE_CHOICES["hidden_size"], key=key("hidden"))
 sizes[2].select_slider("Layers", SHAPE_CHOICES["num_layers"], key=key("layers"))
 sizes[3].select_slider("Sequence length", SHAPE_CHOICES["seq_len"], key=key("seq_len"))
-options = st.columns(4, vertical_alignment="center")
+options = st.columns([1, 2], vertical_alignment="center")
 options[0].select_slider("Batch size", SHAPE_CHOICES["batch"], key=key("batch"))
-options[1].toggle("Bidirectional", key=key("bidirectional"), help="A second set of weights reads the sequence backwards.")
-options[2].toggle("batch_first", key=key("batch_first"), help="Input and output as (batch, time, features).")
+with options[1].container(horizontal=True):
+    st.toggle("Bidirectional", key=key("bidirectional"), help="A second set of weights reads the sequence backwards.")
+    st.toggle("batch_first", key=key("batch_first"), help="Input and output as (batch, time, features).")
 chosen = CellSpec(cell, st.session_state[key("input")], st.session_state[key("hidden")],
                   st.session_state[key("layers")], st.session_state[key("bidirectional")],
                   st.session_state[key("batch_first")])

@@ -58,7 +58,7 @@ def prefix_heatmap(reading: NameReading) -> go.Figure:
         customdata=[prefixes] * len(rows),
         hovertemplate="after “%{customdata}”<br>%{y}: %{z:.1%}<extra></extra>",
         colorbar=dict(title="probability", tickformat=".0%", thickness=12)))
-    figure.update_layout(height=90 + 36 * len(rows), margin=dict(l=0, r=0, t=10, b=40),
+    figure.update_layout(height=76 + 30 * len(rows), margin=dict(l=0, r=0, t=6, b=36),
                          xaxis=dict(tickmode="array", tickvals=list(range(len(chars))), ticktext=chars,
                                     tickfont=dict(size=16), title="the name cut off after this character"),
                          yaxis=dict(autorange="reversed", tickfont=LABEL_FONT))
