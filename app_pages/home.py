@@ -1,6 +1,8 @@
 """Home: what a recurrent network is, in one screen, and the way to each demo."""
 import streamlit as st
 
+CARDS_PER_ROW = 3  # readable cards on a laptop; Streamlit stacks them on a phone
+
 UNROLLED_RNN_SVG = """
 <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 200" font-family="sans-serif" font-size="14">
   <defs><marker id="a" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">
@@ -60,12 +62,16 @@ demos = [
     ("app_pages/names.py", ":material/translate: Name classifier",
      "Type a surname; a network that reads **letter by letter**, in both directions, says which of 18 "
      "languages it comes from."),
+    ("app_pages/inside.py", ":material/memory: Inside a cell",
+     "Open up **nn.RNN, nn.LSTM and nn.GRU**: every weight and tensor shape of the real modules, and one "
+     "time step worked out by hand, gate by gate."),
     ("app_pages/train.py", ":material/model_training: Train it yourself",
      "Train a digit or name classifier **while you watch** its loss fall and its accuracy rise, then "
      "try it on the demo pages, or teach the digit model your own handwriting."),
 ]
-for column, (path, title, text) in zip(st.columns(len(demos)), demos):
-    with column.container(border=True):
-        st.markdown(f"**{title}**")
-        st.markdown(text)
-        st.page_link(path, label="Open", icon=":material/arrow_forward:")
+for start in range(0, len(demos), CARDS_PER_ROW):
+    for column, (path, title, text) in zip(st.columns(CARDS_PER_ROW), demos[start:start + CARDS_PER_ROW]):
+        with column.container(border=True):
+            st.markdown(f"**{title}**")
+            st.markdown(text)
+            st.page_link(path, label="Open", icon=":material/arrow_forward:")
