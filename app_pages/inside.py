@@ -168,7 +168,8 @@ def show_gru_step(step: GRUStep) -> None:
                    ("sum", input_part + step.r[0] * memory_part), (r"$n$", step.n[0])])
     with right:
         show_gate("The new state", r"$h_t = (1 - z) \odot n + z \odot h_{t-1}$",
-                  [(r"$(1 - z) \odot n$", (1 - step.z[0]) * step.n[0]), (r"$z \odot h_{t-1}$", step.z[0] * step.h_prev[0]),
+                  [(r"$(1 - z) \odot n$", (1 - step.z[0]) * step.n[0]),
+                   (r"$z \odot h_{t-1}$", step.z[0] * step.h_prev[0]),
                    (r"$h_t$", step.h[0])])
 
 

@@ -203,7 +203,7 @@ if upload is not None and state.get("uploaded_name") != upload.file_id:
                 st.success(f"Loaded as “{label}”. Pick it on its demo page.")
 mine = {kind: session_models(kind) for kind in KINDS.values()}
 if any(mine.values()):
-    st.caption("Your models in this browser tab: " + ", ".join(sorted(l for m in mine.values() for l in m)))
+    st.caption("Your models in this browser tab: " + ", ".join(sorted(label for m in mine.values() for label in m)))
 
 if not training_data(task).error and (estimate := run_estimate(astuple(plan))):
     steps, seconds = estimate

@@ -1,5 +1,6 @@
 """Does preprocessing a drawing cost accuracy? The shipped digit models on the MNIST test set, read
-plainly and as canvas drawings (each test image upscaled to a 280x280 RGBA canvas as the page receives it, then preprocessed).
+plainly and as canvas drawings (each test image upscaled to a 280x280 RGBA canvas as the page receives
+it, then preprocessed).
 
     python benchmarks/bench_canvas_accuracy.py [--data-dir ../shared/data] [--limit 10000]
 """

@@ -79,7 +79,8 @@ def main() -> None:
                      f"{by_steps:.2f} ({by_steps / plain:.1f}x)", f"{figures:.1f}"])
     print(f"One drawing, CPU, {torch.get_num_threads()} thread(s), median of {args.repeats} calls each, "
           "in turn (ms):\n")
-    print(markdown_table(["model", "read_rows", "digit_gates", "ratio", f"<= {BAR:g}x", "cells.unroll", "figures"], rows))
+    header = ["model", "read_rows", "digit_gates", "ratio", f"<= {BAR:g}x", "cells.unroll", "figures"]
+    print(markdown_table(header, rows))
 
 
 if __name__ == "__main__":

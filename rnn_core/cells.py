@@ -299,7 +299,8 @@ def describe_parameter(spec: CellSpec, name: str) -> tuple[str, str]:
     if kind == "weight":
         does, layout = f"multiplies {what}", f"rows: {rows}, columns: {columns}"
     else:
-        product = {"the input x_t": "W_ih x_t", "the last state h_(t-1)": "W_hh h_(t-1)"}.get(what, f"W_ih times {what}")
+        product = {"the input x_t": "W_ih x_t",
+                   "the last state h_(t-1)": "W_hh h_(t-1)"}.get(what, f"W_ih times {what}")
         does, layout = f"added to {product}", f"one per row: {rows}"
         if spec.cell == "gru" and side == "hh":
             does += " (for n: inside r * ...)"

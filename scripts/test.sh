@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the tests need on a fresh Debian machine, then run them. The README's test command.
 #   system: Chromium (browser tests), Caddy (the replica test), Noto CJK fonts (Chinese text in screenshots)
-#   Python: .venv with requirements-dev.txt
+#   Python: .venv with requirements-dev.txt; then ruff checks the code, and pytest runs the tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,4 +17,5 @@ fi
 
 python3 -m venv .venv
 .venv/bin/pip install -q -r requirements-dev.txt
+.venv/bin/ruff check .
 exec .venv/bin/python -m pytest "$@"

@@ -3,7 +3,6 @@ every page's main control and chart on a 1024x768 laptop screen without scrollin
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect

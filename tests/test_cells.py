@@ -172,7 +172,8 @@ def test_the_parameter_table_is_the_modules_own_for_every_choice_the_page_offers
         assert [(row.name, row.shape) for row in rows] == expected, spec
         assert [(row.name, row.shape) for row in rows] == [(n, tuple(p.shape)) for n, p in module.named_parameters()]
         assert all(row.count == torch.Size(row.shape).numel() for row in rows)
-        assert parameter_total(module) == sum(row.count for row in rows) == sum(p.numel() for p in reference.parameters())
+        total = sum(p.numel() for p in reference.parameters())
+        assert parameter_total(module) == sum(row.count for row in rows) == total
         gates = spec.gates
         for row in rows:
             assert row.shape[0] == gates * spec.hidden_size  # one block of rows per gate
@@ -207,7 +208,8 @@ def test_tensor_shapes_are_read_off_the_real_module_for_every_choice():
         names = ["input", "h0"] + (["c0"] if spec.cell == "lstm" else []) + ["output", "h_n"] \
             + (["c_n"] if spec.cell == "lstm" else []) + ["weight_ih_l0", "weight_hh_l0"]
         assert list(rows) == names
-        assert rows["input"].shape == ((steps, batch, spec.input_size) if time_major else (batch, steps, spec.input_size))
+        expected = (steps, batch, spec.input_size) if time_major else (batch, steps, spec.input_size)
+        assert rows["input"].shape == expected
         assert rows["output"].shape == ((steps, batch, width) if time_major else (batch, steps, width))
         for name in ("h0", "h_n", "c0", "c_n"):
             if name in rows:

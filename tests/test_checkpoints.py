@@ -13,7 +13,8 @@ from rnn_core.models import RowClassifier, RowClassifierConfig
 def saved(tmp_path):
     torch.manual_seed(0)
     model = RowClassifier(RowClassifierConfig(cell="gru", hidden_size=8, num_layers=1)).eval()
-    path = save_checkpoint(tmp_path / "digits.pt", model, {"labels": list("0123456789"), "test_metrics": {"accuracy": 0.5}})
+    path = save_checkpoint(tmp_path / "digits.pt", model,
+                           {"labels": list("0123456789"), "test_metrics": {"accuracy": 0.5}})
     return model, path
 
 

@@ -74,7 +74,7 @@ def upload_problem(checkpoint: Checkpoint) -> str:
     try:
         with torch.no_grad():
             shape = tuple(model(*sample).shape)
-    except Exception as error:  # a model from elsewhere can fail in any way; say so instead of crashing
+    except Exception:  # a model from elsewhere can fail in any way; say so instead of crashing
         shape = "an error"
     if shape != (1, classes):
         return f"Given one example it answers with {shape}, not one score for each of its {classes} classes."
