@@ -77,3 +77,24 @@ def test_install_patches_the_method_streamlit_calls(monkeypatch):
     monkeypatch.setattr(AppSession, "_call_soon_on_event_loop", AppSession._call_soon_on_event_loop)
     streamlit_fixes.install()
     assert AppSession._call_soon_on_event_loop is streamlit_fixes._call_on_event_loop_and_wait
+
+
+def test_install_leaves_another_streamlit_alone_and_says_so(monkeypatch, caplog):
+    original = AppSession._call_soon_on_event_loop
+    monkeypatch.setattr(AppSession, "_call_soon_on_event_loop", original)
+    if original is streamlit_fixes._call_on_event_loop_and_wait:  # already installed in this process
+        monkeypatch.setattr(AppSession, "_call_soon_on_event_loop", streamlit_fixes._schedule_on_event_loop)
+    with caplog.at_level("WARNING", logger="ui.streamlit_fixes"):
+        assert not streamlit_fixes.install(version="9.9.9")
+    assert AppSession._call_soon_on_event_loop is not streamlit_fixes._call_on_event_loop_and_wait
+    assert "written for Streamlit 1.67.0, not 9.9.9" in caplog.text
+    assert streamlit_fixes.install() and streamlit_fixes.install()  # twice: once in place, it stays
+
+
+def test_streamlit_still_sends_a_runs_events_through_the_patched_method():
+    """The fix works only while Streamlit hands every script-runner event to the loop this way."""
+    import inspect
+
+    handler = inspect.getsource(AppSession._on_scriptrunner_event)
+    assert "self._call_soon_on_event_loop(" in handler
+    assert "def _call_soon_on_event_loop(self, callback" in inspect.getsource(AppSession)

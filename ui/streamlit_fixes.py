@@ -24,8 +24,10 @@ import threading
 import time
 from typing import Callable
 
+import streamlit
 from streamlit.runtime.app_session import AppSession
 
+WRITTEN_FOR = "1.67.0"  # the Streamlit whose private AppSession._call_soon_on_event_loop this replaces
 SLOW_HANDOFF_SECONDS = 2.0  # a wait this long is logged: the server is overloaded
 LOOP_CHECK_SECONDS = 0.5  # how often a waiting thread checks that the loop still runs
 
@@ -63,6 +65,17 @@ def _call_on_event_loop_and_wait(self: AppSession, callback: Callable[[], None])
         handled.wait(LOOP_CHECK_SECONDS)
 
 
-def install() -> None:
-    """Patch AppSession once per process (looked up on every call, so it reaches existing sessions too)."""
+def install(version: str = streamlit.__version__) -> bool:
+    """Patch AppSession once per process (looked up on every call, so it reaches existing sessions too).
+
+    Only on the Streamlit it was written for: on another, a private method may mean something else, so
+    it logs a warning and leaves Streamlit as it is. Returns whether the fix is in place.
+    """
+    if AppSession._call_soon_on_event_loop is _call_on_event_loop_and_wait:
+        return True
+    if version != WRITTEN_FOR:
+        _LOGGER.warning("The fix for blank pages on a busy server was written for Streamlit %s, not %s; "
+                        "it is left out.", WRITTEN_FOR, version)
+        return False
     AppSession._call_soon_on_event_loop = _call_on_event_loop_and_wait
+    return True
