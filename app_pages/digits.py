@@ -136,9 +136,12 @@ def show_row_story(image: torch.Tensor, reading: DigitReading | None) -> None:
                         theme=None)
         st.caption(f"It settles on its final answer, {reading.digit}, after row {reading.settled_row}.")
     st.markdown("##### Hidden state")
-    st.caption(f"The network's memory after each row: {reading.hidden.shape[1]} numbers (red positive, "
-               "blue negative) that carry what it has read so far on to the next row. Empty rows barely "
-               "move it; strokes do. This memory is the only link from one row to the next.")
+    shown = min(digit_charts.HIDDEN_UNITS_SHOWN, reading.hidden.shape[1])
+    st.caption(f"The network's memory after each row: {reading.hidden.shape[1]} numbers (red positive, blue "
+               "negative) that carry what it has read so far on to the next row. Shown: the "
+               f"{shown} that change most on this drawing, each row one unit, sorted by the row where it "
+               "changes most. Empty rows barely move them; strokes do. This memory is the only link from one "
+               "row to the next.")
     st.plotly_chart(digit_charts.hidden_story(reading.hidden, rows_read), config=CHART_CONFIG, theme=None)
 
 
