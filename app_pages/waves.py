@@ -105,7 +105,8 @@ st.caption("A recurrent network learns, live, window after window, with its hidd
 if budget_problem := updates_per_second()[1]:
     st.warning(budget_problem, icon=":material/warning:")
 if st.session_state[key("link_notes")]:
-    st.warning("Some settings in the link were not understood; they were left at their defaults:", icon=":material/warning:")
+    st.warning("Some settings in the link were not understood; they were left at their defaults:",
+               icon=":material/warning:")
     st.code("\n".join(st.session_state[key("link_notes")]), language=None)  # user text: shown, never rendered
 
 explain_left, explain_right = st.columns(2)
