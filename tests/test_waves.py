@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from rnn_core.data.waves import NextStepSineStream, SinCosStream
-from rnn_core.training import CarryComparison, WaveTrainer, WaveTrainerConfig
+from rnn_core.wave_training import CarryComparison, WaveTrainer, WaveTrainerConfig
 from ui.wave_charts import thin
 from ui.wave_settings import WINDOW_LENGTHS, WaveSettings, settings_from_query_params
 
@@ -142,10 +142,11 @@ def test_set_carry_state_drops_the_state():
     assert trainer.step_count == 3
 
 
-def test_defaults_are_the_seed_setup():
+def test_defaults_clip_and_the_seed_setup_is_one_call_away():
     config = WaveTrainerConfig.for_task("sin_to_cos")
     assert (config.cell, config.hidden_size, config.lr, config.points, config.window_length,
-            config.carry_state, config.feedback, config.grad_clip) == ("rnn", 32, 0.02, 10, math.pi, True, 0.0, None)
+            config.carry_state, config.feedback, config.grad_clip) == ("rnn", 32, 0.005, 10, math.pi, True, 0.0, 1.0)
+    assert WaveTrainerConfig.seed_setup() == replace(config, lr=0.02, grad_clip=None)  # the seed's own loop
 
 
 def test_feedback_windows_and_generation():
@@ -184,11 +185,29 @@ def test_thin_keeps_short_curves_and_averages_long_ones():
     assert thin_steps[0] == pytest.approx(4.5) and np.all(np.diff(thin_steps) > 0)
 
 
-def test_settings_round_trip_through_the_url():
+@pytest.mark.parametrize("clip", [0.0, 0.1, 10.0])
+def test_settings_round_trip_through_the_url(clip):
     settings = WaveSettings(task="next_step", cell="gru", hidden=64, lr=0.005, points=40, length="10",
-                            carry=False, feedback=0.3, speed=7, compare=False)
+                            carry=False, feedback=0.3, speed=7, compare=False, clip=clip)
     parsed, notes = settings_from_query_params(settings.to_query_params())
     assert parsed == settings and notes == []
+
+
+def test_clipping_in_the_url():
+    assert WaveSettings(clip=0.0).to_query_params()["clip"] == "off"
+    assert WaveSettings().to_query_params()["clip"] == "1"
+    settings, notes = settings_from_query_params({"clip": "off"})
+    assert notes == [] and settings.trainer_config().grad_clip is None
+    assert settings.trainer_config() == replace(WaveTrainerConfig(), grad_clip=None)
+    for bad in ("0", "3", "none", "-1", "1e999", "<b>1</b>"):
+        settings, notes = settings_from_query_params({"clip": bad})
+        assert settings.clip == 1.0 and notes == [f"clip={bad!r}: not one of off, 0.1, 1, 10"]
+
+
+def test_the_seed_setup_settings():
+    seed = WaveSettings.seed_setup()
+    assert seed.trainer_config() == WaveTrainerConfig.seed_setup()
+    assert (seed.lr, seed.clip) == (0.02, 0.0)
 
 
 def test_default_settings_give_the_seed_config():
@@ -201,7 +220,7 @@ def test_malformed_url_params_are_noted_and_ignored():
     settings, notes = settings_from_query_params(
         {"hidden": "abc", "lr": "0.02", "points": "9999", "carry": "yes", "bogus": "1", "cell": "<b>lstm</b>",
          "speed": ["3", "8"]})
-    assert settings == WaveSettings(speed=8)
+    assert settings == WaveSettings(speed=8, lr=0.02)
     assert len(notes) == 5 and any(note.startswith("bogus=") for note in notes)
 
 
