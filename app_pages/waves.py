@@ -3,8 +3,9 @@ window, its hidden state carried from one window into the next.
 
 The trainers live in st.session_state (one set per visitor, on the CPU: the models are tiny). While
 playing, one fragment reruns every TICK_SECONDS: it takes `speed` optimizer steps and redraws the step
-counter, the current window and the loss; a second one redraws the bigger, slower views every
-RECENT_SECONDS. Settings round-trip through the URL (ui/wave_settings.py).
+counter, the current window, the loss and the gradient norm, and says so when training has collapsed; a
+second one redraws the bigger, slower views every RECENT_SECONDS. Settings round-trip through the URL
+(ui/wave_settings.py).
 """
 from __future__ import annotations
 
@@ -13,17 +14,19 @@ from dataclasses import fields
 import numpy as np
 import streamlit as st
 
-from rnn_core.training import CarryComparison, WaveTrainer
+from rnn_core.wave_training import CarryComparison, WaveHealth, WaveTrainer
 from ui import wave_charts
 from ui.live_updates import live_update_schedule, updates_per_second
-from ui.wave_settings import (CELLS, FEEDBACK_CHOICES, HIDDEN_SIZES, LEARNING_RATES, POINTS_RANGE, SPEED_RANGE,
-                              TASKS, WINDOW_LENGTHS, WaveSettings, settings_from_query_params)
+from ui.wave_settings import (CELLS, CLIP_CHOICES, FEEDBACK_CHOICES, HIDDEN_SIZES, LEARNING_RATES, POINTS_RANGE,
+                              SPEED_RANGE, TASKS, WINDOW_LENGTHS, WaveSettings, clip_label,
+                              settings_from_query_params)
 
 TICK_SECONDS = 0.05  # asks for 20 updates a second; how long a tick takes sets the real rate
 RECENT_SECONDS = 1.0  # the recent stream, hidden state, free run and comparison: once a second
 GENERATED_POINTS = 50  # next-step task: samples generated free-running after the current window
 # Settings that define the model or its data: changing one starts training afresh.
 RESTARTING_SETTINGS = ("task", "cell", "hidden", "points", "length", "feedback")
+SETUP_SETTINGS = RESTARTING_SETTINGS + ("lr", "carry", "clip")  # what a task's defaults or a preset set
 
 
 def key(name: str) -> str:
@@ -56,17 +59,25 @@ def apply_settings(settings: WaveSettings) -> None:
                 comparison.set_lr(settings.lr)
         if settings.carry != applied.carry:
             trainer.set_carry_state(settings.carry)
+        if settings.clip != applied.clip:
+            trainer.set_grad_clip(settings.clip or None)  # the model keeps what it has learned
+            if comparison is not None:
+                comparison.set_grad_clip(settings.clip or None)
         if settings.compare != applied.compare:
             st.session_state[key("comparison")] = (CarryComparison(settings.trainer_config())
                                                    if settings.compare else None)
     st.session_state[key("applied")] = settings
 
 
+def use_setup(setup: WaveSettings) -> None:
+    """Set the widgets to a whole setup (a task's defaults, or the seed's)."""
+    for name in SETUP_SETTINGS:
+        st.session_state[key(name)] = getattr(setup, name)
+
+
 def on_task_change() -> None:
-    """A new task brings its own defaults (the seed's setup for sin -> cos)."""
-    defaults = WaveSettings.for_task(st.session_state[key("task")])
-    for name in RESTARTING_SETTINGS + ("lr", "carry"):
-        st.session_state[key(name)] = getattr(defaults, name)
+    """A new task brings its own defaults."""
+    use_setup(WaveSettings.for_task(st.session_state[key("task")]))
 
 
 def set_playing(playing: bool) -> None:
@@ -119,7 +130,12 @@ with explain_left.expander("What you are seeing"):
         "carried into the next window, detached: the network remembers, gradients stop at the border.\n"
         "- The heatmap is that memory: every row is one hidden unit over time.\n"
         "- **next-step sine**: predict the next sample; then the network runs on its own, each output "
-        "becoming its next input, drawn against the true wave.")
+        "becoming its next input, drawn against the true wave.\n"
+        "- **Gradient norm**: how big each step's gradient was. Learning follows it backwards through every "
+        "point of the window; through a plain RNN it is multiplied by the recurrent weights at each point, so "
+        "it can shrink to nothing or **explode**. One explosion can throw the weights where every unit is "
+        "pinned at +1 or -1, and the network stops learning for good. **Clipping** scales any gradient "
+        "longer than the threshold down to it (red dashes): the direction is kept, the jump is not.")
 with explain_right.expander("Try this"):
     st.markdown(
         "- Switch **Carry hidden state** off while it trains: the first points of every window go wrong. "
@@ -128,6 +144,9 @@ with explain_right.expander("Try this"):
         "- Try LSTM or GRU: the loss drops much lower in the same number of windows.\n"
         "- Next-step sine: pick RNN with hidden size 8, and watch the free-running generation drift "
         "from the truth while the one-step predictions still look fine.\n"
+        "- Press **Seed's setup** (no clipping, learning rate 0.02) and let it play for a few minutes: after "
+        "a few thousand steps the gradient spikes and the loss jumps to 0.5 and stays. Reset, turn **Clip "
+        "gradients** to 1 and compare. See why long memories need gates on the **Why gates remember** page.\n"
         "- Copy the address bar: the link opens this same setup.")
 
 playing = st.session_state[key("playing")]
@@ -142,7 +161,8 @@ with buttons[0].container(horizontal=True):
                   type="primary")
     st.button("One step", icon=":material/skip_next:", key=key("step"), on_click=step_once, disabled=playing)
     st.button("Reset", icon=":material/restart_alt:", key=key("reset"), on_click=reset_training)
-buttons[1].slider("Speed: optimizer steps per chart update", *SPEED_RANGE, key=key("speed"))
+buttons[1].slider("Speed: steps per chart update", *SPEED_RANGE, key=key("speed"),
+                  help="Optimizer steps taken between two chart updates.")
 
 settings_column, charts_column = st.columns([1, 3], gap="large")
 with settings_column:
@@ -152,6 +172,16 @@ with settings_column:
     st.select_slider("Hidden size", HIDDEN_SIZES, key=key("hidden"))
     st.select_slider("Learning rate", LEARNING_RATES, key=key("lr"),
                      help="Applied on the fly: the model keeps what it has learned.")
+    st.select_slider("Clip gradients", CLIP_CHOICES, format_func=clip_label, key=key("clip"),
+                     help="The largest gradient norm an optimizer step may use; a longer gradient is scaled down "
+                          "to it. Applied on the fly.")
+    with st.container(horizontal=True):
+        st.button("Seed's setup", key=key("seed_setup"), on_click=use_setup, args=(WaveSettings.seed_setup(),),
+                  help="The original loop: RNN 32, learning rate 0.02, no clipping. It collapses after a few "
+                       "thousand steps.")
+        st.button("Safe defaults", key=key("safe_setup"), on_click=lambda: use_setup(
+                  WaveSettings.for_task(st.session_state[key("task")])),
+                  help="This task's defaults: they train for a whole lesson without collapsing.")
     st.slider("Points per window", *POINTS_RANGE, key=key("points"))
     st.select_slider("Window length", list(WINDOW_LENGTHS), key=key("length"),
                      format_func=lambda name: name.replace("pi", "π"))
@@ -180,21 +210,65 @@ def draw_chart(name: str, panel: wave_charts.Panel) -> None:
         st.vega_lite_chart(wave_charts.chart_spec(panel), width="stretch")
 
 
-def draw_live(trainer: WaveTrainer) -> None:
-    """What changes every tick: the step counter, the window just trained on, the loss curve."""
+def collapse_message(health: WaveHealth, clip: float | None) -> str:
+    """What went wrong, why, and what to try, in a few plain lines."""
+    spike = (f"The largest gradient norm of the last steps was **{health.peak_norm:.3g}** (step "
+             f"{health.peak_step:,}), while a usual one is {health.typical_norm:.2g}. ")
+    tries = ("**Try:** " + ("**Clip gradients** (1 caps every step), " if clip is None else "a lower clipping "
+             "threshold, ") + "a lower **learning rate**, or an **LSTM** or **GRU** cell; then press **Reset**.")
+    if health.kind == "non_finite":
+        return (f"**Training stopped at step {health.diverged_at:,}: the loss or the gradient was no longer a "
+                "number.** The weights blew up, so that step was not applied; the charts show the last good "
+                "steps. " + tries)
+    if health.kind == "saturated":
+        return (f"**Training has collapsed: {health.pinned_share:.0%} of the hidden values are pinned at +1 or "
+                f"-1** and the loss is stuck at {health.recent_loss:.2f} (a flat prediction scores 0.5). " + spike
+                + "Adam divides each step by the recent size of the gradients, so a sudden large one becomes a "
+                "huge step: the recurrent weights jumped, and every unit saturated. tanh is flat there, so almost "
+                "no gradient comes back, and the network cannot climb out. " + tries)
+    return (f"**Training has collapsed: the loss was down to {health.best_loss:.1e} and is stuck at "
+            f"{health.recent_loss:.2f}.** " + spike + "A large gradient became a huge step and threw the weights "
+            "somewhere the network no longer learns from. " + tries)
+
+
+def status_line(trainer: WaveTrainer) -> str:
     last_eval = trainer.eval_losses[-1][1] if trainer.eval_losses else None
+    return (f"**Step {trainer.step_count:,}**"
+            + (f" · loss {trainer.losses[-1]:.1e}" if trainer.losses else "")
+            + (f" · held-out {last_eval:.1e}" if last_eval is not None else ""))
+
+
+def clipping_line(trainer: WaveTrainer) -> str:
+    clip = trainer.config.grad_clip
+    text = f"Last gradient norm {trainer.grad_norms[-1]:.1e} · " if trainer.grad_norms else ""
+    if clip is None:
+        return text + "no clipping"
+    return text + f"clipped at {clip:g} in {trainer.clipped_share():.1%} of the last {len(trainer.clipped):,} steps"
+
+
+def draw_live(trainer: WaveTrainer) -> None:
+    """What changes every tick: the step counter, the window just trained on, the loss and gradient curves.
+
+    The collapse message has a container of its own that is always there, so the charts after it keep
+    their places (and their in-place updates) whether or not it shows.
+    """
     with st.container(key=key("status")):
-        st.markdown(f"**Step {trainer.step_count:,}**"
-                    + (f" · window loss {trainer.losses[-1]:.2e}" if trainer.losses else "")
-                    + (f" · held-out loss {last_eval:.2e}" if last_eval is not None else ""))
+        st.markdown(status_line(trainer))
+    health = trainer.health()
+    with st.container(key=key("health")):
+        if health.collapsed:
+            st.error(collapse_message(health, trainer.config.grad_clip), icon=":material/error:")
     if trainer.step_count == 0:
         st.info("Press **Play** (or **One step**) to start training.")
         return
-    window_column, loss_column = st.columns(2)
+    window_column, curves_column = st.columns(2)
     with window_column:
         draw_chart("window", wave_charts.window_panel(trainer.recent[-1], target_name(trainer)))
-    with loss_column:
-        draw_chart("loss", wave_charts.loss_panel(*trainer.loss_curve(), *trainer.eval_curve()))
+    with curves_column:
+        draw_chart("loss", wave_charts.loss_panel(*trainer.loss_curve(), *trainer.eval_curve(), height=180))
+        draw_chart("gradient", wave_charts.gradient_panel(*trainer.grad_norm_curve(), trainer.config.grad_clip,
+                                                          height=190))
+        st.caption(clipping_line(trainer))
 
 
 def draw_recent(trainer: WaveTrainer, comparison: CarryComparison | None) -> None:
@@ -234,6 +308,9 @@ def live() -> None:
         trainer.step(st.session_state[key("speed")])
         if comparison is not None:
             comparison.step(st.session_state[key("speed")])
+        if trainer.diverged_at is not None:  # nothing left to train: pause, and let Play come back
+            st.session_state[key("playing")] = False
+            st.rerun()
     draw_live(trainer)
 
 

@@ -69,9 +69,9 @@ def test_every_step_and_reset_click_counts(page, app_url):
 
 # Every chart of each view, and what drawn means: a line or heatmap mark with a drawn path, or, where the
 # chart is drawn on a canvas (big heatmaps are), coloured pixels.
-VIEWS = {"speed=5": ["window", "loss", "stream", "hidden"],
-         "task=next_step&speed=5": ["window", "loss", "stream", "hidden", "generation"],
-         "speed=5&compare=1": ["window", "loss", "stream", "hidden", "comparison"]}
+VIEWS = {"speed=5": ["window", "loss", "gradient", "stream", "hidden"],
+         "task=next_step&speed=5": ["window", "loss", "gradient", "stream", "hidden", "generation"],
+         "speed=5&compare=1": ["window", "loss", "gradient", "stream", "hidden", "comparison"]}
 BLANK_CHARTS_JS = """(names) => names.filter(name => {
   const host = document.querySelector('.st-key-waves_' + name + '_chart');
   if (!host) return true;

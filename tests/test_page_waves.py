@@ -8,10 +8,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rnn_core.training import WaveTrainerConfig
+import torch
+
+from rnn_core.wave_training import HEALTH_WINDOW, WaveTrainer, WaveTrainerConfig
 
 PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "waves.py")
 
@@ -49,13 +53,14 @@ def playing() -> AppTest:
     return at
 
 
-def test_renders_with_the_seed_defaults():
+def test_renders_with_the_safe_defaults():
     at = open_page()
     assert at.title[0].value.endswith("Wave regressor")
     assert trainer(at).config == WaveTrainerConfig()
     assert status(at) == "**Step 0**"
     assert at.button(key="waves_play").label.endswith("Play")
     assert at.query_params["hidden"] == "32" and at.query_params["length"] == "pi"
+    assert at.query_params["clip"] == "1" and at.select_slider(key="waves_clip").value == 1.0
     assert any("What you are seeing" in e.label for e in at.expander)
 
 
@@ -67,8 +72,8 @@ def test_each_run_while_playing_is_one_tick(playing):
     at.run()
     assert trainer(at).step_count == 15
     assert status(at).startswith("**Step 15**")
-    assert len(panels(at)) == 5  # window, loss, stream, hidden state, carry vs reset
-    assert panels(at)[0] == "Current window"
+    assert len(panels(at)) == 6  # window, loss, gradient norm, stream, hidden state, carry vs reset
+    assert panels(at)[0] == "Current window" and panels(at)[2].startswith("Gradient norm")
     assert at.session_state["waves_comparison"].step_count == 15  # the pair trains in the same ticks
 
 
@@ -92,7 +97,7 @@ def test_speed_sets_steps_per_tick(playing):
 def test_one_step_and_reset():
     at = open_page({"compare": "1"})
     at.button(key="waves_step").click().run()
-    assert trainer(at).step_count == 1 and len(panels(at)) == 5
+    assert trainer(at).step_count == 1 and len(panels(at)) == 6
     at.button(key="waves_step").click().run()
     assert trainer(at).step_count == 2
     at.button(key="waves_reset").click().run()
@@ -141,14 +146,14 @@ def test_comparison_toggle():
     at = open_page()
     assert at.session_state["waves_comparison"] is None  # off by default: it trains two more models
     at.button(key="waves_step").click().run()
-    assert len(panels(at)) == 4
+    assert len(panels(at)) == 5
     at.toggle(key="waves_compare").set_value(True).run()
     assert at.session_state["waves_comparison"].step_count == 0  # a fresh pair
     at.button(key="waves_step").click().run()
     assert "Carry vs reset" in panels(at)[-1] and at.session_state["waves_comparison"].step_count == 1
     assert any(m.value.startswith("**Carry vs reset**") for m in at.markdown)
     at.toggle(key="waves_compare").set_value(False).run()
-    assert at.session_state["waves_comparison"] is None and len(panels(at)) == 4
+    assert at.session_state["waves_comparison"] is None and len(panels(at)) == 5
 
 
 def test_next_step_task_brings_its_defaults_and_generation():
@@ -199,3 +204,112 @@ def test_a_diverged_model_leaves_gaps_in_the_charts_not_errors(playing):
     trainer(at).losses.append(float("inf"))
     at.run()
     assert not at.exception and panels(at)[0] == "Current window"
+
+
+# ----------------------------------------------------------------------------- gradients and collapse
+
+def chart(at: AppTest, title_start: str):
+    return next(c for c in charts(at) if json.loads(c.proto.spec)["title"]["text"].startswith(title_start))
+
+
+def dataset(chart_element, name: str) -> list[dict]:
+    """A named dataset of a drawn chart, as rows."""
+    import pyarrow as pa
+
+    for data in chart_element.proto.datasets:
+        if data.name == name:
+            return pa.ipc.open_stream(data.data.data).read_all().to_pylist()
+    raise KeyError(name)
+
+
+def test_the_gradient_chart_shows_the_norms_and_the_clipping_threshold(playing):
+    at = playing
+    gradient = chart(at, "Gradient norm")
+    norms = [row["y"] for row in dataset(gradient, "lines")]
+    assert len(norms) == 5 and norms == pytest.approx(list(trainer(at).grad_norms))
+    assert dataset(gradient, "rules") == [{"y": 1.0}]
+    assert any("clipped at 1 in" in c.value and "of the last 5 steps" in c.value for c in at.caption)
+
+
+def test_clip_control_applies_live_keeps_the_model_and_the_chart(playing):
+    at = playing
+    before, spec = trainer(at), chart(at, "Gradient norm").proto.spec
+    at.select_slider(key="waves_clip").set_value(0.0).run()
+    assert not at.exception
+    assert trainer(at) is before and before.config.grad_clip is None and before.step_count == 10
+    assert at.session_state["waves_comparison"].carrying.config.grad_clip is None
+    assert at.query_params["clip"] == "off" and any(c.value.endswith("no clipping") for c in at.caption)
+    gradient = chart(at, "Gradient norm")
+    assert gradient.proto.spec == spec and dataset(gradient, "rules") == []  # the threshold is data, not spec
+    at.select_slider(key="waves_clip").set_value(0.1).run()
+    assert before.config.grad_clip == 0.1 and at.query_params["clip"] == "0.1"
+    assert dataset(chart(at, "Gradient norm"), "rules") == [{"y": 0.1}]
+
+
+def test_a_link_can_turn_clipping_off_and_a_bad_one_is_noted():
+    at = open_page({"clip": "off"})
+    assert trainer(at).config.grad_clip is None and at.select_slider(key="waves_clip").value == 0.0
+    at = open_page({"clip": "3"})
+    assert trainer(at).config.grad_clip == 1.0 and "clip='3': not one of off, 0.1, 1, 10" in at.code[0].value
+
+
+def test_the_seed_setup_and_the_safe_defaults_are_one_click_away():
+    at = open_page({"task": "next_step"})
+    at.button(key="waves_seed_setup").click().run()
+    assert not at.exception
+    assert trainer(at).config == WaveTrainerConfig.seed_setup()
+    assert at.query_params["clip"] == "off" and at.query_params["lr"] == "0.02"
+    at.button(key="waves_safe_setup").click().run()
+    assert trainer(at).config == WaveTrainerConfig()
+
+
+def collapsed_trainer() -> WaveTrainer:
+    """The page's model after a collapse: every hidden unit pinned, the loss stuck near a flat line."""
+    trainer = WaveTrainer(WaveTrainerConfig(lr=1e-6))
+    with torch.no_grad():
+        trainer.model.rnn.weight_hh_l0.fill_(4.0)
+        trainer.model.rnn.weight_ih_l0.fill_(4.0)
+    trainer.step(HEALTH_WINDOW)
+    assert trainer.health().kind == "saturated"
+    return trainer
+
+
+def test_a_collapsed_model_gets_an_explanation_outside_the_charts():
+    at = open_page()
+    at.button(key="waves_step").click().run()
+    specs = [c.proto.spec for c in charts(at)]
+    assert not at.error
+    at.session_state["waves_trainer"] = collapsed_trainer()
+    at.run()
+    assert not at.exception
+    message = at.error[0].value
+    assert "collapsed" in message and "pinned at +1 or -1" in message and "**Clip gradients**" not in message
+    assert "lower clipping threshold" in message and "**Reset**" in message and "**LSTM**" in message
+    assert [c.proto.spec for c in charts(at)] == specs  # the message is outside the charts; they stay put
+    at.button(key="waves_reset").click().run()
+    assert not at.error
+
+
+def test_without_clipping_the_message_suggests_it():
+    at = open_page({"clip": "off"})
+    collapsed = collapsed_trainer()
+    collapsed.set_grad_clip(None)
+    at.session_state["waves_trainer"] = collapsed
+    at.run()
+    assert "**Clip gradients**" in at.error[0].value
+
+
+def test_a_non_finite_loss_pauses_with_a_message_and_reset_recovers(playing):
+    at = playing
+    with torch.no_grad():
+        trainer(at).model.head.weight.fill_(float("nan"))
+    at.run()
+    assert not at.exception
+    assert trainer(at).diverged_at == 6 and trainer(at).step_count == 5
+    assert at.button(key="waves_play").label.endswith("Play")  # paused by itself
+    assert "no longer a number" in at.error[0].value
+    assert all("nan" not in str(row).lower() for c in charts(at) for d in c.proto.datasets for row in [d.data.data])
+    at.button(key="waves_reset").click().run()
+    assert not at.error and trainer(at).diverged_at is None
+    at.button(key="waves_play").click().run()
+    assert trainer(at).step_count == 5 and all(map(np.isfinite, trainer(at).losses))

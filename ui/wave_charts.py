@@ -4,8 +4,9 @@ Each chart's spec stays the same from tick to tick and only its named datasets c
 those apart from the spec, and the browser then updates the drawn chart in place. A Plotly chart is
 rebuilt instead (its element id hashes the whole figure), and was caught blank in about one sample of
 six while playing: flicker on a projector. So titles carry no step number (the status line does), and
-everything that varies goes into the data. Non-finite values never reach a chart: a diverged model
-shows gaps, not an error.
+everything that varies goes into the data, a clipping threshold included (a rule drawn from a dataset
+that is empty when clipping is off). Non-finite values never reach a chart: a diverged model shows gaps,
+not an error.
 """
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rnn_core.training import WaveWindowRecord
+from rnn_core.wave_training import WaveWindowRecord
 
 INPUT, TARGET, PREDICTION, EVALUATION = "#9ca3af", "#4f46e5", "#f97316", "#059669"
 CARRYING, RESETTING = "#4f46e5", "#dc2626"
+GRADIENT, THRESHOLD = "#7c3aed", "#dc2626"
 MAX_CURVE_POINTS = 300
 WAVE_RANGE = [-1.3, 1.3]
 
@@ -41,9 +43,12 @@ class Panel:
     height: int = 280  # pixels in all: title, legend and axes included
     heatmap: bool = False
     legend_columns: int = 3  # one for a chart in half the width, where a row of labels would be cut
+    legend: bool = True
+    subtitle: str | None = None  # a second, smaller title line
+    h_rules: list[float] | None = None  # horizontal rules (a threshold) drawn from data; None: no such layer
 
 
-def _rows(series: str, x: np.ndarray, y: np.ndarray, positive: bool = False) -> list[dict]:
+def series_rows(series: str, x: np.ndarray, y: np.ndarray, positive: bool = False) -> list[dict]:
     """Long-form rows of one series; non-finite values (and, for a log scale, non-positive ones) left out."""
     keep = np.isfinite(x) & np.isfinite(y) & ((y > 0) if positive else True)
     return [{"x": float(a), "y": float(b), "series": series} for a, b in zip(x[keep], y[keep])]
@@ -52,6 +57,8 @@ def _rows(series: str, x: np.ndarray, y: np.ndarray, positive: bool = False) -> 
 def chart_spec(panel: Panel) -> dict:
     """The Vega-Lite spec of a panel: fixed for a given panel, its data in named datasets."""
     title = {"text": panel.title, "anchor": "start", "fontSize": 13}
+    if panel.subtitle:
+        title.update(subtitle=panel.subtitle, subtitleFontSize=11, subtitleColor="#6b7280")
     if panel.heatmap:
         return {"title": title, "height": panel.height, "width": "container",
                 "datasets": {"cells": panel.rows}, "data": {"name": "cells"}, "mark": "rect",
@@ -60,12 +67,12 @@ def chart_spec(panel: Panel) -> dict:
                              "color": {"field": "value", "type": "quantitative", "legend": None,
                                        "scale": {"domain": [-1, 1], "scheme": "redblue", "reverse": True}}}}
     names = [s.name for s in panel.series]
-    x = {"field": "x", "type": "quantitative", "title": panel.x_title, "scale": {"zero": False, "nice": False},
+    x = {"field": "x", "type": "quantitative", "title": panel.x_title or None, "scale": {"zero": False, "nice": False},
          "axis": {"format": ",.1~f", "tickCount": 5}}
     y = {"field": "y", "type": "quantitative", "title": None, "scale": panel.y_scale}
     color = {"field": "series", "type": "nominal", "title": None,
              "scale": {"domain": names, "range": [s.color for s in panel.series]},
-             "legend": {"orient": "top", "columns": panel.legend_columns, "labelLimit": 220}}
+             "legend": {"orient": "top", "columns": panel.legend_columns, "labelLimit": 220} if panel.legend else None}
     layers = [
         {"data": {"name": "starts"}, "mark": {"type": "rule", "color": "#d1d5db"},
          "encoding": {"x": {"field": "x", "type": "quantitative"}}},
@@ -80,43 +87,63 @@ def chart_spec(panel: Panel) -> dict:
         layers.append({"transform": [{"filter": {"field": "series", "oneOf": marked}}],
                        "mark": {"type": "point", "filled": True, "size": 30, "clip": True},
                        "encoding": {"x": x, "y": y, "color": color}})
-    return {"title": title, "height": panel.height, "width": "container",
-            "datasets": {"lines": panel.rows, "starts": [{"x": s} for s in panel.window_starts[1:]]},
+    datasets = {"lines": panel.rows, "starts": [{"x": s} for s in panel.window_starts[1:]]}
+    if panel.h_rules is not None:  # the layer is always there; its data is empty when there is no rule
+        layers.append({"data": {"name": "rules"},
+                       "mark": {"type": "rule", "color": THRESHOLD, "strokeDash": [6, 4], "strokeWidth": 1.5},
+                       "encoding": {"y": {"field": "y", "type": "quantitative"}}})
+        datasets["rules"] = [{"y": float(y)} for y in panel.h_rules if np.isfinite(y) and y > 0]
+    return {"title": title, "height": panel.height, "width": "container", "datasets": datasets,
             "data": {"name": "lines"}, "layer": layers}
 
 
-def thin(steps: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Average a long curve down to at most MAX_CURVE_POINTS points (means over equal runs of steps)."""
+def thin(steps: np.ndarray, values: np.ndarray, largest: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Shrink a long curve to at most MAX_CURVE_POINTS points: over equal runs of steps, the mean value, or
+    the largest one (spikes stay visible). Non-finite values are left out first."""
+    keep = np.isfinite(values)
+    if not keep.all():
+        steps, values = steps[keep], values[keep]
     if len(values) <= MAX_CURVE_POINTS:
         return steps, values
     starts = np.linspace(0, len(values), MAX_CURVE_POINTS, endpoint=False).astype(np.int64)
     counts = np.diff(np.append(starts, len(values)))
+    values = values.astype(np.float64)
     return (np.add.reduceat(steps.astype(np.float64), starts) / counts,
-            np.add.reduceat(values.astype(np.float64), starts) / counts)
+            np.maximum.reduceat(values, starts) if largest else np.add.reduceat(values, starts) / counts)
 
 
 def window_panel(record: WaveWindowRecord, target_name: str) -> Panel:
     """The window just trained on: target against prediction (and the input, faint)."""
     series = [Series("input", INPUT, dashed=True), Series(target_name, TARGET, points=True),
               Series("prediction", PREDICTION, points=True)]
-    rows = (_rows("input", record.t, record.inputs) + _rows(target_name, record.t, record.targets)
-            + _rows("prediction", record.t, record.predictions))
+    rows = (series_rows("input", record.t, record.inputs) + series_rows(target_name, record.t, record.targets)
+            + series_rows("prediction", record.t, record.predictions))
     return Panel("Current window", series, rows, {"domain": WAVE_RANGE}, height=320, legend_columns=1)
 
 
-def loss_panel(steps: np.ndarray, losses: np.ndarray, eval_steps: np.ndarray, eval_losses: np.ndarray) -> Panel:
+def loss_panel(steps: np.ndarray, losses: np.ndarray, eval_steps: np.ndarray, eval_losses: np.ndarray,
+               height: int = 320) -> Panel:
     series = [Series("training", PREDICTION), Series("held-out", EVALUATION, points=True)]
-    rows = (_rows("training", *thin(steps, losses), positive=True)
-            + _rows("held-out", eval_steps, eval_losses, positive=True))
-    return Panel("Loss (MSE, log scale)", series, rows, {"type": "log"}, x_title="optimizer step", height=320,
-                 legend_columns=1)
+    rows = (series_rows("training", *thin(steps, losses), positive=True)
+            + series_rows("held-out", eval_steps, eval_losses, positive=True))
+    return Panel("Loss (MSE, log scale)", series, rows, {"type": "log"}, x_title="", height=height, legend=False,
+                 subtitle="dots: held-out windows")
+
+
+def gradient_panel(steps: np.ndarray, norms: np.ndarray, clip: float | None, height: int = 320) -> Panel:
+    """The gradient norm of each optimizer step, before clipping (the largest of each run of steps when
+    thinned), and the clipping threshold as a dashed red rule."""
+    rows = series_rows("gradient norm", *thin(steps, norms, largest=True), positive=True)
+    return Panel("Gradient norm (log scale)", [Series("gradient norm", GRADIENT)], rows,
+                 {"type": "log"}, x_title="optimizer step", height=height, legend=False,
+                 h_rules=[clip] if clip else [], subtitle="red dashes: clipping")
 
 
 def stream_panel(stream: WaveWindowRecord, window_starts: list[float], target_name: str) -> Panel:
     """The last few windows stitched end to end, with a faint line where each window begins."""
     series = [Series("input", INPUT, dashed=True), Series(target_name, TARGET), Series("prediction", PREDICTION)]
-    rows = (_rows("input", stream.t, stream.inputs) + _rows(target_name, stream.t, stream.targets)
-            + _rows("prediction", stream.t, stream.predictions))
+    rows = (series_rows("input", stream.t, stream.inputs) + series_rows(target_name, stream.t, stream.targets)
+            + series_rows("prediction", stream.t, stream.predictions))
     return Panel("Recent stream (grey lines: where each window begins)", series, rows, {"domain": WAVE_RANGE},
                  window_starts=window_starts)
 
@@ -134,8 +161,8 @@ def generation_panel(t: np.ndarray, generated: np.ndarray, truth: np.ndarray, re
     """Next-step task: the window the model read, then what it generates alone, against the truth."""
     series = [Series("read (true samples)", INPUT), Series("truth", TARGET, dashed=True),
               Series("free-running generation", PREDICTION)]
-    rows = (_rows("read (true samples)", read.t, read.targets) + _rows("truth", t, truth)
-            + _rows("free-running generation", t, generated))
+    rows = (series_rows("read (true samples)", read.t, read.targets) + series_rows("truth", t, truth)
+            + series_rows("free-running generation", t, generated))
     return Panel("Free-running: each output is fed back as the next input", series, rows, {"domain": [-1.5, 1.5]},
                  window_starts=[float(read.t[0]), float(t[0])])
 
@@ -145,8 +172,8 @@ def comparison_panel(carrying: WaveWindowRecord, resetting: WaveWindowRecord, wi
     """Both models' predictions over the same recent stream: the one without memory fails at each border."""
     series = [Series(target_name, TARGET), Series("carries its state", CARRYING, dashed=True),
               Series("starts each window from zeros", RESETTING, dashed=True)]
-    rows = (_rows(target_name, carrying.t, carrying.targets)
-            + _rows("carries its state", carrying.t, carrying.predictions)
-            + _rows("starts each window from zeros", resetting.t, resetting.predictions))
+    rows = (series_rows(target_name, carrying.t, carrying.targets)
+            + series_rows("carries its state", carrying.t, carrying.predictions)
+            + series_rows("starts each window from zeros", resetting.t, resetting.predictions))
     return Panel("Carry vs reset: two more models on the same recent stream", series, rows, {"domain": WAVE_RANGE},
                  window_starts=window_starts)

@@ -9,7 +9,7 @@ import math
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Mapping
 
-from rnn_core.training import WaveTrainerConfig
+from rnn_core.wave_training import DEFAULT_GRAD_CLIP, DEFAULT_LR, WaveTrainerConfig
 
 TASKS = {"sin_to_cos": "sin → cos", "next_step": "next-step sine"}
 CELLS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
@@ -21,6 +21,11 @@ WINDOW_LENGTHS = {"pi/2": math.pi / 2, "2": 2.0, "pi": math.pi, "5": 5.0, "2pi":
 POINTS_RANGE = (3, 100)
 SPEED_RANGE = (1, 50)  # optimizer steps per chart update
 FEEDBACK_CHOICES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+CLIP_CHOICES = (0.0, 0.1, 1.0, 10.0)  # max gradient norm; 0 is off (a widget's None would mean "nothing chosen")
+
+
+def clip_label(clip: float) -> str:
+    return "off" if clip == 0 else f"{clip:g}"
 
 
 @dataclass
@@ -28,29 +33,42 @@ class WaveSettings:
     task: str = "sin_to_cos"
     cell: str = "rnn"
     hidden: int = 32
-    lr: float = 0.02
+    lr: float = DEFAULT_LR
     points: int = 10
     length: str = "pi"  # a key of WINDOW_LENGTHS
     carry: bool = True
     feedback: float = 0.0  # next-step only: share of each window read from the model's own predictions
     speed: int = 5
     compare: bool = False  # train the carry-vs-reset pair beside the main model (two more models)
+    clip: float = DEFAULT_GRAD_CLIP  # gradient clipping threshold, one of CLIP_CHOICES; 0 is off
 
     @classmethod
     def for_task(cls, task: str) -> WaveSettings:
-        config = WaveTrainerConfig.for_task(task)
+        return cls._from_config(WaveTrainerConfig.for_task(task))
+
+    @classmethod
+    def seed_setup(cls) -> WaveSettings:
+        """The seed's sin -> cos loop: no clipping, lr 0.02. It collapses after a few thousand steps."""
+        return cls._from_config(WaveTrainerConfig.seed_setup())
+
+    @classmethod
+    def _from_config(cls, config: WaveTrainerConfig) -> WaveSettings:
         length = min(WINDOW_LENGTHS, key=lambda name: abs(WINDOW_LENGTHS[name] - config.window_length))
-        return cls(task=task, cell=config.cell, hidden=config.hidden_size, lr=config.lr, points=config.points,
-                   length=length, carry=config.carry_state, feedback=config.feedback)
+        return cls(task=config.task, cell=config.cell, hidden=config.hidden_size, lr=config.lr,
+                   points=config.points, length=length, carry=config.carry_state, feedback=config.feedback,
+                   clip=config.grad_clip or 0.0)
 
     def trainer_config(self) -> WaveTrainerConfig:
         defaults = WaveTrainerConfig.for_task(self.task)
         return replace(defaults, cell=self.cell, hidden_size=self.hidden, lr=self.lr, points=self.points,
                        window_length=WINDOW_LENGTHS[self.length], carry_state=self.carry,
-                       feedback=self.feedback if self.task == "next_step" else 0.0)
+                       feedback=self.feedback if self.task == "next_step" else 0.0,
+                       grad_clip=self.clip or None)
 
     def to_query_params(self) -> dict[str, str]:
-        return {name: _format(value) for name, value in asdict(self).items()}
+        params = {name: _format(value) for name, value in asdict(self).items()}
+        params["clip"] = clip_label(self.clip)
+        return params
 
 
 def _format(value: Any) -> str:
@@ -85,10 +103,17 @@ def _flag(text: str) -> bool:
     return text == "1"
 
 
+def _clip(text: str) -> float:
+    for option in CLIP_CHOICES:
+        if text == clip_label(option):
+            return option
+    raise ValueError(f"not one of {', '.join(clip_label(o) for o in CLIP_CHOICES)}")
+
+
 PARSERS = {"task": _choice(TASKS), "cell": _choice(CELLS), "hidden": _choice(HIDDEN_SIZES),
            "lr": _choice(LEARNING_RATES), "points": _integer_in(*POINTS_RANGE),
            "length": _choice(WINDOW_LENGTHS), "carry": _flag, "feedback": _choice(FEEDBACK_CHOICES),
-           "speed": _integer_in(*SPEED_RANGE), "compare": _flag}
+           "speed": _integer_in(*SPEED_RANGE), "compare": _flag, "clip": _clip}
 
 
 def settings_from_query_params(params: Mapping[str, str | list[str]]) -> tuple[WaveSettings, list[str]]:
