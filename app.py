@@ -19,10 +19,11 @@ st.set_page_config(page_title="RNN Playground", page_icon=app_icon(), layout="wi
 home = st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True)
 digits = st.Page("app_pages/digits.py", title="Draw a digit", icon=":material/draw:")
 waves = st.Page("app_pages/waves.py", title="Wave regressor", icon=":material/waves:")
+memory = st.Page("app_pages/memory.py", title="Why gates remember", icon=":material/psychology:")
 inside = st.Page("app_pages/inside.py", title="Inside a cell", icon=":material/memory:")
 names = st.Page("app_pages/names.py", title="Name classifier", icon=":material/translate:")
 train = st.Page("app_pages/train.py", title="Train it yourself", icon=":material/model_training:")
-page = st.navigation([home, digits, waves, inside, names, train])
+page = st.navigation([home, digits, waves, memory, inside, names, train])
 
 with st.sidebar:
     choice = device_choice()

@@ -1,0 +1,77 @@
+"""Vega-Lite charts for "Why gates remember": the three cells' accuracy, how far back their gradient
+reaches, and how an RNN's gradient grows with the distance when its recurrent weights are large.
+
+As on the wave page, each spec stays the same while the page plays and only its named datasets change, so
+the browser updates the drawn chart in place. The chance level and the clipping threshold are data (rules
+drawn from a dataset), and the heatmaps' colour scale has a fixed domain. Nothing non-finite is drawn.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from rnn_core.memory_task import CHANCE, TINY, GradientGrowth, MemoryTrainer
+from ui.wave_charts import Panel, Series, series_rows, thin
+
+CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+CELL_COLORS = {"rnn": "#dc2626", "lstm": "#4f46e5", "gru": "#059669"}
+RAW, CLIPPED = "#7c3aed", "#f97316"
+# |dL/dh_t| / |dL/dh_T| on a log scale: below 1e-8 is as good as nothing, above 1e2 has exploded.
+REACH_DOMAIN = [1e-8, 1e2]
+
+
+def accuracy_panel(trainers: dict[str, MemoryTrainer], height: int = 240) -> Panel:
+    """Each cell's accuracy over the whole run (means over runs of batches), and chance as a dashed rule."""
+    series = [Series(CELL_NAMES[cell], CELL_COLORS[cell]) for cell in trainers]
+    rows = []
+    for cell, trainer in trainers.items():
+        rows += series_rows(CELL_NAMES[cell], *thin(*trainer.accuracy.curve()))
+    return Panel("Accuracy on each new batch (dashes: chance)", series, rows, {"domain": [0, 1]},
+                 x_title="optimizer step", height=height, legend_columns=3, h_rules=[CHANCE])
+
+
+def reach_rows(trainer: MemoryTrainer) -> list[dict]:
+    """One cell per (row of the run, time step t): |dL/dh_t| relative to the last step, floored for the log."""
+    steps, profiles = trainer.reach.curve()
+    rows = []
+    for step, profile in zip(steps, profiles):
+        if not np.all(np.isfinite(profile)):
+            continue
+        relative = np.maximum(profile, TINY) / max(float(profile[-1]), TINY)
+        relative = np.clip(relative, REACH_DOMAIN[0] / 10, REACH_DOMAIN[1] * 10)
+        rows += [{"t": t + 1, "step": int(step), "value": float(v)} for t, v in enumerate(relative)]
+    return rows
+
+
+def reach_spec(title: str, rows: list[dict], height: int = 300) -> dict:
+    """A heatmap: time step t across (1 = the symbol, T = the question), the run down (newest at the
+    bottom, labelled by the step each row ends at), colour = how much of the gradient at the last step
+    reaches step t (log scale, fixed domain)."""
+    return {
+        "title": {"text": title, "anchor": "start", "fontSize": 13},
+        "height": height, "width": "container",
+        "datasets": {"reach": rows}, "data": {"name": "reach"}, "mark": "rect",
+        "encoding": {
+            "x": {"field": "t", "type": "ordinal", "title": "time step t (1: the symbol)",
+                  "axis": {"labelExpr": "datum.value == 1 || datum.value % 10 == 0 ? datum.label : ''",
+                           "labelAngle": 0, "ticks": False}},
+            "y": {"field": "step", "type": "ordinal", "title": "training step",
+                  "axis": {"labelOverlap": "greedy", "ticks": False}},
+            "color": {"field": "value", "type": "quantitative", "title": None,
+                      "scale": {"type": "log", "domain": REACH_DOMAIN, "scheme": "viridis", "clamp": True},
+                      "legend": {"orient": "bottom", "format": ".0e", "gradientLength": 140, "gradientThickness": 8,
+                                 "values": [1e-8, 1e-4, 1, 1e2]}},
+            "tooltip": [{"field": "t", "title": "t"}, {"field": "step", "title": "up to step"},
+                        {"field": "value", "title": "gradient at t ÷ at T", "format": ".1e"}]}}
+
+
+def growth_panel(growth: GradientGrowth, clip: float | None, height: int = 260) -> Panel:
+    """An untrained RNN's gradient norm against the distance T, before and after clipping."""
+    distances = np.array(growth.distances, dtype=np.float64)
+    norms = np.array(growth.norms, dtype=np.float64)
+    series = [Series("gradient norm", RAW, points=True), Series("after clipping", CLIPPED, dashed=True, points=True)]
+    applied = np.minimum(norms, clip) if clip else norms
+    rows = (series_rows("gradient norm", distances, norms, positive=True)
+            + series_rows("after clipping", distances, applied, positive=True))
+    return Panel("Gradient norm against the distance T (log)", series, rows, {"type": "log"},
+                 x_title="distance T (steps)", height=height, legend_columns=2, h_rules=[clip] if clip else [],
+                 subtitle="one step of an untrained RNN · red dashes: clipping")
