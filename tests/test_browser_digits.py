@@ -47,7 +47,7 @@ def test_drawing_a_one_then_a_zero_shows_each_digit(page, app_url, tmp_path):
     stroke(page, 0, [(0.5, 0.15), (0.5, 0.85)])  # a "1": one vertical stroke
     expect(page.locator(ANSWER)).to_have_text("1", timeout=WAIT_MS)
     expect(page.locator("[data-stale='false'] .digit-confidence")).to_contain_text("% sure", timeout=WAIT_MS)
-    page.get_by_text("Hidden state").wait_for()
+    page.get_by_text("Hidden state", exact=True).wait_for()
     page.screenshot(path=str(tmp_path / "digits-one.png"), full_page=True)
 
     page.get_by_role("button", name="Clear").click()
