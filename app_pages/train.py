@@ -105,9 +105,9 @@ def save_result() -> Checkpoint:
 
 
 @st.cache_data(show_spinner="Timing a few steps…", max_entries=64)
-def run_estimate(plan_fields: tuple) -> tuple[int, float] | None:
+def run_estimate(plan_fields: tuple, data_digest: str) -> tuple[int, float] | None:
     """(optimizer steps, seconds) a run of this plan takes here, from timing a few of its steps; None when
-    the data cannot train."""
+    the data cannot train. The data's digest is part of the key: other data, other step counts."""
     plan = TrainingPlan(*plan_fields)
     trainer, _ = prepare_training(plan, training_data(plan.task).data, device_choice().device)
     if split_problem(trainer, plan):
@@ -205,6 +205,7 @@ mine = {kind: session_models(kind) for kind in KINDS.values()}
 if any(mine.values()):
     st.caption("Your models in this browser tab: " + ", ".join(sorted(label for m in mine.values() for label in m)))
 
-if not training_data(task).error and (estimate := run_estimate(astuple(plan))):
+data_now = training_data(task)
+if not data_now.error and (estimate := run_estimate(astuple(plan), data_now.data.digest)):
     steps, seconds = estimate
     estimate_slot.caption(f"This run: {steps:,} optimizer steps, about {duration(seconds)} on this server.")
