@@ -134,8 +134,10 @@ with explain_left.expander("What you are seeing"):
         "- **Gradient norm**: how big each step's gradient was. Learning follows it backwards through every "
         "point of the window; through a plain RNN it is multiplied by the recurrent weights at each point, so "
         "it can shrink to nothing or **explode**. One explosion can throw the weights where every unit is "
-        "pinned at +1 or -1, and the network stops learning for good. **Clipping** scales any gradient "
-        "longer than the threshold down to it (red dashes): the direction is kept, the jump is not.")
+        "pinned at +1 or -1, and the network stops learning for good (Adam divides each step by the recent "
+        "size of the gradients: after many tiny ones, a large one becomes a huge step). **Clipping** scales "
+        "any gradient longer than the threshold down to it (red dashes): the direction is kept, the jump is "
+        "not.")
 with explain_right.expander("Try this"):
     st.markdown(
         "- Switch **Carry hidden state** off while it trains: the first points of every window go wrong. "
@@ -211,24 +213,21 @@ def draw_chart(name: str, panel: wave_charts.Panel) -> None:
 
 
 def collapse_message(health: WaveHealth, clip: float | None) -> str:
-    """What went wrong, why, and what to try, in a few plain lines."""
-    spike = (f"The largest gradient norm of the last steps was **{health.peak_norm:.3g}** (step "
-             f"{health.peak_step:,}), while a usual one is {health.typical_norm:.2g}. ")
-    tries = ("**Try:** " + ("**Clip gradients** (1 caps every step), " if clip is None else "a lower clipping "
-             "threshold, ") + "a lower **learning rate**, or an **LSTM** or **GRU** cell; then press **Reset**.")
+    """What went wrong, why, and what to try, in a few plain lines (the longer story is in "What you are
+    seeing")."""
+    jump = health.peak_norm / max(health.typical_norm, 1e-12)
+    spike = f"a gradient {jump:,.0f} times its usual size became one huge step"
+    tries = ("**Try:** " + ("**Clip gradients**" if clip is None else "a lower clipping threshold")
+             + ", a lower **learning rate**, or **LSTM** / **GRU**; then **Reset**.")
     if health.kind == "non_finite":
         return (f"**Training stopped at step {health.diverged_at:,}: the loss or the gradient was no longer a "
-                "number.** The weights blew up, so that step was not applied; the charts show the last good "
-                "steps. " + tries)
+                "number.** That step was not applied; the charts show the last good steps. " + tries)
     if health.kind == "saturated":
-        return (f"**Training has collapsed: {health.pinned_share:.0%} of the hidden values are pinned at +1 or "
-                f"-1** and the loss is stuck at {health.recent_loss:.2f} (a flat prediction scores 0.5). " + spike
-                + "Adam divides each step by the recent size of the gradients, so a sudden large one becomes a "
-                "huge step: the recurrent weights jumped, and every unit saturated. tanh is flat there, so almost "
-                "no gradient comes back, and the network cannot climb out. " + tries)
-    return (f"**Training has collapsed: the loss was down to {health.best_loss:.1e} and is stuck at "
-            f"{health.recent_loss:.2f}.** " + spike + "A large gradient became a huge step and threw the weights "
-            "somewhere the network no longer learns from. " + tries)
+        return (f"**Training has collapsed** near step {health.peak_step:,}: {spike}, and "
+                f"{health.pinned_share:.0%} of the hidden values are now pinned at +1 or -1, where tanh passes "
+                "almost no gradient back. " + tries)
+    return (f"**Training has collapsed** near step {health.peak_step:,}: the loss was down to "
+            f"{health.best_loss:.1e} and is stuck at {health.recent_loss:.2f} since {spike}. " + tries)
 
 
 def status_line(trainer: WaveTrainer) -> str:

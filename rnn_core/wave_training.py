@@ -146,6 +146,7 @@ class WaveTrainer:
         self.recent: deque[WaveWindowRecord] = deque(maxlen=config.recent_windows)
         self.best_loss = math.inf  # the lowest mean over a complete block of HEALTH_WINDOW windows
         self.diverged_at: int | None = None
+        self._spike: tuple[float, int, float] | None = None  # (peak, its step, typical) when a collapse was seen
 
     def set_lr(self, lr: float) -> None:
         """Change the learning rate, keeping the model and the optimizer's moments."""
@@ -239,6 +240,8 @@ class WaveTrainer:
         pinned = float(np.mean(np.abs(hidden) > PINNED)) if hidden.size else 0.0
         norms = np.array(self.grad_norms, dtype=np.float64)
         peak = int(np.argmax(norms)) if norms.size else -1
+        spike = ((float(norms[peak]), self.step_count - len(norms) + 1 + peak, float(np.median(norms)))
+                 if norms.size else (0.0, 0, 0.0))
         kind = None
         if self.diverged_at is not None:
             kind = "non_finite"
@@ -247,10 +250,9 @@ class WaveTrainer:
                 kind = "saturated"
             elif self.best_loss < LOW_LOSS:
                 kind = "stuck"
-        return WaveHealth(kind, recent_loss, self.best_loss, pinned,
-                          float(norms[peak]) if norms.size else 0.0,
-                          self.step_count - len(norms) + 1 + peak if norms.size else 0,
-                          float(np.median(norms)) if norms.size else 0.0, self.diverged_at)
+        # The spike that caused a collapse leaves the kept history after a while: keep the first one seen.
+        self._spike = (self._spike or spike) if kind else None
+        return WaveHealth(kind, recent_loss, self.best_loss, pinned, *(self._spike or spike), self.diverged_at)
 
     def loss_curve(self) -> tuple[np.ndarray, np.ndarray]:
         """(steps, training losses) for the kept history."""

@@ -284,6 +284,7 @@ def test_a_collapsed_model_gets_an_explanation_outside_the_charts():
     assert not at.exception
     message = at.error[0].value
     assert "collapsed" in message and "pinned at +1 or -1" in message and "**Clip gradients**" not in message
+    assert "times its usual size" in message and "near step" in message
     assert "lower clipping threshold" in message and "**Reset**" in message and "**LSTM**" in message
     assert [c.proto.spec for c in charts(at)] == specs  # the message is outside the charts; they stay put
     at.button(key="waves_reset").click().run()

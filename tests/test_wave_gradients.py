@@ -184,3 +184,18 @@ def test_trainers_in_threads_do_not_disturb_each_other():
     for thread in threads:
         thread.join()
     assert results == [list(expected.losses)] * 3
+
+
+def test_the_spike_behind_a_collapse_is_remembered_after_it_leaves_the_history():
+    trainer = WaveTrainer(small(hidden_size=16, lr=1e-6, history=HEALTH_WINDOW + 50))
+    saturate(trainer)
+    trainer.step(HEALTH_WINDOW)
+    first = trainer.health()
+    assert first.kind == "saturated"
+    trainer.grad_norms.extend([1e-3] * trainer.config.history)  # the spike scrolls out of the kept history
+    later = trainer.health()
+    assert later.collapsed
+    assert (later.peak_norm, later.peak_step, later.typical_norm) == (first.peak_norm, first.peak_step,
+                                                                       first.typical_norm)
+    trainer.reset()
+    assert trainer.health().peak_norm == 0.0 and not trainer.health().collapsed
