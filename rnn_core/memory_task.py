@@ -12,8 +12,8 @@ stirred by noise, the symbol no longer picks it.
 
 Three cells (RNN, LSTM, GRU) of the same size train side by side on the same batches, each from the same
 seed. Besides the loss, each optimizer step can measure how much of the loss's gradient reaches each
-time step: the norm of dL/dh_t for t = 1..T (t = 1 is the symbol's step). Each trainer keeps the whole run's curves and profiles in
-bounded memory (CoarseningCurve), for as long as a lesson plays.
+time step: the norm of dL/dh_t for t = 1..T (t = 1 is the symbol's step). Each trainer keeps the whole
+run's curves and profiles in bounded memory (CoarseningCurve), for as long as a lesson plays.
 
 How dL/dh_t is measured without giving up PyTorch's fused kernels (a plain nn.LSTM step is several times
 faster than the same cell stepped from Python): for RNN and LSTM, h_{t-1} enters step t only through
@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -304,7 +304,3 @@ def gradient_growth(config: MemoryTaskConfig, distances: list[int], batch_size: 
         reach = model.reach_norms(list(grads[len(parameters):]))[LEAD_IN:]
         ratios.append(float(max(reach[0], TINY) / max(reach[-1], TINY)))
     return GradientGrowth(list(distances), norms, ratios, reach)
-
-
-def with_distance(config: MemoryTaskConfig, distance: int) -> MemoryTaskConfig:
-    return replace(config, distance=distance)
