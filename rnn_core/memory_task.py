@@ -33,7 +33,6 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.func import functional_call
 
 from .models import CELLS, make_recurrent_layer
 from .seeding import init_parameters
@@ -100,12 +99,6 @@ class RecallNet(nn.Module):
         self.cell = cell
         self.rnn = make_recurrent_layer(cell, INPUTS, hidden_size)
         self.head = nn.Linear(hidden_size, SYMBOLS)
-        if cell in ("rnn", "lstm"):
-            # The probe's module: the same cell reading [x_t; p_t], weightless (on "meta"): its weights are
-            # lent to it on every call. Kept in a list, so that it is no submodule (nor in a state_dict).
-            twin = {"rnn": nn.RNN, "lstm": nn.LSTM}[cell](INPUTS + hidden_size, hidden_size, batch_first=True,
-                                                         device="meta")
-            self._probe_twin = [twin]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Logits (B, SYMBOLS), through PyTorch's fused kernel."""
@@ -125,9 +118,15 @@ class RecallNet(nn.Module):
                 hidden.append(h)
             return self.head(h), hidden
         probe = x.new_zeros(batch, steps, rnn.hidden_size, requires_grad=True)
-        weights = {"weight_ih_l0": torch.cat([rnn.weight_ih_l0, rnn.weight_hh_l0], 1),
-                   "weight_hh_l0": rnn.weight_hh_l0, "bias_ih_l0": rnn.bias_ih_l0, "bias_hh_l0": rnn.bias_hh_l0}
-        outputs, _ = functional_call(self._probe_twin[0], weights, (torch.cat([x, probe], 2),))
+        weights = [torch.cat([rnn.weight_ih_l0, rnn.weight_hh_l0], 1), rnn.weight_hh_l0, rnn.bias_ih_l0,
+                   rnn.bias_hh_l0]
+        h0 = x.new_zeros(1, batch, rnn.hidden_size)
+        # The kernels nn.RNN and nn.LSTM call, given [x_t; p_t] and the extended weights: (input, initial
+        # state, weights, has_biases, layers, dropout, training, bidirectional, batch_first).
+        if self.cell == "lstm":
+            outputs, _, _ = torch.lstm(torch.cat([x, probe], 2), (h0, h0), weights, True, 1, 0.0, True, False, True)
+        else:
+            outputs, _ = torch.rnn_tanh(torch.cat([x, probe], 2), h0, weights, True, 1, 0.0, True, False, True)
         last = outputs[:, -1]
         return self.head(last), [probe, last]
 
