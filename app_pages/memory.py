@@ -150,12 +150,10 @@ def draw_live(comparison: MemoryComparison) -> None:
     draw_chart("accuracy", chart_spec(memory_charts.accuracy_panel(trainers, height=340)))
 
 
-def reach_caption(profile: np.ndarray | None) -> str:
-    if profile is None or not np.all(np.isfinite(profile)) or profile[-1] <= 0:
+def reach_caption(ratios: np.ndarray) -> str:
+    if not len(ratios) or not np.isfinite(ratios[-1]):
         return "Not measured yet."
-    ratio = profile[0] / profile[-1]
-    return f"Latest: the symbol's step gets **{ratio:.0e}** of the gradient at step T." if ratio > 0 else \
-        "Latest: no gradient at all reaches the symbol's step."
+    return f"Latest: the symbol's step gets **{ratios[-1]:.0e}** of the gradient at step T."
 
 
 def draw_reach(comparison: MemoryComparison) -> None:
@@ -167,8 +165,7 @@ def draw_reach(comparison: MemoryComparison) -> None:
         with column:
             draw_chart(f"reach_{cell}", memory_charts.reach_spec(memory_charts.CELL_NAMES[cell],
                                                                  memory_charts.reach_rows(trainer)))
-            _, profiles = trainer.reach.curve()
-            st.caption(reach_caption(profiles[-1] if len(profiles) else None))
+            st.caption(reach_caption(trainer.reach_ratios()))
 
 
 @st.fragment(run_every=TICK_SECONDS if playing else None)

@@ -200,7 +200,9 @@ class MemoryTrainer:
         self.step_count = 0
         self.accuracy = CoarseningCurve(config.curve_points, every=5)
         self.loss = CoarseningCurve(config.curve_points, every=5)
-        self.reach = CoarseningCurve(config.reach_rows, every=10)  # profiles of |dL/dh_t|, (T,) each
+        # log10 |dL/dh_t| per step, (T,) each: a stretch's mean is then the geometric mean, which one
+        # chance spike in thousands of near-zero values does not dominate (the charts' colours are log too)
+        self.reach = CoarseningCurve(config.reach_rows, every=10)
         self.recent_accuracies: deque[float] = deque(maxlen=100)
         self.last: StepRecord | None = None
 
@@ -235,8 +237,14 @@ class MemoryTrainer:
         self.accuracy.add(self.step_count, record.accuracy)
         self.recent_accuracies.append(record.accuracy)
         if reach is not None and np.all(np.isfinite(reach)):
-            self.reach.add(self.step_count, reach)
+            self.reach.add(self.step_count, np.log10(np.maximum(reach, TINY)))
         return record
+
+    def reach_ratios(self) -> np.ndarray:
+        """For each row of the reach history: how much of the gradient at the question reaches the symbol's
+        step, |dL/dh_1| / |dL/dh_T| (geometric means over the row's stretch of training)."""
+        _, log_profiles = self.reach.curve()
+        return 10.0 ** (log_profiles[:, 0] - log_profiles[:, -1]) if len(log_profiles) else np.zeros(0)
 
     def recent_accuracy(self) -> float:
         """Mean accuracy over the last 100 batches (nan before the first)."""

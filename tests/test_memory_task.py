@@ -172,6 +172,17 @@ def test_trainer_curves_and_reach_history():
     assert len(trainer.accuracy) > 0 and 0 <= trainer.recent_accuracy() <= 1
 
 
+def test_the_reach_history_holds_geometric_means():
+    trainer = MemoryTrainer("rnn", TINY)
+    generator = torch.Generator().manual_seed(3)
+    measured = [trainer.train_batch(*recall_batch(generator, 3, 7, 0.5)).reach for _ in range(5)]
+    _, rows = trainer.reach.curve()  # five steps: one row, not yet complete
+    expected = np.mean(np.log10(measured), axis=0)
+    np.testing.assert_allclose(rows[-1], expected, rtol=1e-6)
+    np.testing.assert_allclose(trainer.reach_ratios(), [10 ** (expected[0] - expected[-1])], rtol=1e-6)
+    assert MemoryTrainer("gru", TINY).reach_ratios().shape == (0,)
+
+
 def test_large_recurrent_weights_make_the_gradient_grow_with_the_distance():
     distances = [5, 20, 60]
     default = gradient_growth(MemoryTaskConfig(), distances)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnn_core.memory_task import CHANCE, TINY, GradientGrowth, MemoryTrainer
+from rnn_core.memory_task import CHANCE, GradientGrowth, MemoryTrainer
 from ui.wave_charts import Panel, Series, series_rows, thin
 
 CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
@@ -30,14 +30,14 @@ def accuracy_panel(trainers: dict[str, MemoryTrainer], height: int = 240) -> Pan
 
 
 def reach_rows(trainer: MemoryTrainer) -> list[dict]:
-    """One cell per (row of the run, time step t): |dL/dh_t| relative to the last step, floored for the log."""
-    steps, profiles = trainer.reach.curve()
+    """One cell per (row of the run, time step t): |dL/dh_t| relative to the last step (geometric means over
+    the row's stretch of training), kept just outside the colour scale's domain at both ends."""
+    steps, log_profiles = trainer.reach.curve()
     rows = []
-    for step, profile in zip(steps, profiles):
-        if not np.all(np.isfinite(profile)):
+    for step, log_profile in zip(steps, log_profiles):
+        if not np.all(np.isfinite(log_profile)):
             continue
-        relative = np.maximum(profile, TINY) / max(float(profile[-1]), TINY)
-        relative = np.clip(relative, REACH_DOMAIN[0] / 10, REACH_DOMAIN[1] * 10)
+        relative = np.clip(10.0 ** (log_profile - log_profile[-1]), REACH_DOMAIN[0] / 10, REACH_DOMAIN[1] * 10)
         rows += [{"t": t + 1, "step": int(step), "value": float(v)} for t, v in enumerate(relative)]
     return rows
 
