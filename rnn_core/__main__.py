@@ -2,6 +2,7 @@
 
     python -m rnn_core train mnist --cell lstm --epochs 15 --out checkpoints/digits-lstm.pt
     python -m rnn_core train names --out checkpoints/names.pt
+    python -m rnn_core train generator --out checkpoints/names-generator.pt
     python -m rnn_core evaluate checkpoints/digits-lstm.pt
 """
 from __future__ import annotations
@@ -11,10 +12,11 @@ import sys
 
 from tqdm import tqdm
 
-from .checkpoints import CheckpointError, load_checkpoint, save_checkpoint
+from .checkpoints import Checkpoint, CheckpointError, load_checkpoint, save_checkpoint
 from .data import DataMissingError, data_root
 from .device import DeviceError, configure_threads, describe_device, pick_device
 from .evaluation import evaluate_checkpoint
+from .generator_recipe import GeneratorRecipe, evaluate_generator, train_generator
 from .models import CELLS, RowClassifierConfig
 from .recipes import NamesRecipe, train_digit_model, train_name_model
 from .training import TrainConfig
@@ -77,8 +79,51 @@ def train_names(args: argparse.Namespace) -> None:
           f"balanced accuracy {100 * m['balanced_accuracy']:.2f}%")
 
 
+def train_name_generator(args: argparse.Namespace) -> None:
+    from .data.names import load_names
+
+    device = pick_device(args.device)
+    names = load_names(data_root(args.data_dir))
+    recipe = GeneratorRecipe(cell=args.cell, hidden_size=args.hidden, num_layers=args.layers, dropout=args.dropout,
+                             letter_dropout=args.letter_dropout, ngram_buckets=args.ngram_buckets,
+                             language_balance=args.language_balance, epochs=args.epochs, batch_size=args.batch_size,
+                             lr=args.lr, seed=args.seed)
+    print(f"Training a {args.cell.upper()} {args.layers}x{args.hidden} surname generator on the names-v1 training "
+          f"names, {describe_device(device)}")
+    bar = tqdm(unit="step")
+
+    def on_steps(report):
+        if bar.total is None:  # the first report tells how long the run is
+            bar.total = round(report.step / report.epoch * recipe.epochs)
+            bar.refresh()
+        bar.update(report.step - bar.n)
+        bar.set_postfix(epoch=f"{report.epoch:.2f}", loss=f"{report.loss:.4f}")
+
+    model, metadata = train_generator(names, recipe, device, on_steps=on_steps)
+    bar.close()
+    save_checkpoint(args.out, model, metadata, half_precision=recipe.half_precision)
+    m = metadata["test_metrics"]
+    print(f"saved {args.out}: names-v1 test {m['bits_per_character']:.4f} bits per character; "
+          f"{m['ngram_order']}-gram baseline {m['ngram_bits_per_character']:.4f}")
+
+
+def evaluate_name_generator(args: argparse.Namespace, checkpoint: Checkpoint) -> None:
+    measured = evaluate_generator(checkpoint.model, checkpoint.metadata, data_root(args.data_dir))
+    recorded = checkpoint.metadata.get("test_metrics", {})
+    print(f"{args.checkpoint}: {measured.summary()}")
+    print(f"{'language':<12} {'model':>7} {'n-gram':>7}   (bits per character)")
+    for language, (model_bits, ngram_bits) in measured.per_language.items():
+        print(f"{language:<12} {model_bits:>7.3f} {ngram_bits:>7.3f}")
+    if recorded:
+        print(f"recorded: bits per character {recorded['bits_per_character']:.4f}  "
+              f"baseline {recorded['ngram_bits_per_character']:.4f}")
+
+
 def evaluate(args: argparse.Namespace) -> None:
     checkpoint = load_checkpoint(args.checkpoint)
+    if checkpoint.kind == "name_generator":
+        evaluate_name_generator(args, checkpoint)
+        return
     metrics = evaluate_checkpoint(checkpoint, data_root(args.data_dir))
     recorded = checkpoint.metadata.get("test_metrics", {})
     print(f"{args.checkpoint}: {metrics.summary()}")
@@ -133,6 +178,27 @@ def main(argv: list[str] | None = None) -> int:
     names.add_argument("--seed", type=int, default=defaults.seed)
     names.add_argument("--out", default="checkpoints/names.pt")
     names.set_defaults(run=train_names)
+
+    recipe = GeneratorRecipe()
+    generator = tasks.add_parser("generator", help="character-level surname generator, conditioned on the language")
+    common(generator)
+    generator.add_argument("--cell", choices=CELLS, default=recipe.cell)
+    generator.add_argument("--hidden", type=int, default=recipe.hidden_size)
+    generator.add_argument("--layers", type=int, default=recipe.num_layers)
+    generator.add_argument("--dropout", type=float, default=recipe.dropout)
+    generator.add_argument("--letter-dropout", type=float, default=recipe.letter_dropout,
+                           help="share of the letters read replaced by the unknown mark in training")
+    generator.add_argument("--ngram-buckets", type=int, default=recipe.ngram_buckets,
+                           help="rows of the hashed table of the last 1 to 5 characters read, beside the "
+                                "recurrent output (0: none)")
+    generator.add_argument("--language-balance", type=float, default=recipe.language_balance,
+                           help="repeat small languages' names (largest count / count) ** this times per epoch")
+    generator.add_argument("--epochs", type=float, default=recipe.epochs)
+    generator.add_argument("--batch-size", type=int, default=recipe.batch_size)
+    generator.add_argument("--lr", type=float, default=recipe.lr)
+    generator.add_argument("--seed", type=int, default=recipe.seed)
+    generator.add_argument("--out", default="checkpoints/names-generator.pt")
+    generator.set_defaults(run=train_name_generator)
 
     evaluate_parser = commands.add_parser("evaluate", help="test a checkpoint on its data set")
     common(evaluate_parser)

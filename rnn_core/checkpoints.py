@@ -20,7 +20,11 @@ from typing import Any
 import torch
 from torch import nn
 
-from .models import MODEL_KINDS
+from .generator import NameGenerator, NameGeneratorConfig
+from .models import MODEL_KINDS as MODEL_FAMILIES
+
+# Every kind a checkpoint can hold: models.py's families, and the name generator, in a module of its own.
+MODEL_KINDS = {**MODEL_FAMILIES, "name_generator": (NameGeneratorConfig, NameGenerator)}
 
 FORMAT = "rnn-playground-checkpoint/1"
 
