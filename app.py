@@ -22,8 +22,9 @@ waves = st.Page("app_pages/waves.py", title="Wave regressor", icon=":material/wa
 memory = st.Page("app_pages/memory.py", title="Why gates remember", icon=":material/psychology:")
 inside = st.Page("app_pages/inside.py", title="Inside a cell", icon=":material/memory:")
 names = st.Page("app_pages/names.py", title="Name classifier", icon=":material/translate:")
+generate = st.Page("app_pages/generate.py", title="Invent a name", icon=":material/auto_awesome:")
 train = st.Page("app_pages/train.py", title="Train it yourself", icon=":material/model_training:")
-page = st.navigation([home, digits, waves, memory, inside, names, train])
+page = st.navigation([home, digits, waves, memory, inside, names, generate, train])
 
 with st.sidebar:
     choice = device_choice()

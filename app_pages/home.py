@@ -2,6 +2,59 @@
 import streamlit as st
 
 CARDS_PER_ROW = 3  # readable cards on a laptop; Streamlit stacks them on a phone
+SHAPE_CARD_WIDTH = 210  # px: the shape cards wrap, four to a wide screen's row, two to a laptop's
+INPUT, CELL, OUTPUT = ("#f3f4f6", "#1f2333"), ("#eef2ff", "#4f46e5"), ("#fef3c7", "#d97706")  # (fill, line)
+
+
+def shape_svg(inputs: list[bool], outputs: list[bool]) -> str:
+    """One shape of recurrent network, Karpathy style: a cell per time step (middle, memory passed right),
+    inputs below the steps that read one, outputs above the steps that give one."""
+    steps, box, gap = len(inputs), 46, 24
+    width = steps * box + (steps - 1) * gap
+    left = (220 - width) / 2
+    parts = []
+
+    def rect(x: float, y: float, colours: tuple[str, str], label: str) -> None:
+        parts.append(f'<rect x="{x}" y="{y}" width="{box}" height="34" rx="7" fill="{colours[0]}" '
+                     f'stroke="{colours[1]}" stroke-width="2"/><text x="{x + box / 2}" y="{y + 23}">{label}</text>')
+
+    def arrow(x1: float, y1: float, x2: float, y2: float) -> None:
+        parts.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{CELL[1]}" stroke-width="2" '
+                     'marker-end="url(#arrow)"/>')
+
+    for t in range(steps):
+        x = left + t * (box + gap)
+        middle = x + box / 2
+        rect(x, 68, CELL, "h")
+        if inputs[t]:
+            rect(x, 128, INPUT, "x")
+            arrow(middle, 127, middle, 105)
+        if outputs[t]:
+            rect(x, 8, OUTPUT, "y")
+            arrow(middle, 67, middle, 45)
+        if t:
+            arrow(x - gap, 85, x - 2, 85)
+    marker = ('<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" '
+              f'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{CELL[1]}"/></marker>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 220 170" font-family="sans-serif" '
+            f'font-size="15" text-anchor="middle"><defs>{marker}</defs>{"".join(parts)}</svg>')
+
+
+# (title, inputs, outputs, what it is, [(page, link label)]): the demos of this app under their shape.
+SHAPES = [
+    ("One to one", [True], [True],
+     "One input, one output, no sequence: a plain network, here for contrast. A single step of a cell is one.",
+     [("app_pages/inside.py", "Inside a cell")]),
+    ("One to many", [True, False, False], [True, True, True],
+     "One input, a sequence out: a melody, a caption for a photo, a name. Each output is read back in.",
+     [("app_pages/generate.py", "Invent a name")]),
+    ("Many to one", [True, True, True], [False, False, True],
+     "A sequence in, one answer at the end: what a review feels, which digit, which language.",
+     [("app_pages/digits.py", "Draw a digit"), ("app_pages/names.py", "Name classifier")]),
+    ("Many to many", [True, True, True], [True, True, True],
+     "An output at every step: a wave turned into another wave, a word tagged at a time.",
+     [("app_pages/waves.py", "Wave regressor")]),
+]
 
 UNROLLED_RNN_SVG = """
 <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 200" font-family="sans-serif" font-size="14">
@@ -48,8 +101,20 @@ right.markdown(
     "- **RNN**: the plain cell, $h_t = \\tanh(W x_t + U h_{t-1} + b)$.\n"
     "- **LSTM** and **GRU**: cells with gates that decide what to keep and what to forget, so the "
     "memory lasts over longer sequences.\n"
-    "- Below are three of them at work, and one you train yourself. Each page says what you are seeing "
+    "- Below are four of them at work, and one you train yourself. Each page says what you are seeing "
     "and what to try.")
+
+st.subheader("Four shapes of recurrent network", anchor=False)
+st.caption("Below: inputs (x). Middle: the cell at each time step, its memory (h) passed to the right. "
+           "Above: outputs (y). Each demo of this app is under its shape.")
+with st.container(horizontal=True, gap="small"):  # four across a wide screen, two on a laptop, one on a phone
+    for title, inputs, outputs, text, links in SHAPES:
+        with st.container(border=True, width=SHAPE_CARD_WIDTH):
+            st.markdown(f"**{title}**")
+            st.image(shape_svg(inputs, outputs), width="stretch")
+            st.markdown(text)
+            for path, label in links:
+                st.page_link(path, label=label, icon=":material/arrow_forward:")
 
 st.subheader("Try it")
 demos = [
@@ -62,6 +127,9 @@ demos = [
     ("app_pages/names.py", ":material/translate: Name classifier",
      "Type a surname; a network that reads **letter by letter**, in both directions, says which of 18 "
      "languages it comes from."),
+    ("app_pages/generate.py", ":material/auto_awesome: Invent a name",
+     "Pick a language; a network invents a surname **letter by letter**, and shows at each step every letter "
+     "it could have written next, and the one it took."),
     ("app_pages/inside.py", ":material/memory: Inside a cell",
      "Open up **nn.RNN, nn.LSTM and nn.GRU**: every weight and tensor shape of the real modules, and one "
      "time step worked out by hand, gate by gate."),

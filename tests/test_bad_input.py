@@ -37,7 +37,7 @@ from test_page_names import assert_never_rendered, charts
 from ui.resources import DIGIT_CHECKPOINTS, NAMES_CHECKPOINT, device_choice
 
 PAGES = ["app_pages/home.py", "app_pages/digits.py", "app_pages/waves.py", "app_pages/names.py",
-         "app_pages/train.py"]
+         "app_pages/generate.py", "app_pages/train.py"]
 SHIPPED = [*DIGIT_CHECKPOINTS.values(), NAMES_CHECKPOINT]
 
 
@@ -147,6 +147,19 @@ def test_hostile_text_in_the_surname_box(text):
     assert_never_rendered(at, text)
 
 
+@pytest.mark.parametrize("text", HOSTILE_TEXT.values(), ids=HOSTILE_TEXT.keys())
+def test_hostile_text_in_the_first_letters_box(text):
+    at = open_app("app_pages/generate.py")
+    at.text_input(key="gen_prefix").input(text).run()
+    assert not at.exception, at.exception
+    invented = "gen_step_chart" in charts(at)
+    refused = any("letters" in i.value or "characters" in i.value for i in at.info)
+    assert invented != refused
+    assert_never_rendered(at, text)
+    if invented:  # only a prefix made of known characters is continued, and it is kept
+        assert at.metric[0].value.startswith(text.strip()[:1].upper())
+
+
 FREE_INPUT = {"text_input", "text_area", "chat_input", "number_input", "date_input", "time_input",
               "file_uploader", "camera_input", "audio_input", "data_editor"}
 
@@ -158,8 +171,9 @@ def test_every_free_input_box_is_one_tested_here():
                    for node in ast.walk(ast.parse(path.read_text()))
                    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                    and node.func.attr in FREE_INPUT)
-    assert found == [("app_pages/names.py", "file_uploader"), ("app_pages/names.py", "text_area"),
-                     ("app_pages/names.py", "text_input"), ("app_pages/train.py", "file_uploader")]
+    assert found == [("app_pages/generate.py", "text_input"), ("app_pages/names.py", "file_uploader"),
+                     ("app_pages/names.py", "text_area"), ("app_pages/names.py", "text_input"),
+                     ("app_pages/train.py", "file_uploader")]
 
 
 def recorded_downloads(monkeypatch) -> list[bytes]:

@@ -22,6 +22,7 @@ CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
 CHECKPOINT_DIR_ENV_VAR = "RNN_CHECKPOINT_DIR"  # serve the shipped models from another folder
 DIGIT_CHECKPOINTS = {"LSTM": "digits-lstm.pt", "GRU": "digits-gru.pt", "RNN": "digits-rnn.pt"}
 NAMES_CHECKPOINT = "names.pt"
+GENERATOR_CHECKPOINT = "names-generator.pt"
 
 
 @dataclass
@@ -80,6 +81,10 @@ def digit_models() -> dict[str, LoadedModel]:
 
 def names_model() -> LoadedModel:
     return load_shipped_model(str(checkpoint_dir() / NAMES_CHECKPOINT), "name_classifier")
+
+
+def generator_model() -> LoadedModel:
+    return load_shipped_model(str(checkpoint_dir() / GENERATOR_CHECKPOINT), "name_generator")
 
 
 @st.cache_resource

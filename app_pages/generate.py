@@ -1,0 +1,323 @@
+"""Invent a name: a character-level generator writes a surname for a language, one letter at a time.
+
+One to many: one input (the language, and any first letters) and a sequence out. Each step shows the
+model's distribution over the next character and the one it took. User text (the first letters, and the
+names that continue them) never reaches markdown: only st.text, st.metric values, tables and escaped chart
+labels.
+"""
+from __future__ import annotations
+
+import secrets
+import unicodedata
+
+import pandas as pd
+import streamlit as st
+import torch
+
+from rnn_core.generator import (MAX_PREFIX_LENGTH, MAX_TEMPERATURE, GeneratedName, GeneratorInputError,
+                                GeneratorVocab, NameGenerator, generate_name)
+from rnn_core.inference import classify_names
+from ui.generate_charts import step_figure, story_figure
+from ui.resources import LoadedModel, generator_model, names_model, names_vocab
+from ui.words import counted
+
+DEFAULT_LANGUAGE = "Italian"
+DEFAULT_TEMPERATURE = 0.5
+PLAY_SECONDS = 0.45  # one letter per tick: slow enough to read each step, a name takes a few seconds
+HANDFUL = 5
+CHART_CONFIG = {"displayModeBar": False}
+
+
+def key(name: str) -> str:
+    return f"gen_{name}"
+
+
+@st.cache_resource
+def generator_vocab(chars: str) -> GeneratorVocab:
+    return GeneratorVocab(chars)
+
+
+@st.cache_resource
+def known_names(_training_names: dict[str, str], digest: str) -> dict[str, list[str]]:
+    """Training name -> its languages, built once per checkpoint (`digest` names it; the dict is not hashed)."""
+    known: dict[str, list[str]] = {}
+    for language, names in _training_names.items():
+        for name in names.split("\n"):
+            known.setdefault(name, []).append(language)
+    return known
+
+
+def visitor_rng() -> torch.Generator:
+    """This visitor's own random draws: never the process-wide generator other visitors share."""
+    if key("rng") not in st.session_state:
+        st.session_state[key("rng")] = torch.Generator().manual_seed(secrets.randbits(63))
+    return st.session_state[key("rng")]
+
+
+def describe_char(char: str) -> str:
+    return f"{char!r} {unicodedata.name(char, f'U+{ord(char):04X}')}"
+
+
+class Classifier:
+    """The app's own name classifier, asked which language a generated name looks like (None: unavailable)."""
+
+    def __init__(self, loaded: LoadedModel):
+        metadata = loaded.checkpoint.metadata if loaded.checkpoint is not None else {}
+        self.ready = loaded.checkpoint is not None and {"labels", "vocab"} <= metadata.keys()
+        self.loaded, self.metadata = loaded, metadata
+
+    def top(self, names: list[str]) -> list[tuple[str, float] | None]:
+        if not self.ready or not names:
+            return [None] * len(names)
+        rows = classify_names(self.loaded.checkpoint.model, names_vocab(self.metadata["vocab"]),
+                              self.metadata["labels"], names)
+        return [row.top[0] if row.top else None for row in rows]
+
+
+def side_by_side_table(greedy: GeneratedName, drawn: list[GeneratedName], known: dict[str, list[str]],
+                       classifier: Classifier) -> pd.DataFrame:
+    """One row per try: greedy's name (the same every time) beside a drawn one, and the drawn one's verdicts."""
+    answers = classifier.top([story.name for story in drawn])
+    return pd.DataFrame({
+        "greedy": [greedy.name] * len(drawn),
+        "drawn": [story.name for story in drawn],
+        "new?": ["yes" if story.name not in known else f"no ({', '.join(known[story.name])})" for story in drawn],
+        "classifier": [f"{a[0]} {a[1]:.0%}" if a else "not available" for a in answers],
+        "agrees": [("yes" if a[0] == story.language else "no") if a else "" for story, a in zip(drawn, answers)],
+    })
+
+
+def draw(language: str, temperature: float, prefix: str, model: NameGenerator, vocab: GeneratorVocab,
+         languages: list[str]) -> None:
+    """A new story in the session, or the reason there is none."""
+    try:
+        story = generate_name(model, vocab, languages, language, temperature, prefix, visitor_rng())
+    except GeneratorInputError as error:
+        st.session_state[key("story")], st.session_state[key("problem")] = None, str(error)
+        return
+    st.session_state[key("story")], st.session_state[key("problem")] = story, ""
+    st.session_state[key("shown")] = len(story.steps)
+
+
+def invent(model: NameGenerator, vocab: GeneratorVocab, languages: list[str]) -> None:
+    """The Invent button: a new name with the settings on screen, written out letter by letter."""
+    settings = (st.session_state[key("language")], st.session_state[key("temperature")],
+                st.session_state[key("prefix")])
+    draw(*settings, model, vocab, languages)
+    st.session_state[key("settings")] = settings
+    if st.session_state[key("story")] is not None:
+        st.session_state[key("shown")], st.session_state[key("playing")] = 0, True  # each tick adds a letter
+
+
+def step_once() -> None:
+    story: GeneratedName = st.session_state[key("story")]
+    st.session_state[key("playing")] = False
+    st.session_state[key("shown")] = min(st.session_state[key("shown")] + 1, len(story.steps))
+
+
+def set_playing(playing: bool) -> None:
+    story: GeneratedName = st.session_state[key("story")]
+    if playing and st.session_state[key("shown")] >= len(story.steps):
+        st.session_state[key("shown")] = 0  # play from the first letter again: each tick adds one
+    st.session_state[key("playing")] = playing
+
+
+def restart() -> None:
+    st.session_state[key("playing")], st.session_state[key("shown")] = False, 1
+
+
+def show_whole() -> None:
+    story: GeneratedName = st.session_state[key("story")]
+    st.session_state[key("playing")], st.session_state[key("shown")] = False, len(story.steps)
+
+
+def status_line(story: GeneratedName, shown: int) -> str:
+    """What the last step shown did, in words (no user text: it goes to markdown)."""
+    step = story.steps[shown - 1]
+    if step.forced == "prefix":
+        if story.temperature == 0:
+            return f"Step {shown}: a letter you gave (greedy would have taken the tallest bar)."
+        return f"Step {shown}: a letter you gave; the model had given it {step.probability:.0%}."
+    if step.forced == "length":
+        return f"Step {shown}: the name reached the longest length allowed, so the end mark was forced."
+    if shown == len(story.steps):
+        return (f"Step {shown}: **the end mark won** ({step.probability:.0%}): the name is finished. The model "
+                f"gave the whole name a chance of 1 in {max(1, round(2 ** story.bits)):,}.")
+    lead = "the likeliest" if step.probability >= float(step.probabilities.max()) else "not the likeliest"
+    return (f"Step {shown}: drew a letter with probability {step.probability:.0%} ({lead}); "
+            f"the end mark had {step.end_probability:.0%}.")
+
+
+def story_view(model: NameGenerator, vocab: GeneratorVocab, languages: list[str], known: dict[str, list[str]],
+               classifier: Classifier, playing_at_start: bool) -> None:
+    """The buttons, the name so far, this step's candidates and the story so far. A fragment: a step reruns
+    only this part of the page."""
+    story: GeneratedName | None = st.session_state[key("story")]
+    if story is None or st.session_state[key("playing")] != playing_at_start:
+        st.rerun()  # Play, Pause or Invent was pressed: redraw the page, ticking only while it plays
+    if st.session_state[key("playing")]:
+        st.session_state[key("shown")] = min(st.session_state[key("shown")] + 1, len(story.steps))
+        if st.session_state[key("shown")] >= len(story.steps):
+            st.session_state[key("playing")] = False
+            st.rerun()
+    shown = max(1, st.session_state[key("shown")])
+    complete = shown >= len(story.steps)
+    with st.container(horizontal=True, gap="small"):
+        st.button("Invent a name", type="primary", icon=":material/auto_awesome:", key=key("invent_button"),
+                  on_click=invent, args=(model, vocab, languages))
+        st.button("Next letter", key=key("next"), icon=":material/skip_next:", on_click=step_once,
+                  disabled=complete)
+        if st.session_state[key("playing")]:
+            st.button("Pause", key=key("pause"), icon=":material/pause:", on_click=set_playing, args=(False,))
+        else:
+            st.button("Play", key=key("play"), icon=":material/play_arrow:", on_click=set_playing, args=(True,))
+        st.button("Again", key=key("restart"), icon=":material/replay:", on_click=restart, disabled=shown <= 1,
+                  help="Write this name again from its first letter")
+        st.button("Finish", key=key("whole"), icon=":material/fast_forward:", on_click=show_whole,
+                  disabled=complete, help="Show the whole name at once")
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        st.caption(f"{'Invented' if complete else 'Being invented'} for {story.language}, temperature "
+                   f"{story.temperature:g}")
+        with st.container(key="gen_name"):
+            st.metric("The name", story.name[: min(shown, len(story.name))] + ("" if complete else " …"),
+                      label_visibility="collapsed")
+        st.markdown(status_line(story, shown))
+        if complete:
+            if story.name in known:
+                st.markdown(f"**Seen before**: this exact name is among the training names "
+                            f"({', '.join(known[story.name])}).")
+            else:
+                st.markdown("**New**: no training name is spelt like this.")
+            answer = classifier.top([story.name])[0]
+            if answer is None:
+                st.caption("The name classifier is not available, so no second opinion.")
+            elif answer[0] == story.language:
+                st.markdown(f"**The classifier agrees**: it reads the name as {answer[0]} ({answer[1]:.0%}).")
+            else:
+                st.markdown(f"**The classifier disagrees**: it reads the name as {answer[0]} ({answer[1]:.0%}), "
+                            f"not {story.language}.")
+    with right:
+        st.plotly_chart(step_figure(story, shown - 1, vocab), key="gen_step_chart", config=CHART_CONFIG)
+    st.markdown("**The story so far**: each column is one step, labelled with what it took; down the column, "
+                "the five likeliest next characters (darker: likelier), the one taken boxed, and at the bottom "
+                "the end mark's chance, which grows until it wins.")
+    st.plotly_chart(story_figure(story, shown, vocab), key="gen_story_chart", config=CHART_CONFIG)
+
+
+def side_by_side(model: NameGenerator, vocab: GeneratorVocab, languages: list[str], settings: tuple,
+                 known: dict[str, list[str]], classifier: Classifier) -> None:
+    """Greedy (temperature 0) asked five times, beside five names drawn at the chosen temperature."""
+    language, temperature, prefix = settings
+    if st.session_state.get(key("handful_settings")) != settings or st.session_state.get(key("more")):
+        st.session_state[key("more")] = False
+        try:
+            greedy = generate_name(model, vocab, languages, language, 0.0, prefix)
+            drawn = [generate_name(model, vocab, languages, language, temperature, prefix, visitor_rng())
+                     for _ in range(HANDFUL)]
+        except GeneratorInputError:
+            return  # the message is already on the page, above
+        st.session_state[key("handful")] = (greedy, drawn)
+        st.session_state[key("handful_settings")] = settings
+    greedy, drawn = st.session_state[key("handful")]
+    st.markdown("**Why greedy repeats itself**: at temperature 0 the model always takes its likeliest next "
+                "letter, so the same language and first letters give the same name every time, and a likely "
+                "pair of letters can come round again and again. Drawing at random in proportion to the "
+                "probabilities gives a different, still plausible, name each time.")
+    st.markdown(f"Asked {HANDFUL} times: **greedy** (temperature 0) beside names **drawn** at temperature "
+                f"{temperature:g}, with what the classifier reads in each drawn name.")
+    if temperature == 0:
+        st.caption("The temperature is 0, so the drawn names are greedy too: raise it to see variety.")
+    st.dataframe(side_by_side_table(greedy, drawn, known, classifier), hide_index=True, key="gen_side_by_side")
+    answer = classifier.top([greedy.name])[0]
+    st.caption(f"Greedy's name is {'a training name' if greedy.name in known else 'new'}"
+               + (f"; the classifier reads it as {answer[0]} ({answer[1]:.0%})." if answer else "."))
+    st.button("Draw five more", key=key("draw_more"), icon=":material/casino:",
+              on_click=lambda: st.session_state.update({key("more"): True}))
+
+
+WHAT_YOU_ARE_SEEING = """
+- **One to many**: the network gets one thing, the language (and any first letters you give), and writes a
+  sequence: a surname, one character at a time, until it chooses to stop.
+- **Each step**: the network has read a start mark and the letters so far, with the language beside every
+  one; its memory (the hidden state) carries what it has read. Beside that memory it also looks up the last
+  one to five letters directly, as they are and for this language, so endings such as -ski or -ov weigh in
+  at once. Its output is a probability for every character it knows, and for the **end mark**. One is
+  drawn at random in proportion to those probabilities, written down, and read back in as the next input.
+- **Temperature** divides the network's scores before they become probabilities: below 1 the likely letters
+  get likelier (sharper bars, safer names), above 1 the choice evens out (flatter bars, stranger names).
+  At 0 it always takes the likeliest.
+- **New or seen before**: the name is looked up among the training names. **The classifier** is the name
+  classifier of this app, a different network: when it reads a generated name as the language asked for,
+  the generator has caught something of that language's spelling.
+"""
+
+TRY_THIS = """
+- Press **Play** and watch the end mark's row: when does it win?
+- Slide the **temperature** to 0.1, then to 1.5: how do the bars change, and the names?
+- Same first letters, different languages: **Mac** in Irish and in Russian, **Ko** in Japanese and in Polish.
+- Find a language where the classifier often disagrees (try Spanish and Portuguese, or English and
+  Scottish): these are also the ones the classifier mixes up on real names.
+- Set the temperature to 0 and press **Invent a name** again and again.
+"""
+
+st.title("Invent a name")
+st.markdown("One to many: pick a language and a recurrent network invents a surname for it, **one letter at "
+            "a time**, showing at each step what it could have written next.")
+
+loaded = generator_model()
+metadata = loaded.checkpoint.metadata if loaded.checkpoint is not None else {}
+if loaded.checkpoint is None or not {"labels", "vocab"} <= metadata.keys():
+    st.error("The name generator is not available, so this page cannot invent names (the rest of the app "
+             "still works). The reason:", icon=":material/warning:")
+    st.code(loaded.error or "The checkpoint does not record its languages and characters.", language=None,
+            wrap_lines=True)
+    st.markdown(WHAT_YOU_ARE_SEEING)
+else:
+    model, languages = loaded.checkpoint.model, metadata["labels"]
+    vocab = generator_vocab(metadata["vocab"])
+    known = known_names(metadata.get("training_names") or {}, f"{metadata.get('data_digest')}"
+                                                               f"{metadata.get('saved_at')}")
+    classifier = Classifier(names_model())
+    st.session_state.setdefault(key("language"), DEFAULT_LANGUAGE if DEFAULT_LANGUAGE in languages else languages[0])
+    st.session_state.setdefault(key("playing"), False)
+    language_column, temperature_column, prefix_column = st.columns([2, 3, 2], gap="medium")
+    language = language_column.selectbox("Language", languages, key=key("language"))
+    temperature = temperature_column.slider(
+        "Temperature", 0.0, MAX_TEMPERATURE, DEFAULT_TEMPERATURE, step=0.05, key=key("temperature"),
+        help="0: always the likeliest letter. 1: as the model learnt. Above 1: flatter, stranger.")
+    prefix = prefix_column.text_input("First letters (optional)", key=key("prefix"), placeholder="e.g. Ro",
+                                      help=f"Up to {MAX_PREFIX_LENGTH} letters the name must start with.")
+    settings = (language, temperature, prefix)
+    if st.session_state.get(key("settings")) != settings:
+        draw(language, temperature, prefix, model, vocab, languages)  # new settings: a new name, shown whole
+        st.session_state[key("playing")] = False
+        st.session_state[key("settings")] = settings
+    problem = st.session_state.get(key("problem"))
+    if problem:
+        st.info(problem, icon=":material/edit:")  # the engine's own words: never the visitor's text
+        unknown = vocab.unknown_chars(unicodedata.normalize("NFC", prefix))
+        if unknown:
+            st.text("Characters the generator does not know:\n" + "\n".join(describe_char(c) for c in unknown))
+    else:
+        playing = st.session_state[key("playing")]
+        st.fragment(story_view, run_every=PLAY_SECONDS if playing else None)(model, vocab, languages, known,
+                                                                               classifier, playing)
+        st.subheader("Greedy and drawn, side by side", anchor=False)
+        side_by_side(model, vocab, languages, settings, known, classifier)
+    seeing, trying = st.columns(2, gap="large")
+    with seeing:
+        st.subheader("What you are seeing", anchor=False)
+        st.markdown(WHAT_YOU_ARE_SEEING)
+    with trying:
+        st.subheader("Try this", anchor=False)
+        st.markdown(TRY_THIS)
+    training = metadata.get("test_metrics", {})
+    if "bits_per_character" in training:
+        st.caption(f"The model: a {model.config.num_layers}-layer {model.config.cell.upper()} of "
+                   f"{model.config.hidden_size} units over characters, with a language embedding beside every "
+                   "character and a look-up of the last few characters beside its output, trained on the "
+                   f"{counted(metadata.get('pair_counts', {}).get('train', 0), 'name')} "
+                   f"of the names-v1 training split. On the test names it needs "
+                   f"{training['bits_per_character']:.2f} bits per character; a {training['ngram_order']}-gram "
+                   f"Kneser-Ney model fitted on the same names needs {training['ngram_bits_per_character']:.2f}.")
