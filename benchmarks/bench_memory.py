@@ -103,12 +103,15 @@ COUNT_JS = """async (ms) => {
   const status = () => { const box = document.querySelector('.st-key-memory_status');
                          return box ? box.innerText : null; };
   const step = (text) => text ? Number((text.match(/step ([\\d,]+)/i) || [0, "0"])[1].replace(/,/g, "")) : 0;
-  let lastLines = lines(), lastStep = step(status()), charts = 0, frameAsked = false;
+  // The chart and the step counter are counted apart: Vega draws a chart's new data a frame or so
+  // after the counter's text has changed. Stale copies can linger in a rerun: a step only counts upwards.
+  let lastLines = lines(), lastStep = step(status()), charts = 0, counters = 0, frameAsked = false;
   const first = lastStep;
   const count = () => {
     frameAsked = false;
     const l = lines(), s = step(status());
-    if (l && l !== lastLines && s > lastStep) { charts += 1; lastLines = l; lastStep = s; }
+    if (l && l !== lastLines) { charts += 1; lastLines = l; }
+    if (s > lastStep) { counters += 1; lastStep = s; }
   };
   const observer = new MutationObserver(() => {
     if (!frameAsked) { frameAsked = true; requestAnimationFrame(count); }
@@ -117,7 +120,8 @@ COUNT_JS = """async (ms) => {
   const start = performance.now();
   await new Promise(resolve => setTimeout(resolve, ms));
   observer.disconnect();
-  return {charts, steps: step(status()) - first, seconds: (performance.now() - start) / 1000, last: status()};
+  return {charts, counters, steps: step(status()) - first, seconds: (performance.now() - start) / 1000,
+          last: status()};
 }""" % _OBSERVE
 
 
@@ -153,6 +157,7 @@ def bench_browser(seconds: float, baseline_seconds: float) -> None:
     print(markdown_table(["measure", "value", "vs baseline", "target"], [
         ["baseline: a fragment that only redraws one tiny chart, updates/s", f"{baseline_rate:.1f}", "1.00", ""],
         ["accuracy chart updates/s", f"{rate:.1f}", f"{rate / baseline_rate:.2f}", ">= 5"],
+        ["step counter updates/s", f"{result['counters'] / result['seconds']:.1f}", "", ""],
         ["optimizer steps/s (each of the 3 cells)", f"{result['steps'] / result['seconds']:.0f}", "", ""],
         ["on screen at the end: " + result["last"].split("·", 1)[0].strip(), " · ".join(
             f"{cell} {accuracies.get(cell, '?')}" for cell in ("RNN", "LSTM", "GRU")), "", "LSTM, GRU >= 90%"]]))

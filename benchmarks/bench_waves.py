@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
 from rnn_core.device import configure_threads  # noqa: E402
-from rnn_core.training import WaveTrainer, WaveTrainerConfig  # noqa: E402
+from rnn_core.wave_training import WaveTrainer, WaveTrainerConfig  # noqa: E402
 from benchmarks.page_clocks import COUNT_UPDATES_JS  # noqa: E402
 
 SEED_SINCOS_REFERENCE = 0.0051
@@ -88,10 +88,12 @@ def bench_sin_to_cos() -> None:
     seed = float(np.mean(seed_sin_to_cos()[-10:]))
     seed_s = time.perf_counter() - started
     rows = [["seed loop (RNN 32, lr 0.02, carried)", f"{seed:.4f}", "1.00", f"{seed_s:.2f}"]]
-    variants = {"WaveTrainer defaults (same setup)": WaveTrainerConfig(),
-                "WaveTrainer, state reset every window": WaveTrainerConfig(carry_state=False),
-                "WaveTrainer, LSTM 32": WaveTrainerConfig(cell="lstm"),
-                "WaveTrainer, GRU 32": WaveTrainerConfig(cell="gru")}
+    seed_setup = WaveTrainerConfig.seed_setup()
+    variants = {"WaveTrainer, the seed's setup (same loop)": seed_setup,
+                "WaveTrainer, state reset every window": replace(seed_setup, carry_state=False),
+                "WaveTrainer, LSTM 32": replace(seed_setup, cell="lstm"),
+                "WaveTrainer, GRU 32": replace(seed_setup, cell="gru"),
+                "WaveTrainer, page defaults (lr 0.005, clip 1)": WaveTrainerConfig()}
     for label, config in variants.items():
         trainer = WaveTrainer(config)
         started = time.perf_counter()
@@ -308,7 +310,7 @@ def bench_browser(sections: set[str], seconds: float, memory_steps: int) -> None
                 baseline_rate = baseline["charts"] / baseline["seconds"]
                 rows = [["baseline: a fragment that only redraws one tiny chart", f"{baseline_rate:.1f}",
                          f"{baseline['counters'] / baseline['seconds']:.1f}", "1.00"]]
-                for label, query in [("sin -> cos defaults (seed setup)", "speed=5"),
+                for label, query in [("sin -> cos defaults (loss, gradient norm and window per update)", "speed=5"),
                                      ("sin -> cos, carry vs reset on (3 models)", "speed=5&compare=1"),
                                      ("next-step sine defaults", "task=next_step&speed=5")]:
                     result = count_updates(open_page(browser, f"http://127.0.0.1:{port}/waves?{query}"), seconds)
