@@ -38,7 +38,8 @@ with st.sidebar:
         if loaded.checkpoint is None:
             st.markdown(f":material/error: {label} · :red[not available]")
         else:
-            accuracy = loaded.checkpoint.metadata.get("test_metrics", {}).get("accuracy", float("nan"))
+            metrics = loaded.checkpoint.metadata.test_metrics
+            accuracy = float("nan") if metrics is None or metrics.accuracy is None else metrics.accuracy
             st.markdown(f":material/check_circle: {label} · {accuracy:.2%}")
     broken = {label: loaded.error for label, loaded in models.items() if loaded.checkpoint is None}
     if broken:

@@ -3,12 +3,15 @@
 The canvas, the answer and the row-by-row story live in one fragment, so a stroke, a model switch or a
 move of the row slider reruns only that part of the page (no whole-page flicker).
 """
+from dataclasses import replace
+
 import numpy as np
 import streamlit as st
 import torch
 
 from rnn_core.data import data_root
 from rnn_core.data.mnist import to_unit_range
+from rnn_core.checkpoint_meta import ClassifierMetrics
 from rnn_core.checkpoints import Checkpoint
 from rnn_core.inference import DigitReading, read_digit
 from rnn_core.recipes import fine_tune_on_drawings
@@ -78,8 +81,8 @@ def back_to_drawing() -> None:
 def model_label(name: str, loaded: LoadedModel) -> str:
     if loaded.checkpoint is None:
         return f"{name} · not available"
-    metrics = loaded.checkpoint.metadata.get("test_metrics", {})
-    accuracy, examples = metrics.get("accuracy"), metrics.get("examples")
+    metrics = loaded.checkpoint.metadata.test_metrics or ClassifierMetrics()
+    accuracy, examples = metrics.accuracy, metrics.examples
     if accuracy is None:
         return f"{name} · not measured"
     partial = examples is not None and examples != MNIST_TEST_DIGITS  # a fine-tuned copy: a fixed sample
@@ -166,10 +169,10 @@ def fine_tune_taught(model_name: str, checkpoint: Checkpoint) -> None:
     tuned = fine_tune_on_drawings(checkpoint.model, images, labels, mnist)
     before, after = mnist_check_accuracy(checkpoint.model), mnist_check_accuracy(tuned)
     # The copy's own figure, measured on it; never the original's.
-    metrics = {} if after is None else {"accuracy": after, "examples": TUNED_CHECK_DIGITS}
+    metrics = None if after is None else ClassifierMetrics(accuracy=after, examples=TUNED_CHECK_DIGITS)
+    metadata = replace(checkpoint.metadata, test_metrics=metrics, fine_tuned_on=len(labels))
     label = add_session_model(f"{model_name} + your {counted(len(labels), 'drawing')}",
-                              Checkpoint("row_classifier", tuned, {**checkpoint.metadata, "test_metrics": metrics,
-                                                                   "fine_tuned_on": len(labels)}))
+                              Checkpoint("row_classifier", tuned, metadata))
     table = [{"you drew": int(truth), "before": read_digit(checkpoint.model, image).digit,
               "after": read_digit(tuned, image).digit} for image, truth in zip(images, labels)]
     state.digits_tuned = (label, table, before, after)

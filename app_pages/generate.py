@@ -62,15 +62,14 @@ class Classifier:
     """The app's own name classifier, asked which language a generated name looks like (None: unavailable)."""
 
     def __init__(self, loaded: LoadedModel):
-        metadata = loaded.checkpoint.metadata if loaded.checkpoint is not None else {}
-        self.ready = loaded.checkpoint is not None and {"labels", "vocab"} <= metadata.keys()
-        self.loaded, self.metadata = loaded, metadata
+        self.loaded = loaded
 
     def top(self, names: list[str]) -> list[tuple[str, float] | None]:
-        if not self.ready or not names:
+        checkpoint = self.loaded.checkpoint
+        if checkpoint is None or not names:
             return [None] * len(names)
-        rows = classify_names(self.loaded.checkpoint.model, names_vocab(self.metadata["vocab"]),
-                              self.metadata["labels"], names)
+        rows = classify_names(checkpoint.model, names_vocab(checkpoint.metadata.vocab), checkpoint.metadata.labels,
+                              names)
         return [row.top[0] if row.top else None for row in rows]
 
 
@@ -266,18 +265,16 @@ st.markdown("One to many: pick a language and a recurrent network invents a surn
             "a time**, showing at each step what it could have written next.")
 
 loaded = generator_model()
-metadata = loaded.checkpoint.metadata if loaded.checkpoint is not None else {}
-if loaded.checkpoint is None or not {"labels", "vocab"} <= metadata.keys():
+if loaded.checkpoint is None:
     st.error("The name generator is not available, so this page cannot invent names (the rest of the app "
              "still works). The reason:", icon=":material/warning:")
-    st.code(loaded.error or "The checkpoint does not record its languages and characters.", language=None,
-            wrap_lines=True)
+    st.code(loaded.error, language=None, wrap_lines=True)
     st.markdown(WHAT_YOU_ARE_SEEING)
 else:
-    model, languages = loaded.checkpoint.model, metadata["labels"]
-    vocab = generator_vocab(metadata["vocab"])
-    known = known_names(metadata.get("training_names") or {}, f"{metadata.get('data_digest')}"
-                                                               f"{metadata.get('saved_at')}")
+    metadata = loaded.checkpoint.metadata
+    model, languages = loaded.checkpoint.model, metadata.labels
+    vocab = generator_vocab(metadata.vocab)
+    known = known_names(metadata.training_names, f"{metadata.data_digest}{metadata.saved_at}")
     classifier = Classifier(names_model())
     st.session_state.setdefault(key("language"), DEFAULT_LANGUAGE if DEFAULT_LANGUAGE in languages else languages[0])
     st.session_state.setdefault(key("playing"), False)
@@ -312,12 +309,12 @@ else:
     with trying:
         st.subheader("Try this", anchor=False)
         st.markdown(TRY_THIS)
-    training = metadata.get("test_metrics", {})
-    if "bits_per_character" in training:
+    training = metadata.test_metrics
+    if training is not None:
         st.caption(f"The model: a {model.config.num_layers}-layer {model.config.cell.upper()} of "
                    f"{model.config.hidden_size} units over characters, with a language embedding beside every "
                    "character and a look-up of the last few characters beside its output, trained on the "
-                   f"{counted(metadata.get('pair_counts', {}).get('train', 0), 'name')} "
+                   f"{counted(metadata.pair_counts.get('train', 0), 'name')} "
                    f"of the names-v1 training split. On the test names it needs "
-                   f"{training['bits_per_character']:.2f} bits per character; a {training['ngram_order']}-gram "
-                   f"Kneser-Ney model fitted on the same names needs {training['ngram_bits_per_character']:.2f}.")
+                   f"{training.bits_per_character:.2f} bits per character; a {training.ngram_order}-gram "
+                   f"Kneser-Ney model fitted on the same names needs {training.ngram_bits_per_character:.2f}.")

@@ -10,6 +10,7 @@ import unicodedata
 import pandas as pd
 import streamlit as st
 
+from rnn_core.checkpoint_meta import CheckpointMetadata, ClassifierMetrics
 from rnn_core.data.names import CharVocab
 from rnn_core.inference import (MAX_BATCH_NAMES, NameInputError, NameReading, classify_names, name_lines,
                                 name_lines_from_file, read_name)
@@ -137,7 +138,7 @@ def many_names(model: NameClassifier, vocab: CharVocab, languages: list[str]) ->
                 show_batch(model, vocab, languages, lines, "upload")
 
 
-def model_description(config: NameClassifierConfig, metadata: dict) -> str:
+def model_description(config: NameClassifierConfig, metadata: CheckpointMetadata) -> str:
     """The model card's paragraph: the model, the data, the decision rule (each as far as recorded)."""
     plural = "s" if config.num_members > 1 else ""
     parts = [f"**The model**: {config.num_members} character-level "
@@ -151,15 +152,15 @@ def model_description(config: NameClassifierConfig, metadata: dict) -> str:
     parts.append(". **The data** (split names-v1): the unique (surname, language) pairs of the PyTorch names "
                  "tutorial; a name is a test name when a hash of it says so (crc32 mod 5 = 0), so no name is "
                  "on both sides. ")
-    pairs = metadata.get("pair_counts", {})
+    pairs = metadata.pair_counts
     if pairs:
         parts.append(f"{pairs.get('train', 0):,} training pairs and {pairs.get('test', 0):,} test pairs. ")
     parts.append("Accuracy counts every test name the same, so the languages with most names dominate it; "
                  "balanced accuracy gives each language an equal say.")
-    rule = metadata.get("decision_rule", {})
-    strength, folds, vote = rule.get("prior_strength"), rule.get("folds"), rule.get("naive_bayes_weight")
-    if strength is None:
+    rule = metadata.decision_rule
+    if rule is None:
         return "".join(parts)
+    strength, folds, vote = rule.prior_strength, rule.folds, rule.naive_bayes_weight
     voted = bool(config.naive_bayes_buckets) and vote is not None
     parts.append(" **The decision rule**: ")
     if voted:
@@ -175,14 +176,14 @@ def model_description(config: NameClassifierConfig, metadata: dict) -> str:
     return "".join(parts)
 
 
-def plain_summary(metadata: dict) -> str:
+def plain_summary(metadata: CheckpointMetadata) -> str:
     """The model card's first words, for students: how often it is right, and where it is weak."""
-    metrics = metadata.get("test_metrics", {})
-    recall = recall_by_language(metrics, metadata["labels"])
-    if "accuracy" not in metrics:
+    metrics = metadata.test_metrics or ClassifierMetrics()
+    recall = recall_by_language(metrics, metadata.labels)
+    if metrics.accuracy is None:
         return "This model's test results were not recorded."
     words = (f"**In short**: on surnames it never saw while learning, this model names the right language "
-             f"about {round(100 * metrics['accuracy'])} times in 100.")
+             f"about {round(100 * metrics.accuracy)} times in 100.")
     if len(recall) >= 6:
         ranked = sorted(recall, key=recall.get)
         words += (f" It is best at languages with many names in its data ({', '.join(ranked[-3:][::-1])}) and "
@@ -190,12 +191,13 @@ def plain_summary(metadata: dict) -> str:
     return words
 
 
-def model_card(model: NameClassifier, metadata: dict) -> None:
-    languages = metadata["labels"]
-    metrics = metadata.get("test_metrics", {})
+def model_card(model: NameClassifier, metadata: CheckpointMetadata) -> None:
+    languages = metadata.labels
+    metrics = metadata.test_metrics or ClassifierMetrics()
     config = model.config
     def recorded(key: str, spec: str) -> str:
-        return format(metrics[key], spec) if key in metrics else "not recorded"
+        value = getattr(metrics, key)
+        return "not recorded" if value is None else format(value, spec)
 
     st.markdown(plain_summary(metadata))
 
@@ -212,17 +214,17 @@ def model_card(model: NameClassifier, metadata: dict) -> None:
     with confusion:
         st.markdown("**Confusion matrix**, each row divided by its true language's test names "
                     "(the diagonal is that language's recall)")
-        if len(metrics.get("confusion") or []) == len(languages):
-            st.plotly_chart(confusion_figure(metrics["confusion"], languages), key="names_confusion",
+        if len(metrics.confusion or []) == len(languages):
+            st.plotly_chart(confusion_figure(metrics.confusion, languages), key="names_confusion",
                             config={"displayModeBar": False})
-            mix_ups = common_mix_ups(metrics["confusion"], languages)
+            mix_ups = common_mix_ups(metrics.confusion, languages)
             st.markdown("**Most common mix-ups**: " + "; ".join(
                 f"{true} names read as {answered} ({share:.0%})" for true, answered, share in mix_ups) + ".")
         else:
             st.info("This checkpoint does not record a confusion matrix.")
     with counts:
         st.markdown("**How many names each language has**, and how well the model does on it")
-        line_counts = metadata.get("line_counts") or {}
+        line_counts = metadata.line_counts
         if line_counts:
             st.plotly_chart(data_counts_figure(line_counts, recall_by_language(metrics, languages)),
                             key="names_counts", config={"displayModeBar": False})
@@ -264,16 +266,15 @@ choices = {"Shipped BiGRU ensemble": names_model(),
            **{label: LoadedModel(checkpoint) for label, checkpoint in session_models("name_classifier").items()}}
 chosen = st.radio("Model", list(choices), horizontal=True, key="names_model") if len(choices) > 1 else None
 loaded = choices[chosen or "Shipped BiGRU ensemble"]
-metadata = loaded.checkpoint.metadata if loaded.checkpoint is not None else {}
-if loaded.checkpoint is None or not {"labels", "vocab"} <= metadata.keys():
+if loaded.checkpoint is None:
     st.error("The name model is not available, so this page cannot classify names (the rest of the app "
              "still works). The reason:", icon=":material/warning:")
-    st.code(loaded.error or "The checkpoint does not record its languages and characters.",
-            language=None, wrap_lines=True)
+    st.code(loaded.error, language=None, wrap_lines=True)
     st.markdown(WHAT_YOU_ARE_SEEING)
 else:
-    model, labels = loaded.checkpoint.model, metadata["labels"]
-    vocab = names_vocab(metadata["vocab"])
+    metadata = loaded.checkpoint.metadata
+    model, labels = loaded.checkpoint.model, metadata.labels
+    vocab = names_vocab(metadata.vocab)
     one_name(model, vocab, labels)
     seeing, trying = st.columns(2, gap="large")
     with seeing:

@@ -5,7 +5,7 @@ without slowing it down. The run and its model belong to this visitor only (st.s
 """
 import math
 import time
-from dataclasses import astuple
+from dataclasses import astuple, replace
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -99,8 +99,8 @@ def save_result() -> Checkpoint:
     run: LiveTraining = state.live_run
     run.wait()  # a stopped run finishes the steps in flight first
     model = run.model_copy()
-    metadata = {**state.live_metadata, "test_metrics": test_metrics_metadata(
-        run.trainer, state.live_metadata["labels"])}
+    metadata = replace(state.live_metadata,
+                       test_metrics=test_metrics_metadata(run.trainer, state.live_metadata.labels))
     return Checkpoint(KINDS[state.live_plan.task], model, metadata)
 
 
@@ -175,7 +175,7 @@ if run is not None:
         state.live_saved = (add_session_model(label, checkpoint), checkpoint)
     if state.get("live_saved"):
         label, checkpoint = state.live_saved
-        accuracy = checkpoint.metadata["test_metrics"]["accuracy"]
+        accuracy = checkpoint.metadata.test_metrics.accuracy
         page = "Draw a digit" if checkpoint.kind == "row_classifier" else "Name classifier"
         st.success(f"“{label}” reached {accuracy:.2%} on the test split. Pick it on the {page} page.")
         st.download_button("Download checkpoint", checkpoint_bytes(checkpoint.model, checkpoint.metadata),

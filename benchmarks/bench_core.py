@@ -128,7 +128,7 @@ def main() -> None:
     story = time_calls(lambda: read_digit(digits, preprocess_canvas(canvas).image), 200)
     names = load_checkpoint(CHECKPOINTS / "names.pt")
     names_model = names.model.to(device)
-    vocab, languages = CharVocab(names.metadata["vocab"]), names.metadata["labels"]
+    vocab, languages = CharVocab(names.metadata.vocab), names.metadata.labels
     name = time_calls(lambda: read_name(names_model, vocab, languages, "Nakamura"), 200)
     name_only = time_calls(lambda: classify_names(names_model, vocab, languages, ["Nakamura"]), 200)
     rows = [[label, f"{np.percentile(t, 50):.2f}", f"{np.percentile(t, 95):.2f}", target]

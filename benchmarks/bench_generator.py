@@ -58,8 +58,8 @@ def main() -> None:
     generator = load_checkpoint(REPO / "checkpoints" / "names-generator.pt", expected_kind="name_generator")
     classifier = load_checkpoint(REPO / "checkpoints" / "names.pt", expected_kind="name_classifier")
     model, metadata = generator.model.eval(), generator.metadata
-    vocab, languages = GeneratorVocab(metadata["vocab"]), metadata["labels"]
-    known = {(name, language) for language, names in metadata["training_names"].items()
+    vocab, languages = GeneratorVocab(metadata.vocab), metadata.labels
+    known = {(name, language) for language, names in metadata.training_names.items()
              for name in names.split("\n")}
     known_names = {name for name, _ in known}
 
@@ -80,11 +80,11 @@ def main() -> None:
 
     draws = torch.Generator().manual_seed(0)
     rows, new_shares, agree_shares = [], [], []
-    classifier_vocab = CharVocab(classifier.metadata["vocab"])
+    classifier_vocab = CharVocab(classifier.metadata.vocab)
     for language in languages:
         names = [generate_name(model, vocab, languages, language, TEMPERATURE, generator=draws).name
                  for _ in range(args.names)]
-        answers = classify_names(classifier.model, classifier_vocab, classifier.metadata["labels"], names)
+        answers = classify_names(classifier.model, classifier_vocab, classifier.metadata.labels, names)
         new = sum(name not in known_names for name in names) / len(names)
         agree = sum(bool(row.top) and row.top[0][0] == language for row in answers) / len(names)
         new_shares.append(new)

@@ -84,7 +84,7 @@ def server_side(samples: int) -> tuple[list[tuple], dict]:
     checkpoint = load_checkpoint(REPO / "checkpoints" / "names.pt", expected_kind="name_classifier")
     device = pick_device()
     model = checkpoint.model.to(device).eval().requires_grad_(False)
-    vocab, languages = CharVocab(checkpoint.metadata["vocab"]), checkpoint.metadata["labels"]
+    vocab, languages = CharVocab(checkpoint.metadata.vocab), checkpoint.metadata.labels
     names = thousand_names()
 
     def forward(batch: list[str]) -> None:

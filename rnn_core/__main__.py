@@ -45,7 +45,7 @@ def train_mnist(args: argparse.Namespace) -> None:
                                         on_steps=on_steps, on_epoch=on_epoch)
     bar.close()
     save_checkpoint(args.out, model, metadata)
-    print(f"saved {args.out}: test accuracy {100 * metadata['test_metrics']['accuracy']:.2f}%")
+    print(f"saved {args.out}: test accuracy {100 * metadata.test_metrics.accuracy:.2f}%")
 
 
 def train_names(args: argparse.Namespace) -> None:
@@ -74,9 +74,9 @@ def train_names(args: argparse.Namespace) -> None:
     model, metadata = train_name_model(names, recipe, device, on_steps=on_steps)
     bar.close()
     save_checkpoint(args.out, model, metadata, half_precision=recipe.half_precision)
-    m = metadata["test_metrics"]
-    print(f"saved {args.out}: names-v1 test accuracy {100 * m['accuracy']:.2f}%, "
-          f"balanced accuracy {100 * m['balanced_accuracy']:.2f}%")
+    m = metadata.test_metrics
+    print(f"saved {args.out}: names-v1 test accuracy {100 * m.accuracy:.2f}%, "
+          f"balanced accuracy {100 * m.balanced_accuracy:.2f}%")
 
 
 def train_name_generator(args: argparse.Namespace) -> None:
@@ -102,21 +102,21 @@ def train_name_generator(args: argparse.Namespace) -> None:
     model, metadata = train_generator(names, recipe, device, on_steps=on_steps)
     bar.close()
     save_checkpoint(args.out, model, metadata, half_precision=recipe.half_precision)
-    m = metadata["test_metrics"]
-    print(f"saved {args.out}: names-v1 test {m['bits_per_character']:.4f} bits per character; "
-          f"{m['ngram_order']}-gram baseline {m['ngram_bits_per_character']:.4f}")
+    m = metadata.test_metrics
+    print(f"saved {args.out}: names-v1 test {m.bits_per_character:.4f} bits per character; "
+          f"{m.ngram_order}-gram baseline {m.ngram_bits_per_character:.4f}")
 
 
 def evaluate_name_generator(args: argparse.Namespace, checkpoint: Checkpoint) -> None:
     measured = evaluate_generator(checkpoint.model, checkpoint.metadata, data_root(args.data_dir))
-    recorded = checkpoint.metadata.get("test_metrics", {})
+    recorded = checkpoint.metadata.test_metrics
     print(f"{args.checkpoint}: {measured.summary()}")
     print(f"{'language':<12} {'model':>7} {'n-gram':>7}   (bits per character)")
     for language, (model_bits, ngram_bits) in measured.per_language.items():
         print(f"{language:<12} {model_bits:>7.3f} {ngram_bits:>7.3f}")
-    if recorded:
-        print(f"recorded: bits per character {recorded['bits_per_character']:.4f}  "
-              f"baseline {recorded['ngram_bits_per_character']:.4f}")
+    if recorded is not None:
+        print(f"recorded: bits per character {recorded.bits_per_character:.4f}  "
+              f"baseline {recorded.ngram_bits_per_character:.4f}")
 
 
 def evaluate(args: argparse.Namespace) -> None:
@@ -125,11 +125,11 @@ def evaluate(args: argparse.Namespace) -> None:
         evaluate_name_generator(args, checkpoint)
         return
     metrics = evaluate_checkpoint(checkpoint, data_root(args.data_dir))
-    recorded = checkpoint.metadata.get("test_metrics", {})
+    recorded = checkpoint.metadata.test_metrics
     print(f"{args.checkpoint}: {metrics.summary()}")
-    if recorded:
-        print(f"recorded: accuracy {100 * recorded['accuracy']:.2f}%  "
-              f"balanced accuracy {100 * recorded['balanced_accuracy']:.2f}%")
+    if recorded is not None and None not in (recorded.accuracy, recorded.balanced_accuracy):
+        print(f"recorded: accuracy {100 * recorded.accuracy:.2f}%  "
+              f"balanced accuracy {100 * recorded.balanced_accuracy:.2f}%")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,7 +2,7 @@
 
 Saved atomically (temp file + rename, so a crash never leaves half a file under the real name) and
 loaded with torch.load(weights_only=True), so opening a file never runs code from it. Every way a file
-can be wrong raises CheckpointError with a message fit for a user.
+can be wrong, its metadata included (checkpoint_meta.py), raises CheckpointError with a message fit for a user.
 """
 from __future__ import annotations
 
@@ -15,16 +15,18 @@ import platform
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import torch
 from torch import nn
 
-from .generator import NameGenerator, NameGeneratorConfig
+from .checkpoint_meta import CheckpointMetadata, MetadataError
+from .data.names import CharVocab
+from .generator import GeneratorVocab, NameGenerator, NameGeneratorConfig
 from .models import MODEL_KINDS as MODEL_FAMILIES
 
 # Every kind a checkpoint can hold: models.py's families, and the name generator, in a module of its own.
 MODEL_KINDS = {**MODEL_FAMILIES, "name_generator": (NameGeneratorConfig, NameGenerator)}
+VOCABS = {"name_classifier": CharVocab, "name_generator": GeneratorVocab}  # how each text model reads `vocab`
 
 FORMAT = "rnn-playground-checkpoint/1"
 
@@ -37,7 +39,7 @@ class CheckpointError(Exception):
 class Checkpoint:
     kind: str  # a key of MODEL_KINDS
     model: nn.Module  # in eval mode, on the CPU
-    metadata: dict[str, Any]  # labels, vocabulary, metrics, data digest, versions, date ...
+    metadata: CheckpointMetadata  # labels, vocabulary, metrics, data digest, versions, date ...
 
 
 def weights_digest(model: nn.Module) -> str:
@@ -65,27 +67,26 @@ def half_precision_state(model: nn.Module) -> dict[str, torch.Tensor]:
             for k, v in model.state_dict().items()}
 
 
-def checkpoint_bytes(model: nn.Module, metadata: dict[str, Any], half_precision: bool = False) -> bytes:
+def checkpoint_bytes(model: nn.Module, metadata: CheckpointMetadata, half_precision: bool = False) -> bytes:
     """The checkpoint file's contents, for saving or for a download button."""
     state = (half_precision_state(model) if half_precision
              else {k: v.detach().cpu() for k, v in model.state_dict().items()})
+    stamped = dataclasses.replace(
+        metadata, saved_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        versions={"torch": str(torch.__version__), "python": platform.python_version()})
     payload = {
         "format": FORMAT,
         "kind": _kind_of(model),
         "config": dataclasses.asdict(model.config),
         "state_dict": state,
-        "metadata": {
-            **metadata,
-            "saved_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "versions": {"torch": str(torch.__version__), "python": platform.python_version()},
-        },
+        "metadata": stamped.to_dict(),
     }
     buffer = io.BytesIO()
     torch.save(payload, buffer)
     return buffer.getvalue()
 
 
-def save_checkpoint(path: str | os.PathLike, model: nn.Module, metadata: dict[str, Any],
+def save_checkpoint(path: str | os.PathLike, model: nn.Module, metadata: CheckpointMetadata,
                     half_precision: bool = False) -> Path:
     """Write atomically: to a temp file in the same folder, then rename over `path`."""
     path = Path(path)
@@ -130,4 +131,10 @@ def load_checkpoint(source: str | os.PathLike | bytes, expected_kind: str | None
     except Exception as error:  # config fields or tensor shapes that do not fit the model
         raise CheckpointError(f"{name} does not fit a {kind} model: its settings or the sizes of its "
                               "weights are not the ones such a model has.") from error
-    return Checkpoint(kind, model.eval(), dict(payload.get("metadata") or {}))
+    try:
+        metadata = CheckpointMetadata.from_dict(payload.get("metadata") or {}, kind)
+        if kind in VOCABS and len(VOCABS[kind](metadata.vocab)) != model.config.vocab_size:
+            raise MetadataError("Its metadata does not list the characters it reads.")
+    except MetadataError as error:
+        raise CheckpointError(f"{name} is not a readable checkpoint. {error}") from error
+    return Checkpoint(kind, model.eval(), metadata)

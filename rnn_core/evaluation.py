@@ -17,8 +17,8 @@ def evaluate_checkpoint(checkpoint: Checkpoint, root: Path) -> Metrics:
     elif checkpoint.kind == "name_classifier":
         names = load_names(root, download=False)
         _, test_pairs = split_names_v1(names.pairs)
-        vocab = CharVocab(checkpoint.metadata["vocab"])
-        data = names_classification_data([], test_pairs, checkpoint.metadata["labels"], vocab)
+        vocab = CharVocab(checkpoint.metadata.vocab)
+        data = names_classification_data([], test_pairs, checkpoint.metadata.labels, vocab)
     else:
         raise CheckpointError(f"No test set for a {checkpoint.kind} checkpoint.")
     return evaluate_classifier(checkpoint.model, data.test_inputs, data.test_labels, data.num_classes)

@@ -9,6 +9,7 @@ from typing import Callable
 
 import torch
 
+from .checkpoint_meta import CheckpointMetadata, GeneratorMetrics
 from .checkpoints import half_precision_state
 from .data.names import NamesData, load_names, split_names_v1
 from .generator import END, GeneratorVocab, NameGenerator, NameGeneratorConfig, name_bits, teacher_forcing_tensors
@@ -38,26 +39,6 @@ class GeneratorRecipe:
     half_precision: bool = True  # weights stored as float16; the recorded figures are the file's own
     ngram_order: int = 5  # the baseline's order
     seed: int = 0
-
-
-@dataclass
-class GeneratorEvaluation:
-    """Held-out bits per character of the generator and of the n-gram baseline, on the same names."""
-    bits_per_character: float
-    ngram_bits_per_character: float
-    symbols: int  # letters + one end mark per name
-    names: int
-    ngram_order: int
-    ngram_strength: float  # the baseline's mixing strength, chosen on training names
-    per_language: dict[str, tuple[float, float]]  # language -> (model, n-gram) bits per character
-
-    def summary(self) -> str:
-        return (f"bits per character {self.bits_per_character:.4f}  {self.ngram_order}-gram Kneser-Ney baseline "
-                f"{self.ngram_bits_per_character:.4f}  ({self.names} names, {self.symbols} characters "
-                "with the end marks)")
-
-    def as_metadata(self) -> dict:
-        return {**asdict(self), "per_language": {k: list(v) for k, v in self.per_language.items()}}
 
 
 def generator_data(pairs: list[tuple[str, str]], languages: list[str], vocab: GeneratorVocab
@@ -102,7 +83,7 @@ def train_generator_model(train_pairs: list[tuple[str, str]], languages: list[st
 
 def measure_generator(model: NameGenerator, vocab: GeneratorVocab, languages: list[str],
                       train_pairs: list[tuple[str, str]], test_pairs: list[tuple[str, str]],
-                      ngram_order: int = 5) -> GeneratorEvaluation:
+                      ngram_order: int = 5) -> GeneratorMetrics:
     """Bits per character on `test_pairs` of the model and of an n-gram fitted now on `train_pairs`."""
     index = {language: i for i, language in enumerate(languages)}
     by_language: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -121,7 +102,7 @@ def measure_generator(model: NameGenerator, vocab: GeneratorVocab, languages: li
         per_language[language] = (bits / count, ngram_bits / count)
         model_total, ngram_total, symbols = model_total + bits, ngram_total + ngram_bits, symbols + count
     symbols = max(symbols, 1)
-    return GeneratorEvaluation(model_total / symbols, ngram_total / symbols, symbols, len(test_pairs), ngram_order,
+    return GeneratorMetrics(model_total / symbols, ngram_total / symbols, symbols, len(test_pairs), ngram_order,
                                ngram.strength, per_language)
 
 
@@ -134,7 +115,8 @@ def names_by_language(pairs: list[tuple[str, str]]) -> dict[str, str]:
 
 
 def train_generator(names: NamesData, recipe: GeneratorRecipe, device: torch.device,
-                    on_steps: Callable[[StepReport], None] | None = None) -> tuple[NameGenerator, dict]:
+                    on_steps: Callable[[StepReport], None] | None = None
+                    ) -> tuple[NameGenerator, CheckpointMetadata]:
     """Train on the names-v1 training names only; measure once on the test names. Returns (model, metadata)."""
     train_pairs, test_pairs = split_names_v1(names.pairs)
     vocab = GeneratorVocab.from_names([name for name, _ in train_pairs])
@@ -142,20 +124,18 @@ def train_generator(names: NamesData, recipe: GeneratorRecipe, device: torch.dev
     if recipe.half_precision:
         model.load_state_dict(half_precision_state(model))  # measure exactly the weights the file will hold
     evaluation = measure_generator(model, vocab, names.languages, train_pairs, test_pairs, recipe.ngram_order)
-    metadata = {
-        "task": "name-generator", "split": "names-v1", "labels": names.languages, "vocab": vocab.chars,
-        "data_digest": names.digest, "line_counts": names.line_counts,
-        "pair_counts": {"train": len(train_pairs), "test": len(test_pairs)},
-        "training_names": names_by_language(train_pairs),  # so the app can say whether a name is new
-        "test_metrics": evaluation.as_metadata(),
-        "training": asdict(recipe),
-    }
+    metadata = CheckpointMetadata(
+        task="name-generator", split="names-v1", labels=names.languages, vocab=vocab.chars,
+        data_digest=names.digest, line_counts=names.line_counts,
+        pair_counts={"train": len(train_pairs), "test": len(test_pairs)},
+        training_names=names_by_language(train_pairs),  # so the app can say whether a name is new
+        test_metrics=evaluation, training=asdict(recipe))
     return model, metadata
 
 
-def evaluate_generator(model: NameGenerator, metadata: dict, root: Path) -> GeneratorEvaluation:
+def evaluate_generator(model: NameGenerator, metadata: CheckpointMetadata, root: Path) -> GeneratorMetrics:
     """A generator checkpoint measured again on names-v1 (read from `root`, without downloading)."""
     train_pairs, test_pairs = split_names_v1(load_names(root, download=False).pairs)
-    order = int(metadata.get("test_metrics", {}).get("ngram_order", 5))
-    return measure_generator(model, GeneratorVocab(metadata["vocab"]), metadata["labels"], train_pairs, test_pairs,
+    order = metadata.test_metrics.ngram_order if isinstance(metadata.test_metrics, GeneratorMetrics) else 5
+    return measure_generator(model, GeneratorVocab(metadata.vocab), metadata.labels, train_pairs, test_pairs,
                              order)

@@ -11,6 +11,7 @@ from typing import Callable
 
 import torch
 
+from .checkpoint_meta import CheckpointMetadata, ClassifierMetrics, DecisionRuleRecord
 from .checkpoints import half_precision_state
 from .data.mnist import MnistData, random_affine, to_unit_range
 from .data.names import CharVocab, NamesData, encode_batch, split_names_v1
@@ -24,11 +25,11 @@ ProgressCallback = Callable[[str, StepReport], None]  # (phase, report)
 EpochCallback = Callable[[str, int, Metrics], None]  # (phase, epoch, test metrics)
 
 
-def metrics_metadata(metrics: Metrics, labels: list[str]) -> dict:
-    """Test metrics as checkpoint metadata (plain numbers and lists, as weights_only loading requires)."""
-    return {"accuracy": metrics.accuracy, "balanced_accuracy": metrics.balanced_accuracy, "loss": metrics.loss,
-            "examples": metrics.examples, "confusion": metrics.confusion,
-            "per_class_recall": dict(zip(labels, metrics.per_class_recall()))}
+def metrics_metadata(metrics: Metrics, labels: list[str]) -> ClassifierMetrics:
+    """Test metrics as checkpoint metadata records them."""
+    return ClassifierMetrics(accuracy=metrics.accuracy, balanced_accuracy=metrics.balanced_accuracy,
+                             loss=metrics.loss, examples=metrics.examples, confusion=metrics.confusion,
+                             per_class_recall=dict(zip(labels, metrics.per_class_recall())))
 
 
 # ----------------------------------------------------------------------------- digits
@@ -43,16 +44,17 @@ def mnist_classification_data(mnist: MnistData, augment: bool = True) -> Classif
         num_classes=10, augment=augment_images if augment else None)
 
 
-def digit_metadata(metrics: Metrics, mnist: MnistData, train: TrainConfig, augment: bool) -> dict:
-    return {"task": "mnist", "labels": DIGIT_LABELS, "data_digest": mnist.digest,
-            "test_metrics": metrics_metadata(metrics, DIGIT_LABELS), "training": {**asdict(train), "augment": augment}}
+def digit_metadata(metrics: Metrics, mnist: MnistData, train: TrainConfig, augment: bool) -> CheckpointMetadata:
+    return CheckpointMetadata(task="mnist", labels=DIGIT_LABELS, data_digest=mnist.digest,
+                              test_metrics=metrics_metadata(metrics, DIGIT_LABELS),
+                              training={**asdict(train), "augment": augment})
 
 
 def train_digit_model(mnist: MnistData, model_config: RowClassifierConfig, train: TrainConfig,
                       device: torch.device, augment: bool = True,
                       on_steps: Callable[[StepReport], None] | None = None,
                       on_epoch: Callable[[int, Metrics], None] | None = None
-                      ) -> tuple[RowClassifier, dict]:
+                      ) -> tuple[RowClassifier, CheckpointMetadata]:
     """Train a row classifier on MNIST; returns the model (eval mode, CPU) and its checkpoint metadata."""
     seed_everything(train.seed)
     model = RowClassifier(model_config)
@@ -265,7 +267,7 @@ def apply_decision_rule(model: NameClassifier, rule: DecisionRule, log_prior: to
 
 
 def train_name_model(names: NamesData, recipe: NamesRecipe, device: torch.device,
-                     on_steps: ProgressCallback | None = None) -> tuple[NameClassifier, dict]:
+                     on_steps: ProgressCallback | None = None) -> tuple[NameClassifier, CheckpointMetadata]:
     """Fit members and vote on the names-v1 training split, choose the rule out of fold, test once."""
     train_pairs, test_pairs = split_names_v1(names.pairs)
     vocab = CharVocab.from_names([name for name, _ in train_pairs])
@@ -281,17 +283,16 @@ def train_name_model(names: NamesData, recipe: NamesRecipe, device: torch.device
 
     test = names_classification_data([], test_pairs, languages, vocab)
     metrics = metrics_from_logits(predict_logits(model, test.test_inputs), test.test_labels, len(languages))
-    metadata = {
-        "task": "names", "split": "names-v1", "labels": languages, "vocab": vocab.chars,
-        "data_digest": names.digest, "line_counts": names.line_counts,
-        "pair_counts": {"train": len(train_pairs), "out_of_fold": int(fitted.answered.sum()),
-                        "test": len(test_pairs)},
-        "test_metrics": metrics_metadata(metrics, languages),
-        "decision_rule": {"prior_strength": rule.prior_strength, "naive_bayes_weight": rule.naive_bayes_weight,
-                          "folds": fitted.folds, "out_of_fold_accuracy": rule.out_of_fold.accuracy,
-                          "out_of_fold_balanced_accuracy": rule.out_of_fold.balanced_accuracy},
-        "training": asdict(recipe),
-    }
+    metadata = CheckpointMetadata(
+        task="names", split="names-v1", labels=languages, vocab=vocab.chars, data_digest=names.digest,
+        line_counts=names.line_counts,
+        pair_counts={"train": len(train_pairs), "out_of_fold": int(fitted.answered.sum()), "test": len(test_pairs)},
+        test_metrics=metrics_metadata(metrics, languages),
+        decision_rule=DecisionRuleRecord(
+            prior_strength=rule.prior_strength, naive_bayes_weight=rule.naive_bayes_weight, folds=fitted.folds,
+            out_of_fold_accuracy=rule.out_of_fold.accuracy,
+            out_of_fold_balanced_accuracy=rule.out_of_fold.balanced_accuracy),
+        training=asdict(recipe))
     return model, metadata
 
 
@@ -311,7 +312,7 @@ class TrainingPlan:
 
 
 def prepare_training(plan: TrainingPlan, data: MnistData | NamesData, device: torch.device
-                     ) -> tuple[ClassifierTrainer, dict]:
+                     ) -> tuple[ClassifierTrainer, CheckpointMetadata]:
     """A fresh model and its trainer for `plan`, and the metadata its checkpoint will carry.
 
     Live runs use a constant learning rate and no augmentation, so the curves move from the first second.
@@ -322,20 +323,20 @@ def prepare_training(plan: TrainingPlan, data: MnistData | NamesData, device: to
     if plan.task == "mnist":
         model = RowClassifier(RowClassifierConfig(cell=plan.cell, hidden_size=plan.hidden_size,
                                                   num_layers=plan.num_layers))
-        metadata = {"task": "mnist", "labels": DIGIT_LABELS, "data_digest": data.digest,
-                    "training": {**asdict(train), "augment": False}}
+        metadata = CheckpointMetadata(task="mnist", labels=DIGIT_LABELS, data_digest=data.digest,
+                                      training={**asdict(train), "augment": False})
         return ClassifierTrainer(model, mnist_classification_data(data, augment=False), train, device), metadata
     train_pairs, test_pairs = split_names_v1(data.pairs)
     vocab = CharVocab.from_names([name for name, _ in train_pairs])
     model = NameClassifier(NameClassifierConfig(vocab_size=len(vocab), num_classes=len(data.languages),
                                                 cell=plan.cell, hidden_size=plan.hidden_size,
                                                 num_layers=plan.num_layers))
-    metadata = {"task": "names", "split": "names-v1", "labels": data.languages, "vocab": vocab.chars,
-                "data_digest": data.digest, "line_counts": data.line_counts, "training": asdict(train)}
+    metadata = CheckpointMetadata(task="names", split="names-v1", labels=data.languages, vocab=vocab.chars,
+                                  data_digest=data.digest, line_counts=data.line_counts, training=asdict(train))
     task_data = names_classification_data(train_pairs, test_pairs, data.languages, vocab)
     return ClassifierTrainer(model, task_data, train, device), metadata
 
 
-def test_metrics_metadata(trainer: ClassifierTrainer, labels: list[str]) -> dict:
+def test_metrics_metadata(trainer: ClassifierTrainer, labels: list[str]) -> ClassifierMetrics:
     """The trainer's model measured on its whole test split, as checkpoint metadata."""
     return metrics_metadata(trainer.evaluate(), labels)

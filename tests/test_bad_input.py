@@ -26,6 +26,7 @@ from streamlit.testing.v1 import AppTest
 import rnn_core.data.names
 from conftest import APP_PATH, REPO
 from helpers import write_tiny_mnist, write_tiny_names
+from rnn_core.checkpoint_meta import CheckpointMetadata, ClassifierMetrics
 from rnn_core.checkpoints import CheckpointError, checkpoint_bytes, load_checkpoint, save_checkpoint
 from rnn_core.live_training import IDLE_PAUSE_SECONDS, idle_pause_seconds
 from rnn_core.models import RowClassifier, RowClassifierConfig, WaveConfig, WaveRegressor
@@ -246,21 +247,29 @@ def digits_checkpoint(**config) -> RowClassifier:
     return RowClassifier(RowClassifierConfig(**{"cell": "gru", "hidden_size": 8, "num_layers": 1, **config}))
 
 
+def with_metadata(model: torch.nn.Module, metadata: dict) -> bytes:
+    """A checkpoint of `model` whose metadata is `metadata` as it stands, in whatever form."""
+    payload = torch.load(io.BytesIO(checkpoint_bytes(model, CheckpointMetadata())), weights_only=True)
+    return _torch_bytes({**payload, "metadata": metadata})
+
+
 def names_upload(**changes) -> bytes:
     shipped = load_checkpoint(REPO / "checkpoints" / NAMES_CHECKPOINT)
-    return checkpoint_bytes(shipped.model, {**shipped.metadata, **changes})
+    return with_metadata(shipped.model, {**shipped.metadata.to_dict(), **changes})
 
 
-NAMES_METADATA = load_checkpoint(REPO / "checkpoints" / NAMES_CHECKPOINT).metadata
+NAMES_METADATA = load_checkpoint(REPO / "checkpoints" / NAMES_CHECKPOINT).metadata.to_dict()
 HOSTILE_CHECKPOINTS = {
     "text file": (lambda: b"<b>not</b> a checkpoint", "not a readable checkpoint"),
     "empty file": (lambda: b"", "not a readable checkpoint"),
     "pickle with code": (pickle_bomb, "not a readable checkpoint"),
     "foreign torch file": (lambda: _torch_bytes({"weights": torch.zeros(3)}), "not an RNN Playground"),
-    "wave model": (lambda: checkpoint_bytes(WaveRegressor(WaveConfig()), {}), "wave model"),
-    "digits that read 10-pixel rows": (lambda: checkpoint_bytes(digits_checkpoint(row_size=10), {}), "answers with"),
-    "digits with 3 classes": (lambda: checkpoint_bytes(digits_checkpoint(num_classes=3), {}), "answers with"),
-    "accuracy as text": (lambda: checkpoint_bytes(digits_checkpoint(), {"test_metrics": {"accuracy": "all"}}),
+    "wave model": (lambda: checkpoint_bytes(WaveRegressor(WaveConfig()), CheckpointMetadata()), "wave model"),
+    "digits that read 10-pixel rows": (
+        lambda: checkpoint_bytes(digits_checkpoint(row_size=10), CheckpointMetadata()), "answers with"),
+    "digits with 3 classes": (
+        lambda: checkpoint_bytes(digits_checkpoint(num_classes=3), CheckpointMetadata()), "answers with"),
+    "accuracy as text": (lambda: with_metadata(digits_checkpoint(), {"test_metrics": {"accuracy": "all"}}),
                          "test_metrics"),
     "names with 3 labels": (lambda: names_upload(labels=NAMES_METADATA["labels"][:3]), "answers with"),
     "names with markup labels": (lambda: names_upload(labels=["<b>x</b>"] * 18), "plain words"),
@@ -301,7 +310,7 @@ def test_an_oversized_checkpoint_upload_is_refused_unread():
 
 
 def test_a_good_upload_still_loads():
-    data = checkpoint_bytes(digits_checkpoint(), {"test_metrics": {"accuracy": 0.5}})
+    data = checkpoint_bytes(digits_checkpoint(), CheckpointMetadata(test_metrics=ClassifierMetrics(accuracy=0.5)))
     at = open_app("app_pages/train.py")
     at.get("file_uploader")[0].set_value(("mine.pt", data, "application/octet-stream"))
     at.run()
@@ -562,7 +571,8 @@ def opened_files():
 @pytest.mark.parametrize("page", PAGES)
 def test_a_hostile_link_is_ignored_and_opens_no_file(page, tmp_path, opened_files):
     # A real checkpoint the link points at: were it loaded, its 12.34% would show.
-    bait = save_checkpoint(tmp_path / "bait.pt", digits_checkpoint(), {"test_metrics": {"accuracy": 0.1234}})
+    bait = save_checkpoint(tmp_path / "bait.pt", digits_checkpoint(),
+                           CheckpointMetadata(test_metrics=ClassifierMetrics(accuracy=0.1234)))
     link = {**HOSTILE_LINK, "checkpoint": str(bait), "model": os.path.relpath(bait, REPO)}
     opened_files.clear()  # saving the bait opened it
     plain, linked = open_app(page), open_app(page, link)

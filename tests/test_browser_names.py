@@ -11,7 +11,7 @@ from rnn_core.checkpoints import load_checkpoint
 pytestmark = pytest.mark.browser
 
 CHECKPOINT = Path(__file__).resolve().parent.parent / "checkpoints" / "names.pt"
-LANGUAGES = load_checkpoint(CHECKPOINT).metadata["labels"]
+LANGUAGES = load_checkpoint(CHECKPOINT).metadata.labels
 ANSWER = ".st-key-names_answer"
 
 

@@ -5,6 +5,7 @@ import pickle
 import pytest
 import torch
 
+from rnn_core.checkpoint_meta import CheckpointMetadata, ClassifierMetrics
 from rnn_core.checkpoints import CheckpointError, load_checkpoint, save_checkpoint, weights_digest
 from rnn_core.models import RowClassifier, RowClassifierConfig
 
@@ -14,7 +15,7 @@ def saved(tmp_path):
     torch.manual_seed(0)
     model = RowClassifier(RowClassifierConfig(cell="gru", hidden_size=8, num_layers=1)).eval()
     path = save_checkpoint(tmp_path / "digits.pt", model,
-                           {"labels": list("0123456789"), "test_metrics": {"accuracy": 0.5}})
+                           CheckpointMetadata(labels=list("0123456789"), test_metrics=ClassifierMetrics(accuracy=0.5)))
     return model, path
 
 
@@ -26,9 +27,9 @@ def test_round_trip_keeps_weights_config_and_metadata(saved):
     assert weights_digest(loaded.model) == weights_digest(model)
     images = torch.rand(2, 28, 28)
     torch.testing.assert_close(loaded.model(images), model(images))
-    assert loaded.metadata["labels"] == list("0123456789")
-    assert loaded.metadata["test_metrics"] == {"accuracy": 0.5}
-    assert "torch" in loaded.metadata["versions"] and loaded.metadata["saved_at"]
+    assert loaded.metadata.labels == list("0123456789")
+    assert loaded.metadata.test_metrics == ClassifierMetrics(accuracy=0.5)
+    assert "torch" in loaded.metadata.versions and loaded.metadata.saved_at
     assert load_checkpoint(path.read_bytes()).kind == "row_classifier"  # from bytes, as an upload
 
 
@@ -41,7 +42,7 @@ def test_save_is_atomic_and_leaves_no_temp_files(saved, tmp_path):
             raise RuntimeError("disk full")
 
     with pytest.raises(Exception):
-        save_checkpoint(path, model, {"bad": Unsaveable()})
+        save_checkpoint(path, model, CheckpointMetadata(training={"bad": Unsaveable()}))
     assert path.read_bytes() == before  # the old file is untouched
     assert sorted(p.name for p in tmp_path.iterdir()) == ["digits.pt"]
 
@@ -103,8 +104,8 @@ def test_wrong_kind(saved):
 def test_half_precision_halves_the_file_and_loads_as_float32(tmp_path):
     torch.manual_seed(0)
     model = RowClassifier(RowClassifierConfig(cell="gru", hidden_size=32, num_layers=1)).eval()
-    full = save_checkpoint(tmp_path / "full.pt", model, {})
-    half = save_checkpoint(tmp_path / "half.pt", model, {}, half_precision=True)
+    full = save_checkpoint(tmp_path / "full.pt", model, CheckpointMetadata())
+    half = save_checkpoint(tmp_path / "half.pt", model, CheckpointMetadata(), half_precision=True)
     assert half.stat().st_size < 0.6 * full.stat().st_size
     loaded = load_checkpoint(half).model
     assert all(p.dtype == torch.float32 for p in loaded.parameters())

@@ -18,8 +18,8 @@ def test_train_and_evaluate_mnist(tmp_path, capsys):
                  "--hidden", "8", "--layers", "1", "--epochs", "1", "--batch-size", "50",
                  "--out", str(out)]) == 0
     checkpoint = load_checkpoint(out, expected_kind="row_classifier")
-    recorded = checkpoint.metadata["test_metrics"]["accuracy"]
-    assert checkpoint.model.config.cell == "gru" and checkpoint.metadata["labels"][3] == "3"
+    recorded = checkpoint.metadata.test_metrics.accuracy
+    assert checkpoint.model.config.cell == "gru" and checkpoint.metadata.labels[3] == "3"
     assert "saved" in capsys.readouterr().out
 
     assert main(["evaluate", str(out), "--data-dir", str(root)]) == 0
@@ -34,16 +34,16 @@ def test_train_and_evaluate_names(tmp_path, capsys):
                  "--hidden", "8", "--epochs", "2", "--batch-size", "8", "--out", str(out)]) == 0
     checkpoint = load_checkpoint(out, expected_kind="name_classifier")
     metadata = checkpoint.metadata
-    assert metadata["labels"] == ["Italian", "Japanese", "Polish"] and len(checkpoint.model.members) == 2
-    assert metadata["line_counts"] == {"Italian": 16, "Japanese": 16, "Polish": 16}
-    assert set(metadata["test_metrics"]["per_class_recall"]) == {"Italian", "Japanese", "Polish"}
+    assert metadata.labels == ["Italian", "Japanese", "Polish"] and len(checkpoint.model.members) == 2
+    assert metadata.line_counts == {"Italian": 16, "Japanese": 16, "Polish": 16}
+    assert set(metadata.test_metrics.per_class_recall) == {"Italian", "Japanese", "Polish"}
     # The file decides by the rule it records: the vote's weight and the prior correction.
-    rule, model = metadata["decision_rule"], checkpoint.model
-    assert rule["naive_bayes_weight"] in NamesRecipe().naive_bayes_weights
-    assert float(model.naive_bayes_weight) == pytest.approx(rule["naive_bayes_weight"], abs=1e-3)
+    rule, model = metadata.decision_rule, checkpoint.model
+    assert rule.naive_bayes_weight in NamesRecipe().naive_bayes_weights
+    assert float(model.naive_bayes_weight) == pytest.approx(rule.naive_bayes_weight, abs=1e-3)
     assert model.naive_bayes.entry_counts.sum() > 0
     assert main(["evaluate", str(out), "--data-dir", str(root)]) == 0
-    assert f"accuracy {100 * metadata['test_metrics']['accuracy']:.2f}%" in capsys.readouterr().out
+    assert f"accuracy {100 * metadata.test_metrics.accuracy:.2f}%" in capsys.readouterr().out
 
 
 def test_errors_are_one_readable_line(tmp_path, capsys):

@@ -7,6 +7,7 @@ import math
 import pytest
 import torch
 
+from rnn_core.checkpoint_meta import CheckpointMetadata
 from rnn_core.checkpoints import load_checkpoint, save_checkpoint
 from rnn_core.generator import (END, IGNORED_TARGET, MAX_GENERATED_LENGTH, MAX_PREFIX_LENGTH, PAD, START,
                                 UNKNOWN, GeneratorInputError, GeneratorVocab, NameGenerator, NameGeneratorConfig,
@@ -176,8 +177,8 @@ def test_an_unknown_language_is_refused():
 
 def test_checkpoint_round_trip(tmp_path):
     model = tiny_model("lstm")
-    path = save_checkpoint(tmp_path / "g.pt", model, {"labels": LANGUAGES, "vocab": VOCAB.chars})
+    path = save_checkpoint(tmp_path / "g.pt", model, CheckpointMetadata(labels=LANGUAGES, vocab=VOCAB.chars))
     loaded = load_checkpoint(path, expected_kind="name_generator")
-    assert loaded.model.config == model.config and loaded.metadata["vocab"] == VOCAB.chars
+    assert loaded.model.config == model.config and loaded.metadata.vocab == VOCAB.chars
     inputs, _ = teacher_forcing_tensors(["Sato"], VOCAB)
     assert torch.equal(loaded.model(inputs, torch.tensor([1])), model(inputs, torch.tensor([1])))

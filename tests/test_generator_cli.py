@@ -18,20 +18,20 @@ def test_train_and_evaluate_generator(tmp_path, capsys):
     assert "step" in printed.err  # the progress bar
     checkpoint = load_checkpoint(out, expected_kind="name_generator")
     metadata = checkpoint.metadata
-    assert metadata["labels"] == sorted(TINY_NAMES) and metadata["split"] == "names-v1"
+    assert metadata.labels == sorted(TINY_NAMES) and metadata.split == "names-v1"
     # Trained on the training names only: the record of them holds no test name.
-    trained_on = [name for names in metadata["training_names"].values() for name in names.split("\n")]
+    trained_on = [name for names in metadata.training_names.values() for name in names.split("\n")]
     all_names = [name for names in TINY_NAMES.values() for name in names]
     assert sorted(trained_on) == sorted(name for name in all_names if not is_test_name(name))
-    recorded = metadata["test_metrics"]
-    assert recorded["names"] == sum(is_test_name(name) for name in all_names) > 0
-    assert recorded["ngram_order"] == 5 and recorded["bits_per_character"] > 0
+    recorded = metadata.test_metrics
+    assert recorded.names == sum(is_test_name(name) for name in all_names) > 0
+    assert recorded.ngram_order == 5 and recorded.bits_per_character > 0
 
     assert main(["evaluate", str(out), "--data-dir", str(root)]) == 0
     lines = capsys.readouterr().out.splitlines()
     # Measured again in this run: the model's figure as recorded, the baseline fitted afresh, the same too.
-    assert f"bits per character {recorded['bits_per_character']:.4f}" in lines[0]
-    assert f"baseline {recorded['ngram_bits_per_character']:.4f}" in lines[0]
+    assert f"bits per character {recorded.bits_per_character:.4f}" in lines[0]
+    assert f"baseline {recorded.ngram_bits_per_character:.4f}" in lines[0]
     assert any(line.startswith("Italian") for line in lines)
 
 

@@ -17,12 +17,12 @@ SHIPPED = {"digits-lstm.pt": 0.994, "digits-gru.pt": 0.99, "digits-rnn.pt": 0.97
 @pytest.mark.parametrize("filename", sorted(SHIPPED))
 def test_shipped_checkpoint_reproduces_its_recorded_accuracy(filename, data_dir):
     checkpoint = load_checkpoint(CHECKPOINTS / filename)
-    recorded = checkpoint.metadata["test_metrics"]
+    recorded = checkpoint.metadata.test_metrics
     metrics = evaluate_checkpoint(checkpoint, data_dir)
-    assert metrics.accuracy == pytest.approx(recorded["accuracy"], abs=1e-4)
-    assert metrics.balanced_accuracy == pytest.approx(recorded["balanced_accuracy"], abs=1e-4)
+    assert metrics.accuracy == pytest.approx(recorded.accuracy, abs=1e-4)
+    assert metrics.balanced_accuracy == pytest.approx(recorded.balanced_accuracy, abs=1e-4)
     assert metrics.accuracy >= SHIPPED[filename]
-    assert checkpoint.metadata["data_digest"]
+    assert checkpoint.metadata.data_digest
     assert (CHECKPOINTS / filename).stat().st_size < 5 * 2 ** 20
 
 
@@ -30,5 +30,5 @@ def test_names_checkpoint_keeps_its_balanced_accuracy(data_dir):
     checkpoint = load_checkpoint(CHECKPOINTS / "names.pt", expected_kind="name_classifier")
     metrics = evaluate_checkpoint(checkpoint, data_dir)
     assert metrics.balanced_accuracy >= 0.60  # the floor, from the same checkpoint and rule as the accuracy
-    recall = checkpoint.metadata["test_metrics"]["per_class_recall"]
-    assert len(recall) == 18 and len(checkpoint.metadata["test_metrics"]["confusion"]) == 18
+    recall = checkpoint.metadata.test_metrics.per_class_recall
+    assert len(recall) == 18 and len(checkpoint.metadata.test_metrics.confusion) == 18

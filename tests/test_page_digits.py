@@ -226,10 +226,10 @@ def test_a_fine_tuned_copy_shows_its_own_measured_accuracy(mnist_root, monkeypat
     next(b for b in app.button if b.label.startswith("Fine-tune a copy of LSTM")).click().run()
     assert not app.exception
     option = next(o for o in app.radio(key="digits_model").options if o.startswith("LSTM + your 1 drawing"))
-    shipped = ui.resources.digit_models()["LSTM"].checkpoint.metadata["test_metrics"]["accuracy"]
+    shipped = ui.resources.digit_models()["LSTM"].checkpoint.metadata.test_metrics.accuracy
     assert option.endswith(" on 1,000 test digits") and f"{shipped:.2%}" not in option
     measured = app.session_state["session_models"]["row_classifier"]["LSTM + your 1 drawing"]
-    assert measured.metadata["test_metrics"]["examples"] == 1000
+    assert measured.metadata.test_metrics.examples == 1000
     assert any("1,000 MNIST test digits it has never seen" in m.value for m in app.markdown)
 
 

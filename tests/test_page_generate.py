@@ -16,7 +16,7 @@ from test_page_names import array, assert_never_rendered
 REPO = Path(__file__).resolve().parent.parent
 PAGE = str(REPO / "app_pages" / "generate.py")
 SHIPPED = load_checkpoint(REPO / "checkpoints" / "names-generator.pt", expected_kind="name_generator")
-LANGUAGES = SHIPPED.metadata["labels"]
+LANGUAGES = SHIPPED.metadata.labels
 
 
 def generate_page() -> AppTest:

@@ -11,13 +11,14 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from rnn_core.checkpoint_meta import CheckpointMetadata
 from rnn_core.checkpoints import load_checkpoint, save_checkpoint
 from rnn_core.inference import MAX_BATCH_NAMES, MAX_NAME_LENGTH
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = str(REPO / "app_pages" / "names.py")
 SHIPPED = load_checkpoint(REPO / "checkpoints" / "names.pt", expected_kind="name_classifier")
-LANGUAGES = SHIPPED.metadata["labels"]
+LANGUAGES = SHIPPED.metadata.labels
 
 # (input, a phrase of the message it must get): each is refused with a message of its own.
 REFUSED = {
@@ -236,22 +237,22 @@ def test_uploaded_binary_file_gets_a_clear_message():
 
 def test_model_card_reads_its_figures_from_the_checkpoint():
     at = names_page()
-    metrics = SHIPPED.metadata["test_metrics"]
+    metrics = SHIPPED.metadata.test_metrics
     values = {metric.label: metric.value for metric in at.metric}
-    assert values["Accuracy"] == f"{metrics['accuracy']:.1%}"
-    assert values["Balanced accuracy"] == f"{metrics['balanced_accuracy']:.1%}"
+    assert values["Accuracy"] == f"{metrics.accuracy:.1%}"
+    assert values["Balanced accuracy"] == f"{metrics.balanced_accuracy:.1%}"
     confusion = charts(at)["names_confusion"]["data"][0]
     assert confusion["y"] == LANGUAGES
     row_sums = array(confusion["z"]).sum(axis=1)  # row-normalised
     assert np.allclose(row_sums[row_sums > 0], 1.0)
     counts = charts(at)["names_counts"]["data"][0]
-    line_counts = SHIPPED.metadata["line_counts"]
+    line_counts = SHIPPED.metadata.line_counts
     assert dict(zip(counts["y"], counts["x"])) == line_counts
     assert counts["x"] == sorted(counts["x"], reverse=True)  # the imbalance, largest first
-    rule = SHIPPED.metadata["decision_rule"]
+    rule = SHIPPED.metadata.decision_rule
     card = next(markdown.value for markdown in at.markdown if "**The decision rule**" in markdown.value)
-    assert f"adding it (weight {rule['naive_bayes_weight']:g})" in card
-    assert (f"strength {rule['prior_strength']:g}" in card) == (rule["prior_strength"] > 0)
+    assert f"adding it (weight {rule.naive_bayes_weight:g})" in card
+    assert (f"strength {rule.prior_strength:g}" in card) == (rule.prior_strength > 0)
 
 
 # ----------------------------------------------------------------------------- broken checkpoints
@@ -274,7 +275,7 @@ def test_corrupt_checkpoint_shows_the_error(monkeypatch, tmp_path):
 
 
 def test_checkpoint_without_optional_metadata_still_classifies(monkeypatch, tmp_path):
-    bare = {key: SHIPPED.metadata[key] for key in ("labels", "vocab")}
+    bare = CheckpointMetadata(labels=SHIPPED.metadata.labels, vocab=SHIPPED.metadata.vocab)
     save_checkpoint(tmp_path / "names-bare.pt", SHIPPED.model, bare)
     monkeypatch.setattr("ui.resources.CHECKPOINT_DIR", tmp_path)
     monkeypatch.setattr("ui.resources.NAMES_CHECKPOINT", "names-bare.pt")
@@ -294,9 +295,9 @@ def test_the_model_card_speaks_to_students_first():
     card = [m.value for m in at.markdown]
     summary = next(i for i, text in enumerate(card) if text.startswith("**In short**"))
     shipped = load_checkpoint(Path(__file__).resolve().parent.parent / "checkpoints" / "names.pt").metadata
-    recall = shipped["test_metrics"]["per_class_recall"]
+    recall = shipped.test_metrics.per_class_recall
     weakest = min(recall, key=recall.get)
-    assert f"{round(100 * shipped['test_metrics']['accuracy'])} times in 100" in card[summary]
+    assert f"{round(100 * shipped.test_metrics.accuracy)} times in 100" in card[summary]
     assert weakest in card[summary]
     assert summary < next(i for i, text in enumerate(card) if text.startswith("**The model**"))  # recipe after
     assert any(e.label.startswith("How it was made") for e in at.expander)

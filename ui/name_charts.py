@@ -10,6 +10,7 @@ import html
 import numpy as np
 import plotly.graph_objects as go
 
+from rnn_core.checkpoint_meta import ClassifierMetrics
 from rnn_core.inference import NameReading
 
 ACCENT = "#4f46e5"
@@ -122,12 +123,13 @@ def data_counts_figure(line_counts: dict[str, int], recall: dict[str, float]) ->
     return figure
 
 
-def recall_by_language(test_metrics: dict, languages: list[str]) -> dict[str, float]:
+def recall_by_language(test_metrics: ClassifierMetrics | None, languages: list[str]) -> dict[str, float]:
     """Each language's test recall: as recorded in the checkpoint, else read off the confusion matrix."""
-    recorded = test_metrics.get("per_class_recall")
-    if isinstance(recorded, dict):
-        return {language: r for language, r in recorded.items() if r is not None}
-    confusion = np.asarray(test_metrics.get("confusion") or [], dtype=float)
+    if test_metrics is None:
+        return {}
+    if test_metrics.per_class_recall is not None:
+        return {language: r for language, r in test_metrics.per_class_recall.items() if r is not None}
+    confusion = np.asarray(test_metrics.confusion or [], dtype=float)
     if confusion.shape != (len(languages), len(languages)):
         return {}
     recall = np.diag(row_normalised(confusion))
