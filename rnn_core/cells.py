@@ -23,12 +23,13 @@ L layers, D directions (2 when bidirectional).
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
 import torch
 from torch import Tensor, nn
+
+from .seeding import init_parameters
 
 CELL_MODULES: dict[str, type[nn.RNNBase]] = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 GATE_NAMES = {"rnn": ("h",), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}  # PyTorch's stacking order
@@ -86,12 +87,7 @@ def seeded_module(spec: CellSpec, seed: int) -> nn.RNNBase:
     module = CELL_MODULES[spec.cell](spec.input_size, spec.hidden_size, num_layers=spec.num_layers,
                                      bidirectional=spec.bidirectional, batch_first=spec.batch_first,
                                      device="meta").to_empty(device="cpu")
-    generator = torch.Generator().manual_seed(seed)
-    bound = 1 / math.sqrt(spec.hidden_size)  # PyTorch's reset_parameters: uniform(-1/sqrt(H), 1/sqrt(H))
-    with torch.no_grad():
-        for parameter in module.parameters():  # in the order reset_parameters draws them
-            parameter.uniform_(-bound, bound, generator=generator)
-    return module
+    return init_parameters(module, torch.Generator().manual_seed(seed))
 
 
 # ----------------------------------------------------------------------------- one step, by hand

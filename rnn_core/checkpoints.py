@@ -23,6 +23,7 @@ from .checkpoint_meta import CheckpointMetadata, MetadataError
 from .data.names import CharVocab
 from .generator import GeneratorVocab, NameGenerator, NameGeneratorConfig
 from .models import MODEL_KINDS as MODEL_FAMILIES
+from .seeding import process_generator
 
 # Every kind a checkpoint can hold: models.py's families, and the name generator, in a module of its own.
 MODEL_KINDS = {**MODEL_FAMILIES, "name_generator": (NameGeneratorConfig, NameGenerator)}
@@ -126,7 +127,8 @@ def load_checkpoint(source: str | os.PathLike | bytes, expected_kind: str | None
         raise CheckpointError(f"{name} holds a {kind} model, not a {expected_kind}.")
     config_type, model_type = MODEL_KINDS[kind]
     try:
-        model = model_type(config_type(**payload["config"]))
+        with process_generator():  # building draws a default init from the shared generator
+            model = model_type(config_type(**payload["config"]))
         model.load_state_dict(payload["state_dict"])
     except Exception as error:  # config fields or tensor shapes that do not fit the model
         raise CheckpointError(f"{name} does not fit a {kind} model: its settings or the sizes of its "

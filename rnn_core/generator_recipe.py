@@ -14,7 +14,8 @@ from .checkpoints import half_precision_state
 from .data.names import NamesData, load_names, split_names_v1
 from .generator import END, GeneratorVocab, NameGenerator, NameGeneratorConfig, name_bits, teacher_forcing_tensors
 from .ngram import fit_language_ngram
-from .training import ClassificationData, ClassifierTrainer, StepReport, TrainConfig, seed_everything
+from .seeding import seeded
+from .training import ClassificationData, ClassifierTrainer, StepReport, TrainConfig
 
 
 @dataclass
@@ -64,12 +65,12 @@ def train_generator_model(train_pairs: list[tuple[str, str]], languages: list[st
                           recipe: GeneratorRecipe, device: torch.device,
                           on_steps: Callable[[StepReport], None] | None = None) -> NameGenerator:
     """A generator trained on `train_pairs` by the classifiers' own loop (teacher forcing), in eval mode."""
-    seed_everything(recipe.seed)
-    model = NameGenerator(NameGeneratorConfig(
+    config = NameGeneratorConfig(
         vocab_size=len(vocab), num_languages=len(languages), cell=recipe.cell, char_dim=recipe.char_dim,
         language_dim=recipe.language_dim, hidden_size=recipe.hidden_size, num_layers=recipe.num_layers,
         dropout=recipe.dropout, letter_dropout=recipe.letter_dropout, ngram_sizes=list(recipe.ngram_sizes),
-        ngram_buckets=recipe.ngram_buckets, ngram_dim=recipe.ngram_dim))
+        ngram_buckets=recipe.ngram_buckets, ngram_dim=recipe.ngram_dim)
+    model = seeded(lambda: NameGenerator(config), recipe.seed)
     train = TrainConfig(epochs=recipe.epochs, batch_size=recipe.batch_size, lr=recipe.lr,
                         weight_decay=recipe.weight_decay, seed=recipe.seed)
     data = generator_data(balanced_pairs(train_pairs, recipe.language_balance), languages, vocab)

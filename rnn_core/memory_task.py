@@ -35,7 +35,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .models import CELLS, make_recurrent_layer
-from .seeding import init_parameters
+from .seeding import seeded
 
 SYMBOLS = 4
 LEAD_IN = 5  # steps of noise before the symbol
@@ -254,7 +254,7 @@ class MemoryTrainer:
 def build_model(cell: str, config: MemoryTaskConfig) -> RecallNet:
     """A RecallNet drawn from the config's seed (PyTorch's default init from a generator of its own), with
     the gated cells' memory-gate bias and the RNN's recurrent scale applied."""
-    model = init_parameters(RecallNet(cell, config.hidden_size), torch.Generator().manual_seed(config.seed))
+    model = seeded(lambda: RecallNet(cell, config.hidden_size), config.seed)
     hidden = config.hidden_size
     with torch.no_grad():
         if cell in ("lstm", "gru"):  # stacked i, f, g, o and r, z, n: the forget / update gate is the 2nd block

@@ -16,8 +16,9 @@ from .checkpoints import half_precision_state
 from .data.mnist import MnistData, random_affine, to_unit_range
 from .data.names import CharVocab, NamesData, encode_batch, split_names_v1
 from .models import NameClassifier, NameClassifierConfig, NgramNaiveBayes, RowClassifier, RowClassifierConfig
+from .seeding import seeded
 from .training import (ClassificationData, ClassifierTrainer, Metrics, StepReport, TrainConfig,
-                       metrics_from_logits, predict_logits, seed_everything)
+                       metrics_from_logits, predict_logits)
 
 DIGIT_LABELS = [str(d) for d in range(10)]
 
@@ -35,8 +36,8 @@ def metrics_metadata(metrics: Metrics, labels: list[str]) -> ClassifierMetrics:
 # ----------------------------------------------------------------------------- digits
 
 def mnist_classification_data(mnist: MnistData, augment: bool = True) -> ClassificationData:
-    def augment_images(inputs: tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, ...]:
-        return (random_affine(inputs[0]),)
+    def augment_images(inputs: tuple[torch.Tensor, ...], generator: torch.Generator) -> tuple[torch.Tensor, ...]:
+        return (random_affine(inputs[0], generator=generator),)
 
     return ClassificationData(
         train_inputs=(to_unit_range(mnist.train_images),), train_labels=mnist.train_labels,
@@ -56,8 +57,7 @@ def train_digit_model(mnist: MnistData, model_config: RowClassifierConfig, train
                       on_epoch: Callable[[int, Metrics], None] | None = None
                       ) -> tuple[RowClassifier, CheckpointMetadata]:
     """Train a row classifier on MNIST; returns the model (eval mode, CPU) and its checkpoint metadata."""
-    seed_everything(train.seed)
-    model = RowClassifier(model_config)
+    model = seeded(lambda: RowClassifier(model_config), train.seed)
     trainer = ClassifierTrainer(model, mnist_classification_data(mnist, augment), train, device)
     metrics = trainer.fit(on_steps=on_steps, on_epoch=on_epoch)
     return model.cpu().eval(), digit_metadata(metrics, mnist, train, augment)
@@ -152,7 +152,6 @@ def _train_member(member: torch.nn.Module, data: ClassificationData, recipe: Nam
                                                  recipe.class_weight_power)
     train = TrainConfig(epochs=recipe.epochs, batch_size=recipe.batch_size, lr=recipe.lr,
                         weight_decay=recipe.weight_decay, label_smoothing=recipe.label_smoothing, seed=seed)
-    seed_everything(seed)
     trainer = ClassifierTrainer(member, data, train, device)
     while not trainer.done:  # train_steps, not fit: fit would measure the (possibly empty) test tensors
         report = trainer.train_steps(20)
@@ -222,8 +221,7 @@ def fit_name_members(train_pairs: list[tuple[str, str]], languages: list[str], v
         for f in range(folds):
             table = counter.table(all_counts - fold_counts[f])
             vote_answers[fold == f] = counter.scores(table, ids[fold == f], lengths[fold == f])
-    seed_everything(recipe.seed)
-    model = NameClassifier(config)
+    model = seeded(lambda: NameClassifier(config), recipe.seed)
     if model.naive_bayes is not None:
         model.naive_bayes.set_counts(all_counts)
     member_answers = torch.full((len(labels), len(languages)), float("nan"))  # (N, C) log-probabilities
@@ -317,20 +315,19 @@ def prepare_training(plan: TrainingPlan, data: MnistData | NamesData, device: to
 
     Live runs use a constant learning rate and no augmentation, so the curves move from the first second.
     """
-    seed_everything(plan.seed)
     train = TrainConfig(epochs=plan.epochs, batch_size=plan.batch_size, lr=plan.lr, schedule="constant",
                         seed=plan.seed)
     if plan.task == "mnist":
-        model = RowClassifier(RowClassifierConfig(cell=plan.cell, hidden_size=plan.hidden_size,
-                                                  num_layers=plan.num_layers))
+        model = seeded(lambda: RowClassifier(RowClassifierConfig(cell=plan.cell, hidden_size=plan.hidden_size,
+                                                                 num_layers=plan.num_layers)), plan.seed)
         metadata = CheckpointMetadata(task="mnist", labels=DIGIT_LABELS, data_digest=data.digest,
                                       training={**asdict(train), "augment": False})
         return ClassifierTrainer(model, mnist_classification_data(data, augment=False), train, device), metadata
     train_pairs, test_pairs = split_names_v1(data.pairs)
     vocab = CharVocab.from_names([name for name, _ in train_pairs])
-    model = NameClassifier(NameClassifierConfig(vocab_size=len(vocab), num_classes=len(data.languages),
-                                                cell=plan.cell, hidden_size=plan.hidden_size,
-                                                num_layers=plan.num_layers))
+    config = NameClassifierConfig(vocab_size=len(vocab), num_classes=len(data.languages), cell=plan.cell,
+                                  hidden_size=plan.hidden_size, num_layers=plan.num_layers)
+    model = seeded(lambda: NameClassifier(config), plan.seed)
     metadata = CheckpointMetadata(task="names", split="names-v1", labels=data.languages, vocab=vocab.chars,
                                   data_digest=data.digest, line_counts=data.line_counts, training=asdict(train))
     task_data = names_classification_data(train_pairs, test_pairs, data.languages, vocab)

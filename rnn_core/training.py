@@ -7,21 +7,15 @@ same way. The live wave demo's WaveTrainer, which steps the same way, is in wave
 from __future__ import annotations
 
 import math
-import random
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Callable
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-
-def seed_everything(seed: int) -> None:
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-
+from .seeding import draws_dropout, dropout_draws
 
 # ----------------------------------------------------------------------------- classifiers
 
@@ -45,8 +39,9 @@ class ClassificationData:
     test_inputs: tuple[torch.Tensor, ...]
     test_labels: torch.Tensor
     num_classes: int
-    # Applied to each training batch's inputs (e.g. random affine for images); None for none.
-    augment: Callable[[tuple[torch.Tensor, ...]], tuple[torch.Tensor, ...]] | None = None
+    # Applied to each training batch's inputs (e.g. random affine for images), drawing from the trainer's
+    # generator; None for none.
+    augment: Callable[[tuple[torch.Tensor, ...], torch.Generator], tuple[torch.Tensor, ...]] | None = None
     class_weights: torch.Tensor | None = None  # per-class loss weights, for imbalanced data
 
 
@@ -114,7 +109,8 @@ class ClassifierTrainer:
         self.train_inputs = tuple(x.to(device) for x in data.train_inputs)
         self.train_labels = data.train_labels.to(device)
         self.class_weights = None if data.class_weights is None else data.class_weights.to(device)
-        self.generator = torch.Generator().manual_seed(config.seed)
+        self.generator = torch.Generator().manual_seed(config.seed)  # order, augmentation, dropout: all its own
+        self._draws_dropout = draws_dropout(model)
         n = len(self.train_labels)
         self.steps_per_epoch = math.ceil(n / config.batch_size)
         self.total_steps = max(1, round(config.epochs * self.steps_per_epoch))
@@ -143,8 +139,9 @@ class ClassifierTrainer:
             index = self._next_batch()
             inputs = tuple(x[index] for x in self.train_inputs)
             if self.data.augment is not None:
-                inputs = self.data.augment(inputs)
-            logits = self.model(*inputs)
+                inputs = self.data.augment(inputs, self.generator)
+            with dropout_draws(self.generator) if self._draws_dropout else nullcontext():
+                logits = self.model(*inputs)
             loss = F.cross_entropy(logits, self.train_labels[index], weight=self.class_weights,
                                    label_smoothing=self.config.label_smoothing)
             self.optimizer.zero_grad(set_to_none=True)

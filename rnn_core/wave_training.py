@@ -25,7 +25,7 @@ from torch import nn
 
 from .data.waves import WAVE_TASKS, make_stream
 from .models import State, WaveConfig, WaveRegressor, detach_state
-from .seeding import init_parameters
+from .seeding import seeded
 
 HELD_OUT_PHASE = 0.5  # the held-out stream is shifted by this much time: its windows start at unseen phases
 
@@ -132,8 +132,8 @@ class WaveTrainer:
     def reset(self) -> None:
         """A fresh model (the same initial weights for the same seed) at the start of the stream."""
         config = self.config
-        model = WaveRegressor(WaveConfig(config.cell, config.hidden_size))
-        self.model = init_parameters(model, torch.Generator().manual_seed(config.seed)).to(self.device)
+        model = seeded(lambda: WaveRegressor(WaveConfig(config.cell, config.hidden_size)), config.seed)
+        self.model = model.to(self.device)
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=config.lr)
         self.stream = make_stream(config.task, config.points, config.window_length)
         self.held_out = make_stream(config.task, config.points, config.window_length, phase=HELD_OUT_PHASE)

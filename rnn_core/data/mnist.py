@@ -45,11 +45,12 @@ def to_unit_range(images: torch.Tensor) -> torch.Tensor:
     return images.float() / 255.0
 
 
-def random_affine(images: torch.Tensor, max_degrees: float = 10.0, scale: tuple[float, float] = (0.9, 1.1),
-                  max_shift: float = 0.1, generator: torch.Generator | None = None) -> torch.Tensor:
+def random_affine(images: torch.Tensor, generator: torch.Generator, max_degrees: float = 10.0,
+                  scale: tuple[float, float] = (0.9, 1.1), max_shift: float = 0.1) -> torch.Tensor:
     """Augment a batch (B, 28, 28) in [0, 1] with a small random rotation, scale and shift each.
 
-    One affine_grid + grid_sample for the whole batch, on whichever device the batch is on.
+    One affine_grid + grid_sample for the whole batch, on whichever device the batch is on; the draws come
+    from `generator`, the caller's own.
     """
     b = images.shape[0]
 
