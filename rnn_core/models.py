@@ -302,7 +302,11 @@ class NameClassifier(nn.Module):
                                                config.naive_bayes_buckets, config.naive_bayes_entries,
                                                config.naive_bayes_smoothing)
             self.register_buffer("naive_bayes_weight", torch.zeros(()))  # tuned with logit_bias
-        self._stacked: tuple[tuple, StackedMembers] | None = None  # (weights' key, stacks) for fast inference
+        # (weights' key, stacks) for fast inference: made when weights are built, loaded or moved, never in
+        # forward, so a model shared read-only by many threads is never written to.
+        self._stacked: tuple[tuple, StackedMembers] | None = None
+        self.register_load_state_dict_post_hook(lambda module, _: module._stack_weights())
+        self._stack_weights()
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         # The n-grams are read once: the members' features and the vote only hash them into tables of
@@ -311,34 +315,55 @@ class NameClassifier(nn.Module):
         keys = (ngram_keys(ids, lengths, self.config.vocab_size, self.config.ngram_sizes)
                 if first is not None or naive_bayes is not None else None)
         grams = hashed_ngram_ids(*keys, first.buckets) if first is not None else None  # the same for every member
-        if self.training or torch.is_grad_enabled() or not self._can_fuse(len(ids)):
+        stacked = None if self.training or torch.is_grad_enabled() else self._current_stack(len(ids))
+        if stacked is None:
             log_probs = torch.stack([m(ids, lengths, grams).log_softmax(-1) for m in self.members])  # (M, B, C)
         else:
-            log_probs = self._fused_log_probs(ids, lengths, grams)
+            log_probs = self._fused_log_probs(stacked, ids, lengths, grams)
         scores = log_probs.mean(0)  # (B, C)
         if naive_bayes is not None:
             vote = naive_bayes(ids, lengths, hashed_ngram_ids(*keys, naive_bayes.buckets))  # (B, C)
             scores = scores + self.naive_bayes_weight * vote
         return scores + self.logit_bias
 
-    def _can_fuse(self, batch: int) -> bool:
-        """Whether _fused_log_probs can stand in for the members (used for inference without autograd).
+    def _apply(self, fn, recurse=True):  # .to(), .cpu(), .half() ... make new weights: stack those
+        result = super()._apply(fn, recurse)
+        self._stack_weights()
+        return result
+
+    def _weights_key(self) -> tuple | None:
+        """Each parameter's storage and in-place version counter: training, load_state_dict and moving the
+        model all change it. None for weights made under torch.inference_mode, which keep no counter."""
+        try:
+            return tuple((p.data_ptr(), p._version) for p in self.parameters())
+        except RuntimeError:
+            return None
+
+    def _stack_weights(self) -> None:
+        key = self._weights_key()
+        fusable = self.config.cell == "gru" and self.config.num_layers == 1
+        self._stacked = (key, StackedMembers.of(self)) if fusable and key is not None else None
+
+    def _current_stack(self, batch: int) -> StackedMembers | None:
+        """The stacked weights when _fused_log_probs can stand in for the members, else None.
 
         Only for small batches: the fused steps win where per-call overhead dominates (1 name: 1.1 ms against
         3.8 ms, 8 members, one thread), and lose to nn.GRU's own kernels on big ones (1,000 names: 577 ms
-        against 221 ms); they break even near 16 names.
+        against 221 ms); they break even near 16 names. And only while the weights are the ones stacked: a
+        model changed in place since (by training) answers through its members.
         """
-        return self.config.cell == "gru" and self.config.num_layers == 1 and batch <= FUSED_MAX_BATCH
+        if self._stacked is None or batch > FUSED_MAX_BATCH or self._stacked[0] != self._weights_key():
+            return None
+        return self._stacked[1]
 
-    def _fused_log_probs(self, ids: torch.Tensor, lengths: torch.Tensor, grams: torch.Tensor | None
-                         ) -> torch.Tensor:
+    def _fused_log_probs(self, w: StackedMembers, ids: torch.Tensor, lengths: torch.Tensor,
+                         grams: torch.Tensor | None) -> torch.Tensor:
         """Every member's log-probabilities (M, B, C), all members and directions stepped together.
 
         The same arithmetic as running each member's nn.GRU on a packed batch, but one batched matrix
         product per time step serves all members, so a short name costs a few dozen small ops instead of
         a few dozen per member (for one name, the overhead of each op call outweighs its arithmetic).
         """
-        w = self._stacked_weights()
         members, directions, hidden = len(self.members), w.directions, self.config.hidden_size
         streams = members * directions  # one recurrence per member and direction: S = M * D
         batch, length = ids.shape
@@ -365,20 +390,6 @@ class NameClassifier(nn.Module):
             ngrams = torch.stack([m.ngrams.embedding.weight[grams].sum(1) for m in self.members])  # (M, B, Dg)
             features = torch.cat([features, ngrams / count], dim=2)  # (M, B, D * H + Dg)
         return torch.baddbmm(w.head_bias, features, w.heads).log_softmax(-1)  # (M, B, C)
-
-    def _stacked_weights(self) -> "StackedMembers":
-        """The members' weights stacked for _fused_log_probs, made again whenever a weight changed.
-
-        The key holds each parameter's storage and in-place version counter, so training, load_state_dict
-        and moving the model to another device all show up; checking it costs far less than stacking.
-        """
-        try:
-            key = tuple((p.data_ptr(), p._version) for p in self.parameters())
-        except RuntimeError:  # weights made under torch.inference_mode keep no version counter: no cache
-            return StackedMembers.of(self)
-        if self._stacked is None or self._stacked[0] != key:
-            self._stacked = (key, StackedMembers.of(self))
-        return self._stacked[1]
 
 
 @dataclass

@@ -7,7 +7,8 @@ import torch
 from rnn_core.data.names import CharVocab, encode_batch
 import pytest
 
-from rnn_core.models import FUSED_MAX_BATCH, CharNgrams, NameClassifier, NameClassifierConfig, NgramNaiveBayes
+from rnn_core.models import (FUSED_MAX_BATCH, CharNgrams, NameClassifier, NameClassifierConfig, NgramNaiveBayes,
+                             StackedMembers)
 
 VOCAB = CharVocab.from_names(["abcov", "Ivanov"])
 
@@ -99,6 +100,19 @@ def test_fused_inference_follows_changed_weights():
     with torch.inference_mode():  # weights made here keep no version counters, so nothing is cached
         made_here = NameClassifier(config).eval()
         assert torch.allclose(made_here(ids, lengths), _per_member_log_probs(made_here, ids, lengths), atol=1e-5)
+
+
+def test_a_loaded_model_answers_without_writing_to_itself(monkeypatch):
+    config = NameClassifierConfig(vocab_size=len(VOCAB), num_classes=3, hidden_size=8, embedding_dim=4,
+                                  num_members=2, ngram_buckets=32, ngram_dim=4)
+    model = NameClassifier(config)
+    model.load_state_dict(NameClassifier(config).state_dict())  # stacked for fast inference here, once
+    model.eval().requires_grad_(False)
+    ids, lengths = encode_batch(["Ivanov"], VOCAB)
+    with torch.no_grad():
+        reference = _per_member_log_probs(model, ids, lengths)
+        monkeypatch.setattr(StackedMembers, "of", lambda model: pytest.fail("stacked again in forward"))
+        assert torch.allclose(model(ids, lengths), reference, atol=1e-5)
 
 
 # Two made-up languages told apart by their endings: -ov (0) and -ez (1).
