@@ -25,7 +25,7 @@ from .generator import GeneratorVocab, NameGenerator, NameGeneratorConfig
 from .models import MODEL_KINDS as MODEL_FAMILIES
 from .seeding import process_generator
 
-# Every kind a checkpoint can hold: models.py's families, and the name generator, in a module of its own.
+# Every kind a checkpoint can hold: the models package's families, and the name generator (generator.py).
 MODEL_KINDS = {**MODEL_FAMILIES, "name_generator": (NameGeneratorConfig, NameGenerator)}
 VOCABS = {"name_classifier": CharVocab, "name_generator": GeneratorVocab}  # how each text model reads `vocab`
 
