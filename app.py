@@ -9,9 +9,20 @@ import streamlit as st
 
 from ui import streamlit_fixes
 from ui.icon import app_icon
-from ui.resources import device_choice, digit_models, names_model
+from rnn_core.checkpoint_meta import ClassifierMetrics, GeneratorMetrics
+from ui.resources import device_choice, digit_models, generator_model, names_model
 
 streamlit_fixes.install()  # a run-start race that blanks pages on a busy server (see the module)
+
+
+def test_score(metrics: ClassifierMetrics | GeneratorMetrics | None) -> str:
+    """A shipped model's figure on held-out data: a classifier's accuracy, a generator's bits per letter."""
+    if isinstance(metrics, GeneratorMetrics):
+        return f"{metrics.bits_per_character:.2f} bits per letter"
+    if isinstance(metrics, ClassifierMetrics) and metrics.accuracy is not None:
+        return f"{metrics.accuracy:.2%}"
+    return "not measured"
+
 
 st.set_page_config(page_title="RNN Playground", page_icon=app_icon(), layout="wide")
 
@@ -32,15 +43,14 @@ with st.sidebar:
     st.markdown(f"**{choice.description}**")
     if choice.warning:
         st.warning(choice.warning)
-    st.caption("Pretrained models · test accuracy")
-    models = {**{f"Digits · {k}": v for k, v in digit_models().items()}, "Names · BiGRU": names_model()}
+    st.caption("Pretrained models · on their test sets")
+    models = {**{f"Digits · {k}": v for k, v in digit_models().items()}, "Names · BiGRU": names_model(),
+              "Name generator · LSTM": generator_model()}
     for label, loaded in models.items():
         if loaded.checkpoint is None:
             st.markdown(f":material/error: {label} · :red[not available]")
         else:
-            metrics = loaded.checkpoint.metadata.test_metrics
-            accuracy = float("nan") if metrics is None or metrics.accuracy is None else metrics.accuracy
-            st.markdown(f":material/check_circle: {label} · {accuracy:.2%}")
+            st.markdown(f":material/check_circle: {label} · {test_score(loaded.checkpoint.metadata.test_metrics)}")
     broken = {label: loaded.error for label, loaded in models.items() if loaded.checkpoint is None}
     if broken:
         with st.expander("Why some models are missing"):
