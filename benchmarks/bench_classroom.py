@@ -172,10 +172,10 @@ async def one_student(url: str, index: int, args) -> Student:
 class Servers:
     """One app process per replica, each on a core of its own; Caddy in front when there are several."""
 
-    def __init__(self, replicas: int, logs: Path) -> None:
+    def __init__(self, replicas: int, logs: Path, env: dict[str, str]) -> None:
         cores = sorted(os.sched_getaffinity(0))
         ports = [_free_port() for _ in range(replicas)]
-        self.processes = [start_app(port, cpus={cores[i % len(cores)]}, log=logs / f"replica-{i}.log")
+        self.processes = [start_app(port, env=env, cpus={cores[i % len(cores)]}, log=logs / f"replica-{i}.log")
                           for i, port in enumerate(ports)]
         self.logs = [logs / f"replica-{i}.log" for i in range(replicas)]
         self.proxy = None
@@ -239,7 +239,8 @@ async def canary_tabs(url: str, count: int, args) -> list:
 
 async def classroom(students: int, replicas: int, canaries: int, args) -> Classroom:
     logs = Path(tempfile.mkdtemp(prefix="bench_classroom_"))
-    servers = Servers(replicas, logs)
+    env = {"RNN_LIVE_UPDATES_PER_SECOND": args.live_budget} if args.live_budget else {}
+    servers = Servers(replicas, logs, env)
     try:
         # One visit per replica first, so that loading the models is not counted against the class.
         warm = argparse.Namespace(**{**vars(args), "arrival_seconds": 0, "wave_seconds": 1, "think_seconds": 0.3})
@@ -279,7 +280,8 @@ def meets_goal(room: Classroom) -> bool:
 def report(rooms: list[Classroom], args) -> None:
     print(f"\n## A class at the server, {os.cpu_count()} cores: each student draws {args.draws} digits, types "
           f"{args.names} surnames, plays the waves {args.wave_seconds:.0f} s; one in {args.trainer_every} "
-          f"trains a model; arrivals over {args.arrival_seconds:.0f} s; each replica pinned to one core\n")
+          f"trains a model; arrivals over {args.arrival_seconds:.0f} s; each replica pinned to one core; live "
+          f"updates budget {args.live_budget or 'default'} a second per replica\n")
     rows = []
     for room in rooms:
         draws = [x * 1000 for s in room.results for x in s.draw_s]
@@ -334,6 +336,8 @@ def main() -> None:
     parser.add_argument("--arrival-seconds", type=float, default=10.0)
     parser.add_argument("--think-seconds", type=float, default=1.5, help="mean pause between a student's actions")
     parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument("--live-budget", default="", help="RNN_LIVE_UPDATES_PER_SECOND for the servers "
+                                                          "(wave and memory chart updates a second, all visitors)")
     args = parser.parse_args()
     rooms = []
     for n in map(int, args.students.split(",")):
