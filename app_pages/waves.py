@@ -200,7 +200,7 @@ with settings_column:
 
 settings = settings_from_widgets(st.session_state[key("applied")])
 apply_settings(settings)
-if st.query_params.to_dict() != (wanted := settings.to_query_params()):
+if st.query_params.to_dict() != (wanted := settings.to_query_params(keep=st.query_params.to_dict())):
     st.query_params.from_dict(wanted)  # the address bar now holds a link to this very setup
 
 # ----------------------------------------------------------------------------- live charts
