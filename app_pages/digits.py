@@ -269,7 +269,8 @@ def playground() -> None:
                 st.button(_("Try a real MNIST digit"), icon=":material/casino:", disabled=mnist.images is None,
                           on_click=show_mnist_digit, args=(0 if mnist.images is None else len(mnist.images),),
                           help=_("Not available: MNIST is not in {folder}, or a file there is incomplete or "
-                                 "corrupt. Put its four IDX files there, or set RNN_DATA_DIR.").format(folder=data_root() / "MNIST" / "raw")
+                                 "corrupt. Put its four IDX files there, or set RNN_DATA_DIR.").format(
+                                     folder=data_root() / "MNIST" / "raw")
                           if mnist.images is None
                           else _("Show a random digit from the MNIST test set"))
             if mnist.images is None:

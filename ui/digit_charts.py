@@ -95,7 +95,8 @@ def hidden_story(hidden: np.ndarray, rows_read: int | None = None, height: int =
     RNN, GRU and LSTM outputs all lie in [-1, 1], so one fixed scale lets the models be compared.
     """
     shown = ordered_units(hidden, min(units, hidden.shape[1]))
-    cells = go.Heatmap(z=hidden[:, shown].T, x=np.arange(1, ROWS + 1), y=[_("unit {number}").format(number=u + 1) for u in shown],
+    units = [_("unit {number}").format(number=u + 1) for u in shown]
+    cells = go.Heatmap(z=hidden[:, shown].T, x=np.arange(1, ROWS + 1), y=units,
                        zmin=-1, zmax=1, colorscale="RdBu_r",
                        colorbar=dict(title=_("activation"), thickness=14, len=0.9),
                        hovertemplate=_("after row %{x}: %{y} = %{z:.2f}") + "<extra></extra>")

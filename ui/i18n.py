@@ -66,6 +66,12 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return translations(current_language()).ngettext(singular, plural, count)
 
 
+def bound_gettext():
+    """_() bound to this run's language, for a widget's format_func: Streamlit may call that again outside
+    the run (AppTest does, to read a widget's value), where the visitor's language cannot be looked up."""
+    return translations(current_language()).gettext
+
+
 def N_(message: str) -> str:
     """Marks a message for the catalog without translating it now; pass it through _() where it is shown."""
     return message

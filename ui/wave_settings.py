@@ -10,8 +10,9 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any, Mapping
 
 from rnn_core.wave_training import DEFAULT_GRAD_CLIP, DEFAULT_LR, WaveTrainerConfig
+from ui.i18n import N_, _
 
-TASKS = {"sin_to_cos": "sin → cos", "next_step": "next-step sine"}
+TASKS = {"sin_to_cos": N_("sin → cos"), "next_step": N_("next-step sine")}  # shown through _()
 CELLS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 HIDDEN_SIZES = (4, 8, 16, 32, 64, 128)
 LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1)
@@ -26,7 +27,13 @@ CLIP_CHOICES = (0.0, 0.1, 1.0, 10.0)  # max gradient norm; 0 is off (a widget's 
 
 
 def clip_label(clip: float) -> str:
+    """The threshold as a link writes it: "off" or the number (the same in every language)."""
     return "off" if clip == 0 else f"{clip:g}"
+
+
+def clip_shown(clip: float, gettext=_) -> str:
+    """The threshold as the slider shows it, in the visitor's language (or gettext's: see bound_gettext)."""
+    return gettext(N_("off")) if clip == 0 else f"{clip:g}"
 
 
 @dataclass
@@ -85,24 +92,24 @@ def _choice(options: Mapping[str, Any] | tuple) -> Any:
         for option in options:
             if text == _format(option):
                 return option
-        raise ValueError(f"not one of {', '.join(_format(o) for o in options)}")
+        raise ValueError(_("not one of {choices}").format(choices=", ".join(_format(o) for o in options)))
     return parse
 
 
 def _integer_in(low: int, high: int) -> Any:
     def parse(text: str) -> int:
         if not text.lstrip("-").isdigit():
-            raise ValueError("not a whole number")
+            raise ValueError(_("not a whole number"))
         value = int(text)
         if not low <= value <= high:
-            raise ValueError(f"not between {low} and {high}")
+            raise ValueError(_("not between {low} and {high}").format(low=low, high=high))
         return value
     return parse
 
 
 def _flag(text: str) -> bool:
     if text not in ("0", "1"):
-        raise ValueError("not 0 or 1")
+        raise ValueError(_("not 0 or 1"))
     return text == "1"
 
 
@@ -110,7 +117,7 @@ def _clip(text: str) -> float:
     for option in CLIP_CHOICES:
         if text == clip_label(option):
             return option
-    raise ValueError(f"not one of {', '.join(clip_label(o) for o in CLIP_CHOICES)}")
+    raise ValueError(_("not one of {choices}").format(choices=", ".join(clip_label(o) for o in CLIP_CHOICES)))
 
 
 PARSERS = {"task": _choice(TASKS), "cell": _choice(CELLS), "hidden": _choice(HIDDEN_SIZES),
@@ -131,7 +138,7 @@ def settings_from_query_params(params: Mapping[str, str | list[str]]) -> tuple[W
             continue
         text = raw[-1] if isinstance(raw, list) else raw  # a repeated parameter: the last one wins
         if name not in PARSERS:
-            notes.append(f"{name}={text!r}: unknown setting")
+            notes.append(f"{name}={text!r}: " + _("unknown setting"))
             continue
         try:
             values[name] = PARSERS[name](str(text).strip())
