@@ -15,7 +15,9 @@ from __future__ import annotations
 import functools
 import gettext
 import io
+import re
 from pathlib import Path
+from typing import Iterable
 
 import streamlit as st
 from babel import Locale
@@ -75,6 +77,21 @@ def bound_gettext():
 def N_(message: str) -> str:
     """Marks a message for the catalog without translating it now; pass it through _() where it is shown."""
     return message
+
+
+def engine_message(text: str, templates: Iterable[str]) -> str:
+    """An engine message (rnn_core speaks English only) in the visitor's language.
+
+    `templates` are the engine's messages with their values as {fields}, marked with N_() where the page uses
+    them: the text is matched against each, and the translation filled with the values it carried. A text
+    that matches none is shown as it is.
+    """
+    for template in templates:
+        pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.*?)", re.escape(template))
+        found = re.fullmatch(pattern, text, re.DOTALL)
+        if found:
+            return _(template).format(**found.groupdict())
+    return text
 
 
 def babel_locale() -> Locale:
