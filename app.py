@@ -9,6 +9,7 @@ import streamlit as st
 import torch
 
 from ui import streamlit_fixes
+from ui.engine_words import checkpoint_words, device_words
 from ui.i18n import _, choose_language, language_switch, ngettext, percent
 from ui.icon import app_icon
 from ui.resources import device_choice, digit_models, names_model
@@ -39,8 +40,10 @@ with st.sidebar:
     else:
         description = choice.description  # a device's name: CUDA · NVIDIA H100, Apple MPS · GPU
     st.markdown(f"**{description}**")
-    if choice.warning:
-        st.warning(choice.warning)
+    if choice.warnings:
+        # the engine names the device it fell back to as describe_device does: the description above, translated
+        st.warning(" ".join(device_words(warning).replace(choice.description, description)
+                            for warning in choice.warnings))
     st.caption(_("Pretrained models · test accuracy"))
     models = {**{_("Digits · {cell}").format(cell=k): v for k, v in digit_models().items()},
               _("Names · BiGRU"): names_model()}
@@ -55,6 +58,6 @@ with st.sidebar:
     if broken:
         with st.expander(_("Why some models are missing")):
             for label, error in broken.items():
-                st.text(f"{label}: {error}")
+                st.text(f"{label}: {checkpoint_words(error)}")
 
 page.run()

@@ -21,6 +21,7 @@ from rnn_core.training import evaluate_classifier
 from ui import digit_charts
 from ui.canvas import drawing_canvas, without_last_stroke  # importable only inside a running Streamlit script
 from ui.digits import mnist_test_set
+from ui.engine_words import checkpoint_words
 from ui.gate_view import show_gates
 from ui.resources import LoadedModel, digit_models, training_data
 from ui.session_models import add_session_model, session_models
@@ -289,8 +290,8 @@ def playground() -> None:
     with answer_column:
         st.markdown("##### " + _("The answer"))
         if loaded.checkpoint is None:
-            st.error(_("The {model} model is not available: {reason}").format(model=name, reason=loaded.error),
-                     icon=":material/warning:")
+            st.error(_("The {model} model is not available: {reason}").format(
+                model=name, reason=checkpoint_words(loaded.error)), icon=":material/warning:")
             st.caption(_("Pick another model above; your drawing stays."))
         elif problem:
             st.error(problem, icon=":material/warning:")

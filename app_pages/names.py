@@ -15,6 +15,7 @@ from rnn_core.data.names import CharVocab
 from rnn_core.inference import (MAX_BATCH_NAMES, NameInputError, NameReading, classify_names, name_lines,
                                 name_lines_from_file, read_name)
 from rnn_core.models import NameClassifier, NameClassifierConfig
+from ui.engine_words import checkpoint_words
 from ui.i18n import N_, _, engine_message, ngettext, number, percent
 from ui.name_charts import (common_mix_ups, confusion_figure, data_counts_figure, language_name, prefix_heatmap,
                             recall_by_language, top_languages_figure)
@@ -315,7 +316,7 @@ loaded = choices[chosen or SHIPPED]
 if loaded.checkpoint is None:
     st.error(_("The name model is not available, so this page cannot classify names (the rest of the app "
                "still works). The reason:"), icon=":material/warning:")
-    st.code(loaded.error, language=None, wrap_lines=True)
+    st.code(checkpoint_words(loaded.error), language=None, wrap_lines=True)
     st.markdown(_(WHAT_YOU_ARE_SEEING))
 else:
     metadata = loaded.checkpoint.metadata

@@ -88,10 +88,6 @@ def test_numbers_for_the_locale():
 
 PAGES = ["app_pages/home.py", "app_pages/digits.py", "app_pages/waves.py", "app_pages/memory.py",
          "app_pages/inside.py", "app_pages/names.py", "app_pages/generate.py", "app_pages/train.py"]
-# Pages whose words are not all in the catalog yet: their English-left test is expected to fail (strict, so
-# the test says so when a page is done and can leave this list).
-NOT_YET_TRANSLATED = {"app_pages/inside.py",
-                      "app_pages/generate.py", "app_pages/train.py"}
 ENGLISH_RUN = re.compile(r"[A-Za-z][a-z']+(?:[ ,;:]+[A-Za-z][a-z']+)+")  # two or more English words in a row
 ALLOWED = [  # code, identifiers and names the Chinese text keeps as they are
     re.compile(r"`[^`]*`"), re.compile(r"\$[^$]*\$"), re.compile(r"<[^>]*>"),  # inline code, LaTeX, markup
@@ -175,8 +171,7 @@ def test_every_page_renders_in_chinese(page):
     assert at.session_state[i18n.STATE_KEY] == "zh"
 
 
-@pytest.mark.parametrize("page", [pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="not translated yet"))
-                                  if p in NOT_YET_TRANSLATED else p for p in PAGES])
+@pytest.mark.parametrize("page", PAGES)
 def test_no_english_sentence_left_in_chinese(page):
     at = open_in_chinese(page)
     left = english_left(shown_texts(at))
@@ -267,3 +262,62 @@ def test_the_names_page_in_chinese_with_bad_input_and_a_list():
     assert len(problems) == 2 and not english_left(problems), problems
     texts = shown_texts(at)
     assert not english_left(texts), english_left(texts)
+
+
+def test_the_cell_page_in_chinese_with_its_tables_and_a_step_by_hand():
+    """The engine's words about every tensor and parameter are translated, for each cell and both directions."""
+    at = open_in_chinese("app_pages/inside.py")
+    for cell in ("rnn", "gru", "lstm"):
+        at.radio(key="inside_cell").set_value(cell).run()
+        at.toggle(key="inside_bidirectional").set_value(True).run()
+        at.select_slider(key="inside_layers").set_value(2).run()
+        next(b for b in at.button if b.label == "下一步").click().run()
+        assert not at.exception, at.exception
+        table_words = [str(v) for frame in [at.table[0].value, at.dataframe[0].value]
+                       for column in ("原因", "作用", "行与列") if column in frame for v in frame[column]]
+        assert len(table_words) > 8 and not english_left(table_words), english_left(table_words)
+        texts = shown_texts(at)
+        assert not english_left(texts), english_left(texts)
+
+
+def test_the_name_generator_page_in_chinese_step_by_step():
+    at = open_in_chinese("app_pages/generate.py")
+    at.text_input(key="gen_prefix").set_value("Ro").run()
+    next(b for b in at.button if b.label == "生成一个姓氏").click().run()
+    next(b for b in at.button if b.label == "下一个字母").click().run()
+    assert not at.exception, at.exception
+    texts = shown_texts(at)
+    assert any(text.startswith("第 2 步") for text in texts)
+    assert not english_left(texts), english_left(texts)
+    assert list(at.dataframe[0].value.columns) == ["贪心", "抽样", "新的？", "分类器", "一致"]
+    at.text_input(key="gen_prefix").set_value("Ж").run()
+    assert any("拉丁字母" in info.value for info in at.info) and "生成器不认识的字符" in at.text[0].value
+
+
+def test_the_training_page_in_chinese_without_data():
+    at = open_in_chinese("app_pages/train.py")
+    next(b for b in at.button if b.label == "训练").click().run()
+    assert not at.exception, at.exception
+    assert any(error.value.startswith("MNIST 不在") for error in at.error), [e.value for e in at.error]
+    texts = shown_texts(at)
+    assert not english_left(texts), english_left(texts)
+
+
+def test_the_engine_words_in_the_sidebar_in_chinese(monkeypatch, tmp_path):
+    """A device that cannot be had, and a shipped model that cannot be read: the engine's words, translated."""
+    from ui.resources import device_choice
+
+    device_choice.clear()
+    monkeypatch.setenv("RNN_DEVICE", "tpu")
+    monkeypatch.setenv("RNN_CHECKPOINT_DIR", str(tmp_path))
+    (tmp_path / "names.pt").write_bytes(b"not a checkpoint")
+    try:
+        at = open_in_chinese()
+        assert not at.exception, at.exception
+        warning = at.sidebar.warning[0].value
+        assert warning.startswith("未知设备 'tpu'") and "改用 CPU" in warning, warning
+        missing = " ".join(text.value for text in at.sidebar.text)
+        assert "不存在" in missing and "不是可读的检查点" in missing, missing
+        assert not english_left([warning]), warning
+    finally:
+        device_choice.clear()
