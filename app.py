@@ -8,13 +8,24 @@ import rnn_core  # noqa: F401  first of all: it sets torch's threads for every t
 import streamlit as st
 import torch
 
+from rnn_core.checkpoint_meta import ClassifierMetrics, GeneratorMetrics
 from ui import streamlit_fixes
 from ui.engine_words import checkpoint_words, device_words
-from ui.i18n import _, choose_language, language_switch, ngettext, percent
+from ui.i18n import _, choose_language, language_switch, ngettext, number, percent
 from ui.icon import app_icon
-from ui.resources import device_choice, digit_models, names_model
+from ui.resources import device_choice, digit_models, generator_model, names_model
 
 streamlit_fixes.install()  # a run-start race that blanks pages on a busy server (see the module)
+
+
+def test_score(metrics: ClassifierMetrics | GeneratorMetrics | None) -> str:
+    """A shipped model's figure on held-out data: a classifier's accuracy, a generator's bits per letter."""
+    if isinstance(metrics, GeneratorMetrics):
+        return _("{bits} bits per letter").format(bits=number(metrics.bits_per_character, 2))
+    if isinstance(metrics, ClassifierMetrics) and metrics.accuracy is not None:
+        return percent(metrics.accuracy, 2)
+    return _("not measured")
+
 
 choose_language()  # before any word is shown: ?lang=, else this session's choice, else the browser's language
 st.set_page_config(page_title=_("RNN Playground"), page_icon=app_icon(), layout="wide")
@@ -44,16 +55,14 @@ with st.sidebar:
         # the engine names the device it fell back to as describe_device does: the description above, translated
         st.warning(" ".join(device_words(warning).replace(choice.description, description)
                             for warning in choice.warnings))
-    st.caption(_("Pretrained models · test accuracy"))
+    st.caption(_("Pretrained models · on their test sets"))
     models = {**{_("Digits · {cell}").format(cell=k): v for k, v in digit_models().items()},
-              _("Names · BiGRU"): names_model()}
+              _("Names · BiGRU"): names_model(), _("Name generator · LSTM"): generator_model()}
     for label, loaded in models.items():
         if loaded.checkpoint is None:
             st.markdown(f":material/error: {label} · :red[" + _("not available") + "]")
         else:
-            metrics = loaded.checkpoint.metadata.test_metrics
-            accuracy = float("nan") if metrics is None or metrics.accuracy is None else metrics.accuracy
-            st.markdown(f":material/check_circle: {label} · {percent(accuracy, 2)}")
+            st.markdown(f":material/check_circle: {label} · {test_score(loaded.checkpoint.metadata.test_metrics)}")
     broken = {label: loaded.error for label, loaded in models.items() if loaded.checkpoint is None}
     if broken:
         with st.expander(_("Why some models are missing")):

@@ -17,7 +17,7 @@ from rnn_core.checkpoints import Checkpoint
 from rnn_core.inference import DigitReading, read_digit
 from rnn_core.recipes import fine_tune_on_drawings
 from rnn_core.preprocess import Drawing, InvalidDrawingError, decode_canvas_image, preprocess_canvas
-from rnn_core.training import evaluate_classifier
+from rnn_core.metrics import evaluate_classifier
 from ui import digit_charts
 from ui.canvas import drawing_canvas, without_last_stroke  # importable only inside a running Streamlit script
 from ui.digits import mnist_test_set

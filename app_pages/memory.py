@@ -24,7 +24,7 @@ from ui.wave_charts import chart_spec
 TICK_SECONDS = 0.05  # asks for 20 updates a second; how long a tick takes sets the real rate
 REACH_SECONDS = 1.0  # the heatmaps: once a second
 SPEED_RANGE = (1, 20)  # optimizer steps per chart update, for each cell
-DEFAULT_SPEED = 5
+DEFAULT_SPEED = 3
 SCALES = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0)  # the exploding view's recurrent weight scale
 DEFAULT_SCALE = 4.0
 CLIPS = (0.0, 1.0, 10.0)  # the exploding view's clipping threshold; 0 is off

@@ -20,7 +20,7 @@ from rnn_core.data import data_root  # noqa: E402
 from rnn_core.device import configure_threads  # noqa: E402
 from rnn_core.data.mnist import load_mnist, to_unit_range  # noqa: E402
 from rnn_core.preprocess import canvas_from_image, preprocess_canvas  # noqa: E402
-from rnn_core.training import predict_logits  # noqa: E402
+from rnn_core.metrics import predict_logits  # noqa: E402
 
 CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
 

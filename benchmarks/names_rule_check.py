@@ -28,7 +28,7 @@ from rnn_core.data.names import CharVocab, load_names, name_fifth, split_names_v
 from rnn_core.device import configure_threads  # noqa: E402
 from rnn_core.recipes import (NamesRecipe, apply_decision_rule, choose_decision_rule, fit_name_members,  # noqa: E402
                               names_classification_data)
-from rnn_core.training import metrics_from_logits, predict_logits  # noqa: E402
+from rnn_core.metrics import metrics_from_logits, predict_logits  # noqa: E402
 
 OUTER_FOLDS = (1, 2, 3, 4)
 # (label, whether the rule may use the vote, balance_weight): the rule maximises out-of-fold

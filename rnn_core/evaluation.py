@@ -7,7 +7,7 @@ from .checkpoints import Checkpoint, CheckpointError
 from .data.mnist import load_mnist
 from .data.names import CharVocab, load_names, split_names_v1
 from .recipes import mnist_classification_data, names_classification_data
-from .training import Metrics, evaluate_classifier
+from .metrics import Metrics, evaluate_classifier
 
 
 def evaluate_checkpoint(checkpoint: Checkpoint, root: Path) -> Metrics:

@@ -17,8 +17,8 @@ from .data.mnist import MnistData, random_affine, to_unit_range
 from .data.names import CharVocab, NamesData, encode_batch, split_names_v1
 from .models import NameClassifier, NameClassifierConfig, NgramNaiveBayes, RowClassifier, RowClassifierConfig
 from .seeding import seeded
-from .training import (ClassificationData, ClassifierTrainer, Metrics, StepReport, TrainConfig,
-                       metrics_from_logits, predict_logits)
+from .metrics import Metrics, metrics_from_logits, predict_logits
+from .training import ClassificationData, ClassifierTrainer, StepReport, TrainConfig
 
 DIGIT_LABELS = [str(d) for d in range(10)]
 

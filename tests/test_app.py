@@ -1,11 +1,13 @@
 """Every page renders without an exception, and the sidebar names the device and the models."""
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import APP_PATH
 
-PAGES = ["app_pages/home.py", "app_pages/digits.py", "app_pages/waves.py", "app_pages/inside.py", "app_pages/names.py",
-         "app_pages/train.py"]
+PAGES = ["app_pages/home.py", "app_pages/digits.py", "app_pages/waves.py", "app_pages/memory.py", "app_pages/inside.py",
+         "app_pages/names.py", "app_pages/generate.py", "app_pages/train.py"]
 
 
 @pytest.fixture
@@ -22,6 +24,8 @@ def test_home_page_and_sidebar(app):
     assert "CPU" in sidebar or "CUDA" in sidebar or "MPS" in sidebar
     lstm = next(m.value for m in app.sidebar.markdown if "Digits · LSTM" in m.value)
     assert lstm.endswith("%") and "check_circle" in lstm  # loaded, with its test accuracy
+    generator = next(m.value for m in app.sidebar.markdown if "Name generator" in m.value)
+    assert re.search(r"check_circle.* \d\.\d\d bits per letter$", generator)  # its held-out figure
 
 
 @pytest.mark.parametrize("page", PAGES)

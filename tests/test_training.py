@@ -5,7 +5,8 @@ import pytest
 import torch
 
 from rnn_core.models import RowClassifier, RowClassifierConfig
-from rnn_core.training import ClassificationData, ClassifierTrainer, TrainConfig, metrics_from_logits
+from rnn_core.metrics import metrics_from_logits
+from rnn_core.training import ClassificationData, ClassifierTrainer, TrainConfig
 
 
 def bar_images(labels: torch.Tensor) -> torch.Tensor:
