@@ -36,11 +36,11 @@ from test_live_training import live_run, wait_until
 from test_page_digits import (STROKE_WIDTH, VERTICAL_LINE, canvas_state, canvas_state_holding, png,
                               shown_answer)
 from test_page_names import assert_never_rendered, charts
-from ui.resources import DIGIT_CHECKPOINTS, NAMES_CHECKPOINT, device_choice
+from ui.resources import DIGIT_CHECKPOINTS, GENERATOR_CHECKPOINT, NAMES_CHECKPOINT, device_choice
 
 PAGES = ["app_pages/home.py", "app_pages/digits.py", "app_pages/waves.py", "app_pages/names.py",
          "app_pages/generate.py", "app_pages/train.py"]
-SHIPPED = [*DIGIT_CHECKPOINTS.values(), NAMES_CHECKPOINT]
+SHIPPED = [*DIGIT_CHECKPOINTS.values(), NAMES_CHECKPOINT, GENERATOR_CHECKPOINT]  # the five the sidebar lists
 
 
 def open_app(page: str = "app_pages/home.py", query: dict[str, str] | None = None) -> AppTest:
@@ -345,8 +345,8 @@ def test_broken_shipped_checkpoints_get_a_banner_and_every_page_still_works(how,
         broken_file(tmp_path / name, how)
     monkeypatch.setenv("RNN_CHECKPOINT_DIR", str(tmp_path))
     at = open_app()
-    assert sum("not available" in m.value for m in at.sidebar.markdown) == 4
-    assert len(at.sidebar.expander) == 1 and len(at.sidebar.text) == 4  # the reasons, one per model
+    assert sum("not available" in m.value for m in at.sidebar.markdown) == len(SHIPPED)
+    assert len(at.sidebar.expander) == 1 and len(at.sidebar.text) == len(SHIPPED)  # the reasons, one per model
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
