@@ -91,7 +91,7 @@ def show_parameters(spec: CellSpec) -> None:
     total = parameter_total(module)
     st.markdown("##### " + ngettext("Parameters: {count} in all", "Parameters: {count} in all", total)
                 .format(count=localized(total)))
-    name, shape, count, does, layout = _("name"), _("shape"), _("count"), _("what it does"), _("rows and columns")
+    name, shape, count, does, layout = _("parameter"), _("shape"), _("count"), _("what it does"), _("rows and columns")
     table = pd.DataFrame([{name: row.name, shape: shape_text(row.shape), count: row.count,
                            does: engine_words(row.does), layout: engine_words(row.layout)}
                           for row in parameter_table(module)])
