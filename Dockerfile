@@ -14,6 +14,7 @@ COPY .streamlit .streamlit
 COPY app.py ./
 COPY app_pages app_pages
 COPY ui ui
+COPY locales locales
 COPY rnn_core rnn_core
 COPY checkpoints checkpoints
 

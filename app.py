@@ -6,10 +6,13 @@ a page on a freshly started server would then run that page without this file's 
 """
 import rnn_core  # noqa: F401  first of all: it sets torch's threads for every thread, before torch loads
 import streamlit as st
+import torch
 
-from ui import streamlit_fixes
-from ui.icon import app_icon
 from rnn_core.checkpoint_meta import ClassifierMetrics, GeneratorMetrics
+from ui import streamlit_fixes
+from ui.engine_words import checkpoint_words, device_words
+from ui.i18n import _, choose_language, language_switch, ngettext, number, percent
+from ui.icon import app_icon
 from ui.resources import device_choice, digit_models, generator_model, names_model
 
 streamlit_fixes.install()  # a run-start race that blanks pages on a busy server (see the module)
@@ -18,43 +21,52 @@ streamlit_fixes.install()  # a run-start race that blanks pages on a busy server
 def test_score(metrics: ClassifierMetrics | GeneratorMetrics | None) -> str:
     """A shipped model's figure on held-out data: a classifier's accuracy, a generator's bits per letter."""
     if isinstance(metrics, GeneratorMetrics):
-        return f"{metrics.bits_per_character:.2f} bits per letter"
+        return _("{bits} bits per letter").format(bits=number(metrics.bits_per_character, 2))
     if isinstance(metrics, ClassifierMetrics) and metrics.accuracy is not None:
-        return f"{metrics.accuracy:.2%}"
-    return "not measured"
+        return percent(metrics.accuracy, 2)
+    return _("not measured")
 
 
-st.set_page_config(page_title="RNN Playground", page_icon=app_icon(), layout="wide")
+choose_language()  # before any word is shown: ?lang=, else this session's choice, else the browser's language
+st.set_page_config(page_title=_("RNN Playground"), page_icon=app_icon(), layout="wide")
 
 # Material icons ship with Streamlit, so they render on machines without an emoji font.
-home = st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True)
-digits = st.Page("app_pages/digits.py", title="Draw a digit", icon=":material/draw:")
-waves = st.Page("app_pages/waves.py", title="Wave regressor", icon=":material/waves:")
-memory = st.Page("app_pages/memory.py", title="Why gates remember", icon=":material/psychology:")
-inside = st.Page("app_pages/inside.py", title="Inside a cell", icon=":material/memory:")
-names = st.Page("app_pages/names.py", title="Name classifier", icon=":material/translate:")
-generate = st.Page("app_pages/generate.py", title="Invent a name", icon=":material/auto_awesome:")
-train = st.Page("app_pages/train.py", title="Train it yourself", icon=":material/model_training:")
+home = st.Page("app_pages/home.py", title=_("Home"), icon=":material/home:", default=True)
+digits = st.Page("app_pages/digits.py", title=_("Draw a digit"), icon=":material/draw:")
+waves = st.Page("app_pages/waves.py", title=_("Wave regressor"), icon=":material/waves:")
+memory = st.Page("app_pages/memory.py", title=_("Why gates remember"), icon=":material/psychology:")
+inside = st.Page("app_pages/inside.py", title=_("Inside a cell"), icon=":material/memory:")
+names = st.Page("app_pages/names.py", title=_("Name classifier"), icon=":material/translate:")
+generate = st.Page("app_pages/generate.py", title=_("Invent a name"), icon=":material/auto_awesome:")
+train = st.Page("app_pages/train.py", title=_("Train it yourself"), icon=":material/model_training:")
 page = st.navigation([home, digits, waves, memory, inside, names, generate, train])
 
 with st.sidebar:
+    language_switch()
     choice = device_choice()
-    st.caption("Running on")
-    st.markdown(f"**{choice.description}**")
-    if choice.warning:
-        st.warning(choice.warning)
-    st.caption("Pretrained models · on their test sets")
-    models = {**{f"Digits · {k}": v for k, v in digit_models().items()}, "Names · BiGRU": names_model(),
-              "Name generator · LSTM": generator_model()}
+    st.caption(_("Running on"))
+    if choice.device.type == "cpu":
+        threads = torch.get_num_threads()  # as rnn_core.device.describe_device counts them
+        description = ngettext("CPU · {count} thread", "CPU · {count} threads", threads).format(count=threads)
+    else:
+        description = choice.description  # a device's name: CUDA · NVIDIA H100, Apple MPS · GPU
+    st.markdown(f"**{description}**")
+    if choice.warnings:
+        # the engine names the device it fell back to as describe_device does: the description above, translated
+        st.warning(" ".join(device_words(warning).replace(choice.description, description)
+                            for warning in choice.warnings))
+    st.caption(_("Pretrained models · on their test sets"))
+    models = {**{_("Digits · {cell}").format(cell=k): v for k, v in digit_models().items()},
+              _("Names · BiGRU"): names_model(), _("Name generator · LSTM"): generator_model()}
     for label, loaded in models.items():
         if loaded.checkpoint is None:
-            st.markdown(f":material/error: {label} · :red[not available]")
+            st.markdown(f":material/error: {label} · :red[" + _("not available") + "]")
         else:
             st.markdown(f":material/check_circle: {label} · {test_score(loaded.checkpoint.metadata.test_metrics)}")
     broken = {label: loaded.error for label, loaded in models.items() if loaded.checkpoint is None}
     if broken:
-        with st.expander("Why some models are missing"):
+        with st.expander(_("Why some models are missing")):
             for label, error in broken.items():
-                st.text(f"{label}: {error}")
+                st.text(f"{label}: {checkpoint_words(error)}")
 
 page.run()

@@ -3,6 +3,7 @@
 The canvas, the answer and the row-by-row story live in one fragment, so a stroke, a model switch or a
 move of the row slider reruns only that part of the page (no whole-page flicker).
 """
+import html
 from dataclasses import replace
 
 import numpy as np
@@ -20,10 +21,11 @@ from rnn_core.metrics import evaluate_classifier
 from ui import digit_charts
 from ui.canvas import drawing_canvas, without_last_stroke  # importable only inside a running Streamlit script
 from ui.digits import mnist_test_set
+from ui.engine_words import checkpoint_words
 from ui.gate_view import show_gates
 from ui.resources import LoadedModel, digit_models, training_data
 from ui.session_models import add_session_model, session_models
-from ui.words import counted
+from ui.i18n import _, ngettext, number, percent
 
 CANVAS_SIZE = 280
 # MNIST strokes are 2-3 pixels wide on digits 20 pixels tall. A pen a tenth of the canvas wide, on a
@@ -80,71 +82,78 @@ def back_to_drawing() -> None:
 
 def model_label(name: str, loaded: LoadedModel) -> str:
     if loaded.checkpoint is None:
-        return f"{name} · not available"
+        return f"{name} · " + _("not available")
     metrics = loaded.checkpoint.metadata.test_metrics or ClassifierMetrics()
     accuracy, examples = metrics.accuracy, metrics.examples
     if accuracy is None:
-        return f"{name} · not measured"
+        return f"{name} · " + _("not measured")
     partial = examples is not None and examples != MNIST_TEST_DIGITS  # a fine-tuned copy: a fixed sample
-    return f"{name} · {accuracy:.2%}" + (f" on {examples:,} test digits" if partial else "")
+    if partial:
+        return _("{model} · {accuracy} on {count} test digits").format(model=name, accuracy=percent(accuracy, 2),
+                                                                       count=number(examples))
+    return f"{name} · {percent(accuracy, 2)}"
 
 
 def show_answer(reading: DigitReading, label: int | None, drawing: Drawing | None) -> None:
-    percent = round(100 * reading.confidence)
-    sure = percent >= LOW_CONFIDENCE and reading.margin >= LOW_MARGIN
+    shown = round(100 * reading.confidence)
+    sure = shown >= LOW_CONFIDENCE and reading.margin >= LOW_MARGIN
+    confidence = html.escape(_("{percent}% sure").format(percent=shown))  # a number in the catalog's words
     color = digit_charts.INDIGO if sure else "#9ca3af"
-    # Fixed markup from numbers only (never user text), so HTML is safe here.
+    # Fixed markup from numbers and one escaped message of the catalog (never user text), so HTML is safe here.
     st.markdown(
         f'<div class="digit-answer" style="font-size:7.5rem;font-weight:800;line-height:1;color:{color};'
         f'text-align:center">{reading.digit}</div>'
         f'<div class="digit-confidence" style="font-size:1.5rem;text-align:center">'
-        f'{percent}% sure</div>', unsafe_allow_html=True)
+        f'{confidence}</div>', unsafe_allow_html=True)
     if drawing is not None and drawing.extent < SMALL_DRAWING:
-        st.warning("Your digit is small. Draw it bigger, filling most of the square: the network learned "
-                   "from digits that fill their frame.", icon=":material/zoom_out_map:")
+        st.warning(_("Your digit is small. Draw it bigger, filling most of the square: the network learned "
+                     "from digits that fill their frame."), icon=":material/zoom_out_map:")
     elif drawing is not None and drawing.off_centre > OFF_CENTRE:
-        st.warning("Your digit is off to one side. Draw it in the middle of the square, filling most of it.",
+        st.warning(_("Your digit is off to one side. Draw it in the middle of the square, filling most of it."),
                    icon=":material/center_focus_weak:")
     if not sure:
         runner_up = int(reading.probabilities.argsort()[-2])
-        st.warning(f"Not sure: this does not look much like any one digit. Next best guess: {runner_up} "
-                   f"({reading.probabilities[runner_up]:.0%}).", icon=":material/help:")
+        st.warning(_("Not sure: this does not look much like any one digit. Next best guess: {digit} "
+                     "({share}).").format(digit=runner_up, share=percent(reading.probabilities[runner_up])),
+                   icon=":material/help:")
     if label is not None:
         if label == reading.digit:
-            st.success(f"Right: the test set labels it {label}.", icon=":material/check_circle:")
+            st.success(_("Right: the test set labels it {digit}.").format(digit=label), icon=":material/check_circle:")
         else:
-            st.error(f"Wrong: the test set labels it {label}.", icon=":material/cancel:")
+            st.error(_("Wrong: the test set labels it {digit}.").format(digit=label), icon=":material/cancel:")
     st.plotly_chart(digit_charts.probability_bars(reading.probabilities, height=230), config=CHART_CONFIG,
                     theme=None)
 
 
 def show_row_story(image: torch.Tensor, reading: DigitReading | None) -> None:
     """The model's view beside the per-row answers, both following the row slider; then the memory."""
-    rows_read = None if reading is None else st.slider("Rows read", 1, ROWS, ROWS, key="digits_rows_read")
+    rows_read = None if reading is None else st.slider(_("Rows read"), 1, ROWS, ROWS, key="digits_rows_read")
     view_column, story_column = st.columns([1, 1.6], gap="medium")
     with view_column:
-        st.markdown("##### What the model sees")
+        st.markdown("##### " + _("What the model sees"))
         st.plotly_chart(digit_charts.model_view(image.numpy(), rows_read), config=CHART_CONFIG, theme=None)
-        st.caption(f"Drawings are cropped, shrunk to {ROWS}x{ROWS} pixels and centred, the way MNIST's "
-                   "digits were made." + ("" if rows_read in (None, ROWS)
-                                           else f" Amber: row {rows_read}; shaded: rows not read yet."))
+        st.caption(_("Drawings are cropped, shrunk to {rows}x{rows} pixels and centred, the way MNIST's "
+                     "digits were made.").format(rows=ROWS)
+                   + ("" if rows_read in (None, ROWS)
+                      else " " + _("Amber: row {row}; shaded: rows not read yet.").format(row=rows_read)))
     if reading is None:
-        story_column.info("The story appears here once a model reads a digit.", icon=":material/menu_book:")
+        story_column.info(_("The story appears here once a model reads a digit."), icon=":material/menu_book:")
         return
     with story_column:
         guess = reading.row_probabilities[rows_read - 1]
-        st.markdown(
-            f"##### After {rows_read} of {ROWS} rows it would say {int(guess.argmax())} ({guess.max():.0%})")
+        st.markdown("##### " + _("After {read} of {rows} rows it would say {digit} ({share})").format(
+            read=rows_read, rows=ROWS, digit=int(guess.argmax()), share=percent(guess.max())))
         st.plotly_chart(digit_charts.row_story(reading.row_probabilities, rows_read), config=CHART_CONFIG,
                         theme=None)
-        st.caption(f"It settles on its final answer, {reading.digit}, after row {reading.settled_row}.")
-    st.markdown("##### Hidden state")
+        st.caption(_("It settles on its final answer, {digit}, after row {row}.").format(
+            digit=reading.digit, row=reading.settled_row))
+    st.markdown("##### " + _("Hidden state"))
     shown = min(digit_charts.HIDDEN_UNITS_SHOWN, reading.hidden.shape[1])
-    st.caption(f"The network's memory after each row: {reading.hidden.shape[1]} numbers (red positive, blue "
-               "negative) that carry what it has read so far on to the next row. Shown: the "
-               f"{shown} that change most on this drawing, each row one unit, sorted by the row where it "
-               "changes most. Empty rows barely move them; strokes do. This memory is the only link from one "
-               "row to the next.")
+    st.caption(_("The network's memory after each row: {units} numbers (red positive, blue negative) that carry "
+                 "what it has read so far on to the next row. Shown: the {shown} that change most on this "
+                 "drawing, each row one unit, sorted by the row where it changes most. Empty rows barely move "
+                 "them; strokes do. This memory is the only link from one row to the next.").format(
+                     units=reading.hidden.shape[1], shown=shown))
     st.plotly_chart(digit_charts.hidden_story(reading.hidden, rows_read), config=CHART_CONFIG, theme=None)
 
 
@@ -171,9 +180,10 @@ def fine_tune_taught(model_name: str, checkpoint: Checkpoint) -> None:
     # The copy's own figure, measured on it; never the original's.
     metrics = None if after is None else ClassifierMetrics(accuracy=after, examples=TUNED_CHECK_DIGITS)
     metadata = replace(checkpoint.metadata, test_metrics=metrics, fine_tuned_on=len(labels))
-    label = add_session_model(f"{model_name} + your {counted(len(labels), 'drawing')}",
+    label = add_session_model(ngettext("{model} + your {count} drawing", "{model} + your {count} drawings",
+                                       len(labels)).format(model=model_name, count=number(len(labels))),
                               Checkpoint("row_classifier", tuned, metadata))
-    table = [{"you drew": int(truth), "before": read_digit(checkpoint.model, image).digit,
+    table = [{"drew": int(truth), "before": read_digit(checkpoint.model, image).digit,
               "after": read_digit(tuned, image).digit} for image, truth in zip(images, labels)]
     state.digits_tuned = (label, table, before, after)
 
@@ -181,119 +191,131 @@ def fine_tune_taught(model_name: str, checkpoint: Checkpoint) -> None:
 def teach(image: torch.Tensor, reading: DigitReading, model_name: str, checkpoint: Checkpoint) -> None:
     """Teach it your handwriting: collect corrected drawings, fine-tune a private copy of the model."""
     # The same label every time: a new label is a new expander, which would close as a drawing is added.
-    with st.expander("Teach it your handwriting"):
-        st.caption("Was the answer wrong? Say what you drew and add it. Then fine-tune a copy of the model "
-                   "on your drawings, mixed with MNIST digits so it does not forget the rest. The shared "
-                   "model stays as it is; the copy is yours, in this browser tab.")
+    with st.expander(_("Teach it your handwriting")):
+        st.caption(_("Was the answer wrong? Say what you drew and add it. Then fine-tune a copy of the model "
+                     "on your drawings, mixed with MNIST digits so it does not forget the rest. The shared "
+                     "model stays as it is; the copy is yours, in this browser tab."))
         with st.container(horizontal=True, vertical_alignment="bottom"):
-            st.selectbox("This drawing is a", range(10), index=reading.digit, key="digits_truth")
-            st.button("Add this drawing", icon=":material/add:", on_click=add_taught_drawing, args=(image,))
-        st.caption(f"{counted(len(state.digits_taught), 'drawing')} so far.")
+            st.selectbox(_("This drawing is a"), range(10), index=reading.digit, key="digits_truth")
+            st.button(_("Add this drawing"), icon=":material/add:", on_click=add_taught_drawing, args=(image,))
+        taught = len(state.digits_taught)
+        st.caption(ngettext("{count} drawing so far.", "{count} drawings so far.", taught).format(count=number(taught)))
         if not state.digits_taught:
             return
-        st.button(f"Fine-tune a copy of {model_name} on your {counted(len(state.digits_taught), 'drawing')}",
+        st.button(ngettext("Fine-tune a copy of {model} on your {count} drawing",
+                           "Fine-tune a copy of {model} on your {count} drawings", taught).format(
+                               model=model_name, count=number(taught)),
                   icon=":material/school:", type="primary", on_click=fine_tune_taught,
                   args=(model_name, checkpoint))
         if state.digits_tuned is not None:
             label, table, before, after = state.digits_tuned
-            right_before = sum(r["you drew"] == r["before"] for r in table)
-            right_after = sum(r["you drew"] == r["after"] for r in table)
-            st.success(f"“{label}” is ready: pick it above to use it.", icon=":material/school:")
-            st.markdown(f"- **The drawings it was tuned on**: right on {right_before} of {len(table)} before, "
-                        f"{right_after} after. It has seen these, so this says little: draw new ones to "
-                        "judge it.")
+            right_before = sum(r["drew"] == r["before"] for r in table)
+            right_after = sum(r["drew"] == r["after"] for r in table)
+            st.success(_("“{model}” is ready: pick it above to use it.").format(model=label), icon=":material/school:")
+            st.markdown(_("- **The drawings it was tuned on**: right on {before} of {count} before, {after} after. "
+                          "It has seen these, so this says little: draw new ones to judge it.").format(
+                              before=right_before, count=len(table), after=right_after))
             if after is not None:
-                st.markdown(f"- **{TUNED_CHECK_DIGITS:,} MNIST test digits it has never seen** (the same ones "
-                            f"each time): {before:.1%} before, {after:.1%} after.")
+                st.markdown(_("- **{count} MNIST test digits it has never seen** (the same ones each time): "
+                              "{before} before, {after} after.").format(
+                                  count=number(TUNED_CHECK_DIGITS), before=percent(before, 1),
+                                  after=percent(after, 1)))
             else:
-                st.markdown("- The MNIST test set is not on this server, so the copy's accuracy on it was not "
-                            "measured.")
-            st.dataframe(table, hide_index=True)
+                st.markdown(_("- The MNIST test set is not on this server, so the copy's accuracy on it was not "
+                              "measured."))
+            headers = {"drew": _("you drew"), "before": _("before"), "after": _("after")}
+            st.dataframe([{headers[k]: v for k, v in row.items()} for row in table], hide_index=True)
 
 
-st.title("Draw a digit")
-st.markdown("Draw one digit, 0 to 9, filling the black square. A recurrent network reads your drawing "
-            f"**one row of pixels at a time**, top to bottom, {ROWS} rows of {ROWS} pixels, and says which "
-            "digit it is.")
+st.title(_("Draw a digit"))
+st.markdown(_("Draw one digit, 0 to 9, filling the black square. A recurrent network reads your drawing "
+              "**one row of pixels at a time**, top to bottom, {rows} rows of {rows} pixels, and says which "
+              "digit it is.").format(rows=ROWS))
 @st.fragment
 def playground() -> None:
     # The shipped models, then this visitor's own (fine-tuned here, or trained or uploaded on the
     # training page): read on every run, so a model made a moment ago is already in the list.
     models = {**digit_models(), **{label: LoadedModel(checkpoint)
                                    for label, checkpoint in session_models("row_classifier").items()}}
-    name = st.radio(f"Model (test accuracy on {MNIST_TEST_DIGITS:,} MNIST digits)", list(models),
+    name = st.radio(_("Model (test accuracy on {count} MNIST digits)").format(count=number(MNIST_TEST_DIGITS)),
+                    list(models),
                     format_func=lambda n: model_label(n, models[n]), horizontal=True, key="digits_model",
-                    help="Switch models to compare them on the same drawing.")
+                    help=_("Switch models to compare them on the same drawing."))
     loaded = models[name]
     drawing_column, answer_column = st.columns([1.4, 1], gap="medium")  # the canvas needs its 280 px
 
     mnist = mnist_test_set(str(data_root()))
     image, label, drawing, problem = None, None, None, ""
     with drawing_column:
-        st.markdown("##### Your drawing")
+        st.markdown("##### " + _("Your drawing"))
         if state.digits_mnist_index is not None and mnist.images is not None:
             # The test digit stands where the drawing was, enlarged to the square's size.
             index = state.digits_mnist_index
             image, label = to_unit_range(mnist.images[index]), int(mnist.labels[index])
             square = np.kron((image.numpy() * 255).astype(np.uint8), np.ones((10, 10), np.uint8))
             st.image(square, width=CANVAS_SIZE)
-            st.caption(f"Showing MNIST test digit #{index:,}. Press “Draw your own” to draw again.")
+            st.caption(_("Showing MNIST test digit #{index}. Press “Draw your own” to draw again.").format(
+                index=number(index)))
             with st.container(horizontal=True):
-                st.button("Draw your own", icon=":material/draw:", on_click=clear_canvas)
-                st.button("Another MNIST digit", icon=":material/casino:", on_click=show_mnist_digit,
+                st.button(_("Draw your own"), icon=":material/draw:", on_click=clear_canvas)
+                st.button(_("Another MNIST digit"), icon=":material/casino:", on_click=show_mnist_digit,
                           args=(len(mnist.images),))
         else:
             canvas = drawing_canvas(canvas_key(), CANVAS_SIZE, STROKE_WIDTH, state.digits_initial,
                                     on_change=back_to_drawing)
             with st.container(horizontal=True):
-                st.button("Undo", icon=":material/undo:", on_click=undo_stroke, disabled=stroke_count() == 0,
-                          help="Take back the last stroke")
-                st.button("Clear", icon=":material/ink_eraser:", on_click=clear_canvas)
-                st.button("Try a real MNIST digit", icon=":material/casino:", disabled=mnist.images is None,
+                st.button(_("Undo"), icon=":material/undo:", on_click=undo_stroke, disabled=stroke_count() == 0,
+                          help=_("Take back the last stroke"))
+                st.button(_("Clear"), icon=":material/ink_eraser:", on_click=clear_canvas)
+                st.button(_("Try a real MNIST digit"), icon=":material/casino:", disabled=mnist.images is None,
                           on_click=show_mnist_digit, args=(0 if mnist.images is None else len(mnist.images),),
-                          help=f"Not available: {mnist.error}" if mnist.images is None
-                          else "Show a random digit from the MNIST test set")
+                          help=_("Not available: MNIST is not in {folder}, or a file there is incomplete or "
+                                 "corrupt. Put its four IDX files there, or set RNN_DATA_DIR.").format(
+                                     folder=data_root() / "MNIST" / "raw")
+                          if mnist.images is None
+                          else _("Show a random digit from the MNIST test set"))
             if mnist.images is None:
-                st.caption("“Try a real MNIST digit” needs the MNIST test set, which is not on this server.")
+                st.caption(_("“Try a real MNIST digit” needs the MNIST test set, which is not on this server."))
             try:
                 png = canvas.image_bytes  # the canvas's PNG; None until the first stroke
                 drawing = None if png is None else preprocess_canvas(decode_canvas_image(png))
                 image = None if drawing is None else drawing.image  # None: blank
             except (InvalidDrawingError, ValueError) as error:  # an image the canvas did not make, or not base64
-                problem = f"This drawing cannot be read: {error}"
+                problem = _("This drawing cannot be read: {reason}").format(reason=error)
 
     reading = None
     if image is not None and loaded.checkpoint is not None:
         reading = read_digit(loaded.checkpoint.model, image)
 
     with answer_column:
-        st.markdown("##### The answer")
+        st.markdown("##### " + _("The answer"))
         if loaded.checkpoint is None:
-            st.error(f"The {name} model is not available: {loaded.error}", icon=":material/warning:")
-            st.caption("Pick another model above; your drawing stays.")
+            st.error(_("The {model} model is not available: {reason}").format(
+                model=name, reason=checkpoint_words(loaded.error)), icon=":material/warning:")
+            st.caption(_("Pick another model above; your drawing stays."))
         elif problem:
             st.error(problem, icon=":material/warning:")
         elif reading is None:
-            st.info("Draw a digit on the black square with your mouse or finger. The answer appears as "
-                    "soon as you lift the pen.", icon=":material/draw:")
+            st.info(_("Draw a digit on the black square with your mouse or finger. The answer appears as "
+                      "soon as you lift the pen."), icon=":material/draw:")
         else:
             show_answer(reading, label, drawing)
 
     if reading is not None and label is None:  # the visitor's own drawing, not an MNIST test digit
         teach(image, reading, name, loaded.checkpoint)
 
-    st.markdown("#### Reading row by row")
-    st.markdown(
+    st.markdown("#### " + _("Reading row by row"))
+    st.markdown(_(
         "The network never sees the whole picture at once. It reads row 1 (the top 28 pixels), updates "
         "its memory, reads row 2, and so on down to row 28; its answer is what it says after the last "
         "row. The heatmap shows what it *would* answer after each row: one column per row read, one "
         "line per digit, darker for more likely. While the rows are empty it can only guess; as the "
         "strokes come in, its guess sharpens. Move the slider to replay the reading: the amber frame "
-        "marks the row being read, on the image and on the heatmaps.")
+        "marks the row being read, on the image and on the heatmaps."))
     # With nothing drawn the model's view is an empty black square (and the page's charts are ready).
     show_row_story(torch.zeros(ROWS, ROWS) if image is None else image, reading)
     if reading is not None:
-        with st.expander("Inside the cell: its gates at work, row by row"):
+        with st.expander(_("Inside the cell: its gates at work, row by row")):
             show_gates(loaded.checkpoint.model, image, name)
 
 

@@ -17,15 +17,27 @@ import torch
 from rnn_core.generator import (MAX_PREFIX_LENGTH, MAX_TEMPERATURE, GeneratedName, GeneratorInputError,
                                 GeneratorVocab, NameGenerator, generate_name)
 from rnn_core.inference import classify_names
+from ui.engine_words import checkpoint_words
 from ui.generate_charts import step_figure, story_figure
+from ui.i18n import N_, _, bound_gettext, engine_message, ngettext, number, percent
+from ui.name_charts import language_name
 from ui.resources import LoadedModel, generator_model, names_model, names_vocab
-from ui.words import counted
 
 DEFAULT_LANGUAGE = "Italian"
 DEFAULT_TEMPERATURE = 0.5
 PLAY_SECONDS = 0.45  # one letter per tick: slow enough to read each step, a name takes a few seconds
 HANDFUL = 5
 CHART_CONFIG = {"displayModeBar": False}
+# What the engine (rnn_core.generator) says about settings it cannot use, its values as fields: translated here.
+ENGINE_MESSAGES = [
+    N_("The temperature must be a number, e.g. 0.5."),
+    N_("The temperature must be between 0 and {limit}: 0 always takes the likeliest letter, 1 draws as the model "
+       "learnt, higher flattens the choice."),
+    N_("Give at most {limit} first letters; the generator writes the rest."),
+    N_("Some of these characters never appear in the training names, so the generator cannot continue from them. "
+       "Use Latin letters (accents are fine)."),
+    N_("Pick one of the languages in the list."),
+]
 
 
 def key(name: str) -> str:
@@ -73,16 +85,22 @@ class Classifier:
         return [row.top[0] if row.top else None for row in rows]
 
 
+def languages_text(languages: list[str]) -> str:
+    return _(", ").join(language_name(language) for language in languages)
+
+
 def side_by_side_table(greedy: GeneratedName, drawn: list[GeneratedName], known: dict[str, list[str]],
                        classifier: Classifier) -> pd.DataFrame:
     """One row per try: greedy's name (the same every time) beside a drawn one, and the drawn one's verdicts."""
     answers = classifier.top([story.name for story in drawn])
+    yes, no, seen = _("yes"), _("no"), _("no ({languages})")
     return pd.DataFrame({
-        "greedy": [greedy.name] * len(drawn),
-        "drawn": [story.name for story in drawn],
-        "new?": ["yes" if story.name not in known else f"no ({', '.join(known[story.name])})" for story in drawn],
-        "classifier": [f"{a[0]} {a[1]:.0%}" if a else "not available" for a in answers],
-        "agrees": [("yes" if a[0] == story.language else "no") if a else "" for story, a in zip(drawn, answers)],
+        _("greedy"): [greedy.name] * len(drawn),
+        _("drawn"): [story.name for story in drawn],
+        _("new?"): [yes if story.name not in known else seen.format(languages=languages_text(known[story.name]))
+                    for story in drawn],
+        _("classifier"): [f"{language_name(a[0])} {percent(a[1])}" if a else _("not available") for a in answers],
+        _("agrees"): [(yes if a[0] == story.language else no) if a else "" for story, a in zip(drawn, answers)],
     })
 
 
@@ -92,7 +110,7 @@ def draw(language: str, temperature: float, prefix: str, model: NameGenerator, v
     try:
         story = generate_name(model, vocab, languages, language, temperature, prefix, visitor_rng())
     except GeneratorInputError as error:
-        st.session_state[key("story")], st.session_state[key("problem")] = None, str(error)
+        st.session_state[key("story")], st.session_state[key("problem")] = None, str(error)  # translated when shown
         return
     st.session_state[key("story")], st.session_state[key("problem")] = story, ""
     st.session_state[key("shown")] = len(story.steps)
@@ -135,16 +153,22 @@ def status_line(story: GeneratedName, shown: int) -> str:
     step = story.steps[shown - 1]
     if step.forced == "prefix":
         if story.temperature == 0:
-            return f"Step {shown}: a letter you gave (greedy would have taken the tallest bar)."
-        return f"Step {shown}: a letter you gave; the model had given it {step.probability:.0%}."
+            return _("Step {step}: a letter you gave (greedy would have taken the tallest bar).").format(step=shown)
+        return _("Step {step}: a letter you gave; the model had given it {probability}.").format(
+            step=shown, probability=percent(step.probability))
     if step.forced == "length":
-        return f"Step {shown}: the name reached the longest length allowed, so the end mark was forced."
+        return _("Step {step}: the name reached the longest length allowed, so the end mark was forced.").format(
+            step=shown)
     if shown == len(story.steps):
-        return (f"Step {shown}: **the end mark won** ({step.probability:.0%}): the name is finished. The model "
-                f"gave the whole name a chance of 1 in {max(1, round(2 ** story.bits)):,}.")
-    lead = "the likeliest" if step.probability >= float(step.probabilities.max()) else "not the likeliest"
-    return (f"Step {shown}: drew a letter with probability {step.probability:.0%} ({lead}); "
-            f"the end mark had {step.end_probability:.0%}.")
+        return _("Step {step}: **the end mark won** ({probability}): the name is finished. The model gave the whole "
+                 "name a chance of 1 in {odds}.").format(step=shown, probability=percent(step.probability),
+                                                         odds=number(max(1, round(2 ** story.bits))))
+    if step.probability >= float(step.probabilities.max()):
+        line = _("Step {step}: drew a letter with probability {probability} (the likeliest); the end mark had {end}.")
+    else:
+        line = _("Step {step}: drew a letter with probability {probability} (not the likeliest); the end mark had "
+                 "{end}.")
+    return line.format(step=shown, probability=percent(step.probability), end=percent(step.end_probability))
 
 
 def story_view(model: NameGenerator, vocab: GeneratorVocab, languages: list[str], known: dict[str, list[str]],
@@ -162,45 +186,48 @@ def story_view(model: NameGenerator, vocab: GeneratorVocab, languages: list[str]
     shown = max(1, st.session_state[key("shown")])
     complete = shown >= len(story.steps)
     with st.container(horizontal=True, gap="small"):
-        st.button("Invent a name", type="primary", icon=":material/auto_awesome:", key=key("invent_button"),
+        st.button(_("Invent a name"), type="primary", icon=":material/auto_awesome:", key=key("invent_button"),
                   on_click=invent, args=(model, vocab, languages))
-        st.button("Next letter", key=key("next"), icon=":material/skip_next:", on_click=step_once,
+        st.button(_("Next letter"), key=key("next"), icon=":material/skip_next:", on_click=step_once,
                   disabled=complete)
         if st.session_state[key("playing")]:
-            st.button("Pause", key=key("pause"), icon=":material/pause:", on_click=set_playing, args=(False,))
+            st.button(_("Pause"), key=key("pause"), icon=":material/pause:", on_click=set_playing, args=(False,))
         else:
-            st.button("Play", key=key("play"), icon=":material/play_arrow:", on_click=set_playing, args=(True,))
-        st.button("Again", key=key("restart"), icon=":material/replay:", on_click=restart, disabled=shown <= 1,
-                  help="Write this name again from its first letter")
-        st.button("Finish", key=key("whole"), icon=":material/fast_forward:", on_click=show_whole,
-                  disabled=complete, help="Show the whole name at once")
+            st.button(_("Play"), key=key("play"), icon=":material/play_arrow:", on_click=set_playing, args=(True,))
+        st.button(_("Again"), key=key("restart"), icon=":material/replay:", on_click=restart, disabled=shown <= 1,
+                  help=_("Write this name again from its first letter"))
+        st.button(_("Finish"), key=key("whole"), icon=":material/fast_forward:", on_click=show_whole,
+                  disabled=complete, help=_("Show the whole name at once"))
     left, right = st.columns([2, 3], gap="large")
     with left:
-        st.caption(f"{'Invented' if complete else 'Being invented'} for {story.language}, temperature "
-                   f"{story.temperature:g}")
+        caption = (_("Invented for {language}, temperature {temperature}") if complete
+                   else _("Being invented for {language}, temperature {temperature}"))
+        st.caption(caption.format(language=language_name(story.language), temperature=f"{story.temperature:g}"))
         with st.container(key="gen_name"):
-            st.metric("The name", story.name[: min(shown, len(story.name))] + ("" if complete else " …"),
+            st.metric(_("The name"), story.name[: min(shown, len(story.name))] + ("" if complete else " …"),
                       label_visibility="collapsed")
         st.markdown(status_line(story, shown))
         if complete:
             if story.name in known:
-                st.markdown(f"**Seen before**: this exact name is among the training names "
-                            f"({', '.join(known[story.name])}).")
+                st.markdown(_("**Seen before**: this exact name is among the training names ({languages}).")
+                            .format(languages=languages_text(known[story.name])))
             else:
-                st.markdown("**New**: no training name is spelt like this.")
+                st.markdown(_("**New**: no training name is spelt like this."))
             answer = classifier.top([story.name])[0]
             if answer is None:
-                st.caption("The name classifier is not available, so no second opinion.")
+                st.caption(_("The name classifier is not available, so no second opinion."))
             elif answer[0] == story.language:
-                st.markdown(f"**The classifier agrees**: it reads the name as {answer[0]} ({answer[1]:.0%}).")
+                st.markdown(_("**The classifier agrees**: it reads the name as {language} ({probability}).").format(
+                    language=language_name(answer[0]), probability=percent(answer[1])))
             else:
-                st.markdown(f"**The classifier disagrees**: it reads the name as {answer[0]} ({answer[1]:.0%}), "
-                            f"not {story.language}.")
+                st.markdown(_("**The classifier disagrees**: it reads the name as {language} ({probability}), not "
+                              "{asked}.").format(language=language_name(answer[0]), probability=percent(answer[1]),
+                                                 asked=language_name(story.language)))
     with right:
         st.plotly_chart(step_figure(story, shown - 1, vocab), key="gen_step_chart", config=CHART_CONFIG)
-    st.markdown("**The story so far**: each column is one step, labelled with what it took; down the column, "
-                "the five likeliest next characters (darker: likelier), the one taken boxed, and at the bottom "
-                "the end mark's chance, which grows until it wins.")
+    st.markdown(_("**The story so far**: each column is one step, labelled with what it took; down the column, "
+                  "the five likeliest next characters (darker: likelier), the one taken boxed, and at the bottom "
+                  "the end mark's chance, which grows until it wins."))
     st.plotly_chart(story_figure(story, shown, vocab), key="gen_story_chart", config=CHART_CONFIG)
 
 
@@ -213,29 +240,36 @@ def side_by_side(model: NameGenerator, vocab: GeneratorVocab, languages: list[st
         try:
             greedy = generate_name(model, vocab, languages, language, 0.0, prefix)
             drawn = [generate_name(model, vocab, languages, language, temperature, prefix, visitor_rng())
-                     for _ in range(HANDFUL)]
+                     for _try in range(HANDFUL)]
         except GeneratorInputError:
             return  # the message is already on the page, above
         st.session_state[key("handful")] = (greedy, drawn)
         st.session_state[key("handful_settings")] = settings
     greedy, drawn = st.session_state[key("handful")]
-    st.markdown("**Why greedy repeats itself**: at temperature 0 the model always takes its likeliest next "
-                "letter, so the same language and first letters give the same name every time, and a likely "
-                "pair of letters can come round again and again. Drawing at random in proportion to the "
-                "probabilities gives a different, still plausible, name each time.")
-    st.markdown(f"Asked {HANDFUL} times: **greedy** (temperature 0) beside names **drawn** at temperature "
-                f"{temperature:g}, with what the classifier reads in each drawn name.")
+    st.markdown(_("**Why greedy repeats itself**: at temperature 0 the model always takes its likeliest next "
+                  "letter, so the same language and first letters give the same name every time, and a likely "
+                  "pair of letters can come round again and again. Drawing at random in proportion to the "
+                  "probabilities gives a different, still plausible, name each time."))
+    st.markdown(_("Asked {count} times: **greedy** (temperature 0) beside names **drawn** at temperature "
+                  "{temperature}, with what the classifier reads in each drawn name.").format(
+        count=HANDFUL, temperature=f"{temperature:g}"))
     if temperature == 0:
-        st.caption("The temperature is 0, so the drawn names are greedy too: raise it to see variety.")
+        st.caption(_("The temperature is 0, so the drawn names are greedy too: raise it to see variety."))
     st.dataframe(side_by_side_table(greedy, drawn, known, classifier), hide_index=True, key="gen_side_by_side")
     answer = classifier.top([greedy.name])[0]
-    st.caption(f"Greedy's name is {'a training name' if greedy.name in known else 'new'}"
-               + (f"; the classifier reads it as {answer[0]} ({answer[1]:.0%})." if answer else "."))
-    st.button("Draw five more", key=key("draw_more"), icon=":material/casino:",
+    if answer is None:
+        line = (_("Greedy's name is a training name.") if greedy.name in known else _("Greedy's name is new."))
+    else:
+        line = (_("Greedy's name is a training name; the classifier reads it as {language} ({probability}).")
+                if greedy.name in known else
+                _("Greedy's name is new; the classifier reads it as {language} ({probability})."))
+        line = line.format(language=language_name(answer[0]), probability=percent(answer[1]))
+    st.caption(line)
+    st.button(_("Draw five more"), key=key("draw_more"), icon=":material/casino:",
               on_click=lambda: st.session_state.update({key("more"): True}))
 
 
-WHAT_YOU_ARE_SEEING = """
+WHAT_YOU_ARE_SEEING = N_("""
 - **One to many**: the network gets one thing, the language (and any first letters you give), and writes a
   sequence: a surname, one character at a time, until it chooses to stop.
 - **Each step**: the network has read a start mark and the letters so far, with the language beside every
@@ -249,27 +283,27 @@ WHAT_YOU_ARE_SEEING = """
 - **New or seen before**: the name is looked up among the training names. **The classifier** is the name
   classifier of this app, a different network: when it reads a generated name as the language asked for,
   the generator has caught something of that language's spelling.
-"""
+""")
 
-TRY_THIS = """
+TRY_THIS = N_("""
 - Press **Play** and watch the end mark's row: when does it win?
 - Slide the **temperature** to 0.1, then to 1.5: how do the bars change, and the names?
 - Same first letters, different languages: **Mac** in Irish and in Russian, **Ko** in Japanese and in Polish.
 - Find a language where the classifier often disagrees (try Spanish and Portuguese, or English and
   Scottish): these are also the ones the classifier mixes up on real names.
 - Set the temperature to 0 and press **Invent a name** again and again.
-"""
+""")
 
-st.title("Invent a name")
-st.markdown("One to many: pick a language and a recurrent network invents a surname for it, **one letter at "
-            "a time**, showing at each step what it could have written next.")
+st.title(_("Invent a name"))
+st.markdown(_("One to many: pick a language and a recurrent network invents a surname for it, **one letter at "
+              "a time**, showing at each step what it could have written next."))
 
 loaded = generator_model()
 if loaded.checkpoint is None:
-    st.error("The name generator is not available, so this page cannot invent names (the rest of the app "
-             "still works). The reason:", icon=":material/warning:")
-    st.code(loaded.error, language=None, wrap_lines=True)
-    st.markdown(WHAT_YOU_ARE_SEEING)
+    st.error(_("The name generator is not available, so this page cannot invent names (the rest of the app "
+               "still works). The reason:"), icon=":material/warning:")
+    st.code(checkpoint_words(loaded.error), language=None, wrap_lines=True)
+    st.markdown(_(WHAT_YOU_ARE_SEEING))
 else:
     metadata = loaded.checkpoint.metadata
     model, languages = loaded.checkpoint.model, metadata.labels
@@ -279,12 +313,15 @@ else:
     st.session_state.setdefault(key("language"), DEFAULT_LANGUAGE if DEFAULT_LANGUAGE in languages else languages[0])
     st.session_state.setdefault(key("playing"), False)
     language_column, temperature_column, prefix_column = st.columns([2, 3, 2], gap="medium")
-    language = language_column.selectbox("Language", languages, key=key("language"))
+    shown = bound_gettext()
+    language = language_column.selectbox(_("Language"), languages, key=key("language"),
+                                         format_func=lambda label: language_name(label, shown))
     temperature = temperature_column.slider(
-        "Temperature", 0.0, MAX_TEMPERATURE, DEFAULT_TEMPERATURE, step=0.05, key=key("temperature"),
-        help="0: always the likeliest letter. 1: as the model learnt. Above 1: flatter, stranger.")
-    prefix = prefix_column.text_input("First letters (optional)", key=key("prefix"), placeholder="e.g. Ro",
-                                      help=f"Up to {MAX_PREFIX_LENGTH} letters the name must start with.")
+        _("Temperature"), 0.0, MAX_TEMPERATURE, DEFAULT_TEMPERATURE, step=0.05, key=key("temperature"),
+        help=_("0: always the likeliest letter. 1: as the model learnt. Above 1: flatter, stranger."))
+    prefix = prefix_column.text_input(_("First letters (optional)"), key=key("prefix"), placeholder=_("e.g. Ro"),
+                                      help=_("Up to {count} letters the name must start with.").format(
+                                          count=MAX_PREFIX_LENGTH))
     settings = (language, temperature, prefix)
     if st.session_state.get(key("settings")) != settings:
         draw(language, temperature, prefix, model, vocab, languages)  # new settings: a new name, shown whole
@@ -292,29 +329,35 @@ else:
         st.session_state[key("settings")] = settings
     problem = st.session_state.get(key("problem"))
     if problem:
-        st.info(problem, icon=":material/edit:")  # the engine's own words: never the visitor's text
+        st.info(engine_message(problem, ENGINE_MESSAGES), icon=":material/edit:")  # the engine's words, no user text
         unknown = vocab.unknown_chars(unicodedata.normalize("NFC", prefix))
         if unknown:
-            st.text("Characters the generator does not know:\n" + "\n".join(describe_char(c) for c in unknown))
+            st.text(_("Characters the generator does not know:") + "\n" + "\n".join(describe_char(c) for c in unknown))
     else:
         playing = st.session_state[key("playing")]
         st.fragment(story_view, run_every=PLAY_SECONDS if playing else None)(model, vocab, languages, known,
                                                                                classifier, playing)
-        st.subheader("Greedy and drawn, side by side", anchor=False)
+        st.subheader(_("Greedy and drawn, side by side"), anchor=False)
         side_by_side(model, vocab, languages, settings, known, classifier)
     seeing, trying = st.columns(2, gap="large")
     with seeing:
-        st.subheader("What you are seeing", anchor=False)
-        st.markdown(WHAT_YOU_ARE_SEEING)
+        st.subheader(_("What you are seeing"), anchor=False)
+        st.markdown(_(WHAT_YOU_ARE_SEEING))
     with trying:
-        st.subheader("Try this", anchor=False)
-        st.markdown(TRY_THIS)
+        st.subheader(_("Try this"), anchor=False)
+        st.markdown(_(TRY_THIS))
     training = metadata.test_metrics
     if training is not None:
-        st.caption(f"The model: a {model.config.num_layers}-layer {model.config.cell.upper()} of "
-                   f"{model.config.hidden_size} units over characters, with a language embedding beside every "
-                   "character and a look-up of the last few characters beside its output, trained on the "
-                   f"{counted(metadata.pair_counts.get('train', 0), 'name')} "
-                   f"of the names-v1 training split. On the test names it needs "
-                   f"{training.bits_per_character:.2f} bits per character; a {training.ngram_order}-gram "
-                   f"Kneser-Ney model fitted on the same names needs {training.ngram_bits_per_character:.2f}.")
+        names_count = metadata.pair_counts.get("train", 0)
+        st.caption(ngettext(
+            "The model: a {layers}-layer {cell} of {hidden} units over characters, with a language embedding beside "
+            "every character and a look-up of the last few characters beside its output, trained on the {count} "
+            "name of the names-v1 training split. On the test names it needs {bits} bits per character; a "
+            "{order}-gram Kneser-Ney model fitted on the same names needs {ngram_bits}.",
+            "The model: a {layers}-layer {cell} of {hidden} units over characters, with a language embedding beside "
+            "every character and a look-up of the last few characters beside its output, trained on the {count} "
+            "names of the names-v1 training split. On the test names it needs {bits} bits per character; a "
+            "{order}-gram Kneser-Ney model fitted on the same names needs {ngram_bits}.", names_count).format(
+            layers=model.config.num_layers, cell=model.config.cell.upper(), hidden=model.config.hidden_size,
+            count=number(names_count), bits=number(training.bits_per_character, 2), order=training.ngram_order,
+            ngram_bits=number(training.ngram_bits_per_character, 2)))

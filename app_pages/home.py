@@ -1,6 +1,8 @@
 """Home: what a recurrent network is, in one screen, and the way to each demo."""
 import streamlit as st
 
+from ui.i18n import _
+
 CARDS_PER_ROW = 3  # readable cards on a laptop; Streamlit stacks them on a phone
 SHAPE_CARD_WIDTH = 210  # px: the shape cards wrap, four to a wide screen's row, two to a laptop's
 INPUT, CELL, OUTPUT = ("#f3f4f6", "#1f2333"), ("#eef2ff", "#4f46e5"), ("#fef3c7", "#d97706")  # (fill, line)
@@ -42,18 +44,18 @@ def shape_svg(inputs: list[bool], outputs: list[bool]) -> str:
 
 # (title, inputs, outputs, what it is, [(page, link label)]): the demos of this app under their shape.
 SHAPES = [
-    ("One to one", [True], [True],
-     "One input, one output, no sequence: a plain network, here for contrast. A single step of a cell is one.",
-     [("app_pages/inside.py", "Inside a cell")]),
-    ("One to many", [True, False, False], [True, True, True],
-     "One input, a sequence out: a melody, a caption for a photo, a name. Each output is read back in.",
-     [("app_pages/generate.py", "Invent a name")]),
-    ("Many to one", [True, True, True], [False, False, True],
-     "A sequence in, one answer at the end: what a review feels, which digit, which language.",
-     [("app_pages/digits.py", "Draw a digit"), ("app_pages/names.py", "Name classifier")]),
-    ("Many to many", [True, True, True], [True, True, True],
-     "An output at every step: a wave turned into another wave, a word tagged at a time.",
-     [("app_pages/waves.py", "Wave regressor")]),
+    (_("One to one"), [True], [True],
+     _("One input, one output, no sequence: a plain network, here for contrast. A single step of a cell is one."),
+     [("app_pages/inside.py", _("Inside a cell"))]),
+    (_("One to many"), [True, False, False], [True, True, True],
+     _("One input, a sequence out: a melody, a caption for a photo, a name. Each output is read back in."),
+     [("app_pages/generate.py", _("Invent a name"))]),
+    (_("Many to one"), [True, True, True], [False, False, True],
+     _("A sequence in, one answer at the end: what a review feels, which digit, which language."),
+     [("app_pages/digits.py", _("Draw a digit")), ("app_pages/names.py", _("Name classifier"))]),
+    (_("Many to many"), [True, True, True], [True, True, True],
+     _("An output at every step: a wave turned into another wave, a word tagged at a time."),
+     [("app_pages/waves.py", _("Wave regressor"))]),
 ]
 
 UNROLLED_RNN_SVG = """
@@ -87,26 +89,26 @@ UNROLLED_RNN_SVG = """
 </svg>
 """
 
-st.title("RNN Playground")
-st.markdown(
+st.title(_("RNN Playground"))
+st.markdown(_(
     "A **recurrent neural network** reads a sequence one step at a time. At every step the *same* cell "
     "takes two things: the next input $x_t$ and its own memory from the step before, the **hidden "
     "state** $h_{t-1}$. It returns a new hidden state $h_t$ (and, if we ask, an output $y_t$). The "
     "hidden state is all the network remembers of what it has read so far: that loop is what makes it "
-    "*recurrent*.")
+    "*recurrent*."))
 left, right = st.columns([3, 2], vertical_alignment="center")
-left.image(UNROLLED_RNN_SVG, caption="One cell, unrolled over time: the arrows to the right are its memory.",
-           width="stretch")
-right.markdown(
+left.image(UNROLLED_RNN_SVG.replace(">cell<", ">" + _("cell") + "<"),
+           caption=_("One cell, unrolled over time: the arrows to the right are its memory."), width="stretch")
+right.markdown(_(
     "- **RNN**: the plain cell, $h_t = \\tanh(W x_t + U h_{t-1} + b)$.\n"
     "- **LSTM** and **GRU**: cells with gates that decide what to keep and what to forget, so the "
     "memory lasts over longer sequences.\n"
     "- Below are four of them at work, and one you train yourself. Each page says what you are seeing "
-    "and what to try.")
+    "and what to try."))
 
-st.subheader("Four shapes of recurrent network", anchor=False)
-st.caption("Below: inputs (x). Middle: the cell at each time step, its memory (h) passed to the right. "
-           "Above: outputs (y). Each demo of this app is under its shape.")
+st.subheader(_("Four shapes of recurrent network"), anchor=False)
+st.caption(_("Below: inputs (x). Middle: the cell at each time step, its memory (h) passed to the right. "
+             "Above: outputs (y). Each demo of this app is under its shape."))
 with st.container(horizontal=True, gap="small"):  # four across a wide screen, two on a laptop, one on a phone
     for title, inputs, outputs, text, links in SHAPES:
         with st.container(border=True, width=SHAPE_CARD_WIDTH):
@@ -116,30 +118,30 @@ with st.container(horizontal=True, gap="small"):  # four across a wide screen, t
             for path, label in links:
                 st.page_link(path, label=label, icon=":material/arrow_forward:")
 
-st.subheader("Try it")
+st.subheader(_("Try it"))
 demos = [
-    ("app_pages/digits.py", ":material/draw: Draw a digit",
-     "Draw a digit; a network reads your drawing **row by row**, 28 rows of 28 pixels, and you watch its "
-     "guess change as it reads."),
-    ("app_pages/waves.py", ":material/waves: Wave regressor",
-     "Watch an RNN **learn live** to turn a sine into a cosine, its memory carried from one window to "
-     "the next; switch the memory off and see what breaks."),
-    ("app_pages/names.py", ":material/translate: Name classifier",
-     "Type a surname; a network that reads **letter by letter**, in both directions, says which of 18 "
-     "languages it comes from."),
-    ("app_pages/generate.py", ":material/auto_awesome: Invent a name",
-     "Pick a language; a network invents a surname **letter by letter**, and shows at each step every letter "
-     "it could have written next, and the one it took."),
-    ("app_pages/inside.py", ":material/memory: Inside a cell",
-     "Open up **nn.RNN, nn.LSTM and nn.GRU**: every weight and tensor shape of the real modules, and one "
-     "time step worked out by hand, gate by gate."),
-    ("app_pages/train.py", ":material/model_training: Train it yourself",
-     "Train a digit or name classifier **while you watch** its loss fall and its accuracy rise, then "
-     "try it on the demo pages, or teach the digit model your own handwriting."),
+    ("app_pages/digits.py", ":material/draw: " + _("Draw a digit"),
+     _("Draw a digit; a network reads your drawing **row by row**, 28 rows of 28 pixels, and you watch its "
+       "guess change as it reads.")),
+    ("app_pages/waves.py", ":material/waves: " + _("Wave regressor"),
+     _("Watch an RNN **learn live** to turn a sine into a cosine, its memory carried from one window to "
+       "the next; switch the memory off and see what breaks.")),
+    ("app_pages/names.py", ":material/translate: " + _("Name classifier"),
+     _("Type a surname; a network that reads **letter by letter**, in both directions, says which of 18 "
+       "languages it comes from.")),
+    ("app_pages/generate.py", ":material/auto_awesome: " + _("Invent a name"),
+     _("Pick a language; a network invents a surname **letter by letter**, and shows at each step every "
+       "letter it could have written next, and the one it took.")),
+    ("app_pages/inside.py", ":material/memory: " + _("Inside a cell"),
+     _("Open up **nn.RNN, nn.LSTM and nn.GRU**: every weight and tensor shape of the real modules, and one "
+       "time step worked out by hand, gate by gate.")),
+    ("app_pages/train.py", ":material/model_training: " + _("Train it yourself"),
+     _("Train a digit or name classifier **while you watch** its loss fall and its accuracy rise, then "
+       "try it on the demo pages, or teach the digit model your own handwriting.")),
 ]
 for start in range(0, len(demos), CARDS_PER_ROW):
     for column, (path, title, text) in zip(st.columns(CARDS_PER_ROW), demos[start:start + CARDS_PER_ROW]):
         with column.container(border=True):
             st.markdown(f"**{title}**")
             st.markdown(text)
-            st.page_link(path, label="Open", icon=":material/arrow_forward:")
+            st.page_link(path, label=_("Open"), icon=":material/arrow_forward:")

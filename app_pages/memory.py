@@ -16,7 +16,9 @@ import streamlit as st
 from rnn_core.memory_task import (CHANCE, DISTANCE_RANGE, SYMBOLS, GradientGrowth, MemoryComparison,
                                   MemoryTaskConfig, gradient_growth)
 from ui import memory_charts
-from ui.live_updates import live_update_schedule, updates_per_second
+from ui.i18n import _, bound_gettext, number
+from ui.i18n import percent as locale_percent
+from ui.live_updates import BUDGET_ENV_VAR, DEFAULT_UPDATES_PER_SECOND, live_update_schedule, updates_per_second
 from ui.wave_charts import chart_spec
 
 TICK_SECONDS = 0.05  # asks for 20 updates a second; how long a tick takes sets the real rate
@@ -61,7 +63,7 @@ def growth_for(scale: float) -> GradientGrowth:
 
 
 def percent(value: float) -> str:
-    return "–" if math.isnan(value) else f"{value:.0%}"
+    return "–" if math.isnan(value) else locale_percent(value)
 
 
 # ----------------------------------------------------------------------------- state
@@ -78,18 +80,20 @@ for name in WIDGETS:  # Streamlit drops a widget's value while its page is not s
 
 # ----------------------------------------------------------------------------- controls
 
-st.title("Why gates remember")
-st.caption(f"A noisy sequence shows one of {SYMBOLS} symbols once; T steps later the network must name it. A plain "
-           "RNN, an LSTM and a GRU of the same size learn it side by side, on the same batches, from the same seed.")
-if budget_problem := updates_per_second()[1]:
-    st.warning(budget_problem, icon=":material/warning:")
+st.title(_("Why gates remember"))
+st.caption(_("A noisy sequence shows one of {symbols} symbols once; T steps later the network must name it. A plain "
+             "RNN, an LSTM and a GRU of the same size learn it side by side, on the same batches, from the same "
+             "seed.").format(symbols=SYMBOLS))
+if updates_per_second()[1]:  # the server's setting is not a number: say so in the visitor's language
+    st.warning(_("{variable} must be a positive number; using {default} live updates a second.").format(
+        variable=BUDGET_ENV_VAR, default=f"{DEFAULT_UPDATES_PER_SECOND:g}"), icon=":material/warning:")
 
 explain_left, explain_right = st.columns(2)
-with explain_left.expander("What you are seeing"):
-    st.markdown(
-        f"- **The task**: among noise, one step shows a symbol (one of {SYMBOLS}) with a \"remember this\" flag "
+with explain_left.expander(_("What you are seeing")):
+    st.markdown(_(
+        "- **The task**: among noise, one step shows a symbol (one of {symbols}) with a \"remember this\" flag "
         "(step t = 1 on the heatmaps); T steps later a flag asks for it, and the network must say which symbol it "
-        f"was. Guessing scores {CHANCE:.0%} (dashed line).\n"
+        "was. Guessing scores {chance} (dashed line).\n"
         "- **Learning needs a gradient that reaches the symbol's step.** The heatmaps show how much of the "
         "gradient at the question (t = T) is left at each earlier step (yellow: all of it; dark: almost "
         "nothing), one row per stretch of training, the newest at the bottom.\n"
@@ -100,33 +104,35 @@ with explain_left.expander("What you are seeing"):
         "by its update gate: with those gates open, memory and gradient pass through many steps almost "
         "untouched. Both start with them open, as is common, and learn the task within seconds.\n"
         "- **When gradients explode** (below): with large recurrent weights the same product grows instead, "
-        "exponentially in T. Clipping caps the norm an optimizer step may use and keeps its direction.")
-with explain_right.expander("Try this"):
-    st.markdown(
+        "exponentially in T. Clipping caps the norm an optimizer step may use and keeps its direction.").format(
+            symbols=SYMBOLS, chance=percent(CHANCE)))
+with explain_right.expander(_("Try this")):
+    st.markdown(_(
         "- Set the distance to 5: now the RNN learns too. Raise it step by step (10, 20, 40): where does "
         "it stop learning, and what does its heatmap look like there?\n"
         "- Watch the LSTM's heatmap as it learns: the early steps light up as it starts to use them.\n"
         "- Set the distance to 100: the gated cells still learn, more slowly.\n"
         "- Below, raise the recurrent weight scale to 4 or 5: the gradient norm grows by orders of magnitude "
-        "with T. Turn clipping off and on and compare.")
+        "with T. Turn clipping off and on and compare."))
 
 playing = st.session_state[key("playing")]
 controls = st.columns([7, 3, 3], vertical_alignment="bottom")
 with controls[0].container(horizontal=True):
     # Two buttons, not one relabelled: a late copy of a Pause click can then never press Play.
     if playing:
-        st.button("Pause", icon=":material/pause:", key=key("pause"), on_click=set_playing, args=(False,),
+        st.button(_("Pause"), icon=":material/pause:", key=key("pause"), on_click=set_playing, args=(False,),
                   type="primary")
     else:
-        st.button("Play", icon=":material/play_arrow:", key=key("play"), on_click=set_playing, args=(True,),
+        st.button(_("Play"), icon=":material/play_arrow:", key=key("play"), on_click=set_playing, args=(True,),
                   type="primary")
-    st.button("Step", icon=":material/skip_next:", key=key("step"), on_click=step_once, disabled=playing,
-              help="One optimizer step for each of the three networks.")
-    st.button("Reset", icon=":material/restart_alt:", key=key("reset"), on_click=reset_training)
-controls[1].slider("Distance T", *DISTANCE_RANGE, key=key("distance"), on_change=start_training,
-                   help="How many steps the symbol must be remembered. Changing it starts the three networks afresh.")
-controls[2].slider("Speed", *SPEED_RANGE, key=key("speed"),
-                   help="Optimizer steps of each network between two chart updates.")
+    st.button(_("Step"), icon=":material/skip_next:", key=key("step"), on_click=step_once, disabled=playing,
+              help=_("One optimizer step for each of the three networks."))
+    st.button(_("Reset"), icon=":material/restart_alt:", key=key("reset"), on_click=reset_training)
+controls[1].slider(_("Distance T"), *DISTANCE_RANGE, key=key("distance"), on_change=start_training,
+                   help=_("How many steps the symbol must be remembered. Changing it starts the three networks "
+                          "afresh."))
+controls[2].slider(_("Speed"), *SPEED_RANGE, key=key("speed"),
+                   help=_("Optimizer steps of each network between two chart updates."))
 
 # ----------------------------------------------------------------------------- live charts
 
@@ -140,27 +146,28 @@ def draw_chart(name: str, spec: dict) -> None:
 def draw_live(comparison: MemoryComparison) -> None:
     trainers = comparison.trainers
     with st.container(key=key("status")):
-        st.markdown(f"**Step {comparison.step_count:,}** · T = {comparison.config.distance} · accuracy, last 100 "
-                    "batches: " + " · ".join(
+        st.markdown("**" + _("Step {step}").format(step=number(comparison.step_count)) + "**"
+                    + f" · T = {comparison.config.distance} · " + _("accuracy, last 100 batches:") + " "
+                    + " · ".join(
                         f"{memory_charts.CELL_NAMES[cell]} **{percent(trainer.recent_accuracy())}**"
                         for cell, trainer in trainers.items()))
     if comparison.step_count == 0:
-        st.info("Press **Play** (or **One step**) to start training.")
+        st.info(_("Press **Play** (or **Step**) to start training."))
         return
     draw_chart("accuracy", chart_spec(memory_charts.accuracy_panel(trainers, height=340)))
 
 
 def reach_caption(ratios: np.ndarray) -> str:
     if not len(ratios) or not np.isfinite(ratios[-1]):
-        return "Not measured yet."
-    return f"Latest: the symbol's step gets **{ratios[-1]:.0e}** of the gradient at step T."
+        return _("Not measured yet.")
+    return _("Latest: the symbol's step gets **{ratio}** of the gradient at step T.").format(ratio=f"{ratios[-1]:.0e}")
 
 
 def draw_reach(comparison: MemoryComparison) -> None:
     if comparison.step_count == 0:
         return
-    st.markdown("**How much of the gradient at step T reaches each step t** (log colour: yellow = all of it or "
-                "more, dark = almost nothing; one row per stretch of training, the newest at the bottom)")
+    st.markdown(_("**How much of the gradient at step T reaches each step t** (log colour: yellow = all of it or "
+                  "more, dark = almost nothing; one row per stretch of training, the newest at the bottom)"))
     for column, (cell, trainer) in zip(st.columns(len(comparison.trainers)), comparison.trainers.items()):
         with column:
             draw_chart(f"reach_{cell}", memory_charts.reach_spec(memory_charts.CELL_NAMES[cell],
@@ -189,23 +196,29 @@ reach()
 
 # ----------------------------------------------------------------------------- exploding gradients
 
-st.subheader("When gradients explode")
-st.caption("The same plain RNN, untrained, with its recurrent weights drawn larger than PyTorch's default. "
-           "One batch per distance T: the norm of the gradient of one optimizer step, before and after clipping.")
+st.subheader(_("When gradients explode"))
+st.caption(_("The same plain RNN, untrained, with its recurrent weights drawn larger than PyTorch's default. "
+             "One batch per distance T: the norm of the gradient of one optimizer step, before and after clipping."))
 settings_column, chart_column = st.columns([1, 3], gap="large")
 with settings_column:
-    st.select_slider("Recurrent weight scale (x PyTorch's default)", SCALES, key=key("scale"),
+    st.select_slider(_("Recurrent weight scale (x PyTorch's default)"), SCALES, key=key("scale"),
                      format_func=lambda scale: f"{scale:g}x",
-                     help="The recurrent weights W_hh are multiplied by this after PyTorch's default draw.")
-    st.radio("Clip gradients", CLIPS, key=key("clip"), horizontal=True,
-             format_func=lambda clip: "off" if clip == 0 else f"{clip:g}")
+                     help=_("The recurrent weights W_hh are multiplied by this after PyTorch's default draw."))
+    shown = bound_gettext()
+    st.radio(_("Clip gradients"), CLIPS, key=key("clip"), horizontal=True,
+             format_func=lambda clip: shown("off") if clip == 0 else f"{clip:g}")
 st.session_state[key("kept")] = {name: st.session_state[key(name)] for name in WIDGETS}
 growth = growth_for(st.session_state[key("scale")])
 clip = st.session_state[key("clip")] or None
 with chart_column:
     draw_chart("growth", chart_spec(memory_charts.growth_panel(growth, clip)))
     longest, ratio = growth.distances[-1], growth.first_to_last[-1]
-    st.markdown(f"At T = {longest}, the symbol's step gets **{ratio:.0e}** times the gradient of step T, and the "
-                f"gradient norm is **{growth.norms[-1]:.2g}**"
-                + (f"; clipped, the step uses **{min(growth.norms[-1], clip):.2g}**, in the same direction."
-                   if clip else ", all of it used by the step."))
+    if clip:
+        st.markdown(_("At T = {distance}, the symbol's step gets **{ratio}** times the gradient of step T, and the "
+                      "gradient norm is **{norm}**; clipped, the step uses **{used}**, in the same direction.").format(
+                          distance=longest, ratio=f"{ratio:.0e}", norm=f"{growth.norms[-1]:.2g}",
+                          used=f"{min(growth.norms[-1], clip):.2g}"))
+    else:
+        st.markdown(_("At T = {distance}, the symbol's step gets **{ratio}** times the gradient of step T, and the "
+                      "gradient norm is **{norm}**, all of it used by the step.").format(
+                          distance=longest, ratio=f"{ratio:.0e}", norm=f"{growth.norms[-1]:.2g}"))

@@ -15,22 +15,27 @@ from rnn_core.live_training import LiveTraining
 from rnn_core.models import CELLS
 from rnn_core.recipes import TrainingPlan, prepare_training, test_metrics_metadata
 from rnn_core.training import ClassifierTrainer
+from ui.engine_words import checkpoint_words
+from ui.i18n import N_, _, bound_gettext, number, percent
 from ui.resources import device_choice, training_data
 from ui.session_models import add_session_model, session_models, upload_problem
 
-TASKS = {"Digits (MNIST)": "mnist", "Names (18 languages)": "names"}
+TASKS = {N_("Digits (MNIST)"): "mnist", N_("Names (18 languages)"): "names"}  # labels shown through _()
+TASK_NAMES = {"mnist": N_("MNIST digits"), "names": N_("surnames")}
+STATUSES = {"running": N_("running"), "paused": N_("paused"), "finished": N_("finished"), "stopped": N_("stopped"),
+            "failed": N_("failed")}
 KINDS = {"mnist": "row_classifier", "names": "name_classifier"}
 MAX_UPLOAD_MB = 20
 CALIBRATION_STEPS = 5  # optimizer steps timed to say how long a run will take
 EVALUATION_SHARE = 1.15  # a run also measures held-out accuracy once a second: about this much on top
 state = st.session_state
 
-st.title("Train it yourself")
-st.markdown(
+st.title(_("Train it yourself"))
+st.markdown(_(
     "Pick a network and press **Train**. The curves update while it learns: the training loss after every "
     "few batches, and the accuracy on held-out examples it never trains on. Stop whenever you like; the "
     "model keeps what it has learned and you can try it on the **Draw a digit** or **Name classifier** "
-    "page, or download it.")
+    "page, or download it."))
 
 
 MAX_CHART_POINTS = 150  # thinned beyond this: the browser redraws the chart twice a second
@@ -50,20 +55,20 @@ def curves_figure(losses: list[tuple[int, float]], accuracies: list[tuple[int, f
     Built from plain dicts without plotly's validation, which would cost more than the tick itself.
     """
     losses, accuracies = thinned(losses), thinned(accuracies)
-    data = [{"type": "scatter", "mode": "lines", "name": "training loss", "line": {"color": INDIGO},
+    data = [{"type": "scatter", "mode": "lines", "name": _("training loss"), "line": {"color": INDIGO},
              "x": [s for s, _ in losses], "y": [v for _, v in losses], "xaxis": "x", "yaxis": "y"},
-            {"type": "scatter", "mode": "lines+markers", "name": "held-out accuracy", "marker": {"size": 5},
+            {"type": "scatter", "mode": "lines+markers", "name": _("held-out accuracy"), "marker": {"size": 5},
              "line": {"color": GREEN}, "x": [s for s, _ in accuracies], "y": [100 * v for _, v in accuracies],
              "xaxis": "x2", "yaxis": "y2"}]
     # Panel titles above the plots, not beside their axes: on a phone an axis title ran over the curve.
     titles = [{"text": f"<b>{text}</b>", "x": x, "y": 1.02, "xref": "paper", "yref": "paper", "xanchor": "left",
-               "yanchor": "bottom", "showarrow": False} for text, x in (("Training loss (log scale)", 0),
-                                                                         ("Held-out accuracy (%)", 0.55))]
+               "yanchor": "bottom", "showarrow": False} for text, x in ((_("Training loss (log scale)"), 0),
+                                                                         (_("Held-out accuracy (%)"), 0.55))]
     layout = {"height": 300, "margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "showlegend": False,
               "annotations": titles,
-              "xaxis": {"domain": [0, 0.45], "title": {"text": "optimizer step"}, "automargin": True},
+              "xaxis": {"domain": [0, 0.45], "title": {"text": _("optimizer step")}, "automargin": True},
               "yaxis": {"type": "log", "dtick": 1, "automargin": True},
-              "xaxis2": {"domain": [0.55, 1], "anchor": "y2", "title": {"text": "optimizer step"},
+              "xaxis2": {"domain": [0.55, 1], "anchor": "y2", "title": {"text": _("optimizer step")},
                          "automargin": True},
               "yaxis2": {"anchor": "x2", "automargin": True},
               "uirevision": "curves"}
@@ -76,8 +81,8 @@ def split_problem(trainer: ClassifierTrainer, plan: TrainingPlan) -> str:
     train, test = len(trainer.data.train_labels), len(trainer.data.test_labels)
     if train and test:
         return ""
-    return (f"The {plan.task} data has {train:,} training and {test:,} test examples; training needs both. "
-            "Is the data folder complete?")
+    return _("The {task} data has {train} training and {test} test examples; training needs both. Is the data "
+             "folder complete?").format(task=_(TASK_NAMES[plan.task]), train=number(train), test=number(test))
 
 
 def start_run(plan: TrainingPlan) -> None:
@@ -104,12 +109,12 @@ def save_result() -> Checkpoint:
     return Checkpoint(KINDS[state.live_plan.task], model, metadata)
 
 
-@st.cache_data(show_spinner="Timing a few steps…", max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64)  # the spinner, in the visitor's language, is where it is called
 def run_estimate(plan_fields: tuple, data_digest: str) -> tuple[int, float] | None:
     """(optimizer steps, seconds) a run of this plan takes here, from timing a few of its steps; None when
     the data cannot train. The data's digest is part of the key: other data, other step counts."""
     plan = TrainingPlan(*plan_fields)
-    trainer, _ = prepare_training(plan, training_data(plan.task).data, device_choice().device)
+    trainer, _metadata = prepare_training(plan, training_data(plan.task).data, device_choice().device)
     if split_problem(trainer, plan):
         return None
     started = time.perf_counter()
@@ -119,22 +124,24 @@ def run_estimate(plan_fields: tuple, data_digest: str) -> tuple[int, float] | No
 
 
 def duration(seconds: float) -> str:
-    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+    return (_("{seconds} s").format(seconds=f"{seconds:.0f}") if seconds < 90
+            else _("{minutes} min").format(minutes=f"{seconds / 60:.0f}"))
 
 
 left, middle, right = st.columns(3)
-task = TASKS[left.radio("Task", list(TASKS))]
-cell = left.selectbox("Cell", CELLS, index=1, format_func=str.upper)
-hidden = middle.select_slider("Hidden size", [16, 32, 64, 128, 256], value=64)
-layers = middle.select_slider("Layers", [1, 2, 3], value=1)
+shown = bound_gettext()
+task = TASKS[left.radio(_("Task"), list(TASKS), format_func=shown)]
+cell = left.selectbox(_("Cell"), CELLS, index=1, format_func=str.upper)
+hidden = middle.select_slider(_("Hidden size"), [16, 32, 64, 128, 256], value=64)
+layers = middle.select_slider(_("Layers"), [1, 2, 3], value=1)
 # Defaults that take about a minute here and climb visibly: at 1e-3 an LSTM's accuracy rises over the
 # first thousand steps instead of the first hundred.
-lr = right.select_slider("Learning rate", [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2], value=1e-3)
-epochs = right.select_slider("Epochs", [1, 2, 3, 5, 10, 20], value=5)
-batch = middle.select_slider("Batch size", [16, 32, 64, 128, 256], value=64)
+lr = right.select_slider(_("Learning rate"), [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2], value=1e-3)
+epochs = right.select_slider(_("Epochs"), [1, 2, 3, 5, 10, 20], value=5)
+batch = middle.select_slider(_("Batch size"), [16, 32, 64, 128, 256], value=64)
 plan = TrainingPlan(task, cell, hidden, layers, lr, epochs, batch)
 estimate_slot = st.empty()  # filled last: timing a run takes a moment, and the page shows first
-if st.button("Train", type="primary", icon=":material/play_arrow:"):
+if st.button(_("Train"), type="primary", icon=":material/play_arrow:"):
     if "live_run" in state:
         state.live_run.stop()
     start_run(plan)
@@ -149,18 +156,20 @@ def live_view() -> None:
     plan: TrainingPlan = state.live_plan
     if (snap.status == "running") != running:
         st.rerun()  # started, paused or ended: redraw the whole page, ticking only while it runs
-    st.progress(snap.progress, text=f"{plan.task} · {plan.cell.upper()} {plan.num_layers}x{plan.hidden_size} · "
-                                    f"epoch {snap.epoch:.2f} of {plan.epochs} · step {snap.step:,} of "
-                                    f"{snap.total_steps:,} · {snap.status}")
+    st.progress(snap.progress, text=_("{task} · {cell} {layers}x{hidden} · epoch {epoch} of {epochs} · step {step} "
+                                      "of {steps} · {status}").format(
+        task=_(TASK_NAMES[plan.task]), cell=plan.cell.upper(), layers=plan.num_layers, hidden=plan.hidden_size,
+        epoch=number(snap.epoch, 2), epochs=plan.epochs, step=number(snap.step), steps=number(snap.total_steps),
+        status=_(STATUSES.get(snap.status, snap.status))))
     buttons = st.columns(3)
     if snap.status == "running":
-        buttons[0].button("Pause", icon=":material/pause:", on_click=run.pause, width="stretch")
+        buttons[0].button(_("Pause"), icon=":material/pause:", on_click=run.pause, width="stretch")
     elif snap.status == "paused":
-        buttons[0].button("Resume", icon=":material/play_arrow:", on_click=run.start, width="stretch")
+        buttons[0].button(_("Resume"), icon=":material/play_arrow:", on_click=run.start, width="stretch")
     if snap.status in ("running", "paused"):
-        buttons[1].button("Stop", icon=":material/stop:", on_click=run.stop, width="stretch")
+        buttons[1].button(_("Stop"), icon=":material/stop:", on_click=run.stop, width="stretch")
     if snap.error:
-        st.error(f"Training failed: {snap.error}")
+        st.error(_("Training failed: {reason}").format(reason=snap.error))
     st.plotly_chart(curves_figure(snap.losses, snap.accuracies), key="live_curves",
                     config={"displayModeBar": False})
 
@@ -169,43 +178,51 @@ if run is not None:
     live_view()
     snap = run.snapshot()
     if snap.status in ("finished", "stopped") and state.get("live_saved") is None:
-        with st.spinner("Measuring the model on the whole test split…"):
+        with st.spinner(_("Measuring the model on the whole test split…")):
             checkpoint = save_result()
-        label = f"Yours · {state.live_plan.cell.upper()} {state.live_plan.hidden_size}"
+        label = _("Yours · {cell} {hidden}").format(cell=state.live_plan.cell.upper(),
+                                                    hidden=state.live_plan.hidden_size)
         state.live_saved = (add_session_model(label, checkpoint), checkpoint)
     if state.get("live_saved"):
         label, checkpoint = state.live_saved
         accuracy = checkpoint.metadata.test_metrics.accuracy
-        page = "Draw a digit" if checkpoint.kind == "row_classifier" else "Name classifier"
-        st.success(f"“{label}” reached {accuracy:.2%} on the test split. Pick it on the {page} page.")
-        st.download_button("Download checkpoint", checkpoint_bytes(checkpoint.model, checkpoint.metadata),
+        page = _("Draw a digit") if checkpoint.kind == "row_classifier" else _("Name classifier")
+        st.success(_("“{label}” reached {accuracy} on the test split. Pick it on the {page} page.").format(
+            label=label, accuracy=percent(accuracy, 2), page=page))
+        st.download_button(_("Download checkpoint"), checkpoint_bytes(checkpoint.model, checkpoint.metadata),
                            file_name=f"{state.live_plan.task}-{state.live_plan.cell}.pt", icon=":material/download:")
 
 st.divider()
-st.subheader("Load a checkpoint")
-upload = st.file_uploader("A .pt file saved by this app or by `python -m rnn_core train`", type=["pt"])
+st.subheader(_("Load a checkpoint"))
+upload = st.file_uploader(_("A .pt file saved by this app or by `python -m rnn_core train`"), type=["pt"])
 if upload is not None and state.get("uploaded_name") != upload.file_id:
     state.uploaded_name = upload.file_id
     if upload.size > MAX_UPLOAD_MB * 2 ** 20:
-        st.error(f"That file is {upload.size / 2 ** 20:.0f} MB; checkpoints here are under {MAX_UPLOAD_MB} MB.")
+        st.error(_("That file is {size} MB; checkpoints here are under {limit} MB.").format(
+            size=f"{upload.size / 2 ** 20:.0f}", limit=MAX_UPLOAD_MB))
     else:
         try:
             checkpoint = load_checkpoint(upload.getvalue())
         except CheckpointError as error:
-            st.error(str(error))
+            st.error(checkpoint_words(str(error)))
         else:
             if problem := upload_problem(checkpoint):
-                st.error(f"That checkpoint cannot be used here. {problem}")
+                st.error(_("That checkpoint cannot be used here. {problem}").format(problem=problem))
             else:
-                label = add_session_model(f"Uploaded {checkpoint.model.config.cell.upper()}"
-                                          if checkpoint.kind == "row_classifier" else "Uploaded names model",
+                label = add_session_model(_("Uploaded {cell}").format(cell=checkpoint.model.config.cell.upper())
+                                          if checkpoint.kind == "row_classifier" else _("Uploaded names model"),
                                           checkpoint)
-                st.success(f"Loaded as “{label}”. Pick it on its demo page.")
+                st.success(_("Loaded as “{label}”. Pick it on its demo page.").format(label=label))
 mine = {kind: session_models(kind) for kind in KINDS.values()}
 if any(mine.values()):
-    st.caption("Your models in this browser tab: " + ", ".join(sorted(label for m in mine.values() for label in m)))
+    st.caption(_("Your models in this browser tab: {labels}").format(
+        labels=", ".join(sorted(label for m in mine.values() for label in m))))
 
 data_now = training_data(task)
-if not data_now.error and (estimate := run_estimate(astuple(plan), data_now.data.digest)):
-    steps, seconds = estimate
-    estimate_slot.caption(f"This run: {steps:,} optimizer steps, about {duration(seconds)} on this server.")
+if not data_now.error:
+    with estimate_slot, st.spinner(_("Timing a few steps…")):
+        estimate = run_estimate(astuple(plan), data_now.data.digest)
+    if estimate:
+        steps, seconds = estimate
+        estimate_slot.caption(_("This run: {steps} optimizer steps, about {duration} on this server.").format(
+            steps=number(steps), duration=duration(seconds)))

@@ -16,9 +16,10 @@ import streamlit as st
 
 from rnn_core.wave_training import CarryComparison, WaveHealth, WaveTrainer
 from ui import wave_charts
-from ui.live_updates import live_update_schedule, updates_per_second
+from ui.i18n import _, bound_gettext, number, percent
+from ui.live_updates import BUDGET_ENV_VAR, DEFAULT_UPDATES_PER_SECOND, live_update_schedule, updates_per_second
 from ui.wave_settings import (CELLS, CLIP_CHOICES, FEEDBACK_CHOICES, HIDDEN_SIZES, LEARNING_RATES, POINTS_RANGE,
-                              SPEED_RANGE, TASKS, WINDOW_LENGTHS, WaveSettings, clip_label,
+                              SPEED_RANGE, TASKS, WINDOW_LENGTHS, WaveSettings, clip_shown,
                               settings_from_query_params)
 
 TICK_SECONDS = 0.05  # asks for 20 updates a second; how long a tick takes sets the real rate
@@ -110,19 +111,20 @@ for field in fields(WaveSettings):  # widgets start from the applied settings (a
 
 # ----------------------------------------------------------------------------- controls
 
-st.title("Wave regressor")
-st.caption("A recurrent network learns, live, window after window, with its hidden state carried from one "
-           "window into the next.")
-if budget_problem := updates_per_second()[1]:
-    st.warning(budget_problem, icon=":material/warning:")
+st.title(_("Wave regressor"))
+st.caption(_("A recurrent network learns, live, window after window, with its hidden state carried from one "
+             "window into the next."))
+if updates_per_second()[1]:  # the server's setting is not a number: say so in the visitor's language
+    st.warning(_("{variable} must be a positive number; using {default} live updates a second.").format(
+        variable=BUDGET_ENV_VAR, default=f"{DEFAULT_UPDATES_PER_SECOND:g}"), icon=":material/warning:")
 if st.session_state[key("link_notes")]:
-    st.warning("Some settings in the link were not understood; they were left at their defaults:",
+    st.warning(_("Some settings in the link were not understood; they were left at their defaults:"),
                icon=":material/warning:")
     st.code("\n".join(st.session_state[key("link_notes")]), language=None)  # user text: shown, never rendered
 
 explain_left, explain_right = st.columns(2)
-with explain_left.expander("What you are seeing"):
-    st.markdown(
+with explain_left.expander(_("What you are seeing")):
+    st.markdown(_(
         "- **sin → cos**: the network reads a sine, one point at a time, and must say the cosine at the "
         "same moment. At the start of a window it cannot tell a rising sine from a falling one; only its "
         "**memory of the last window** can.\n"
@@ -137,9 +139,9 @@ with explain_left.expander("What you are seeing"):
         "pinned at +1 or -1, and the network stops learning for good (Adam divides each step by the recent "
         "size of the gradients: after many tiny ones, a large one becomes a huge step). **Clipping** scales "
         "any gradient longer than the threshold down to it (red dashes): the direction is kept, the jump is "
-        "not.")
-with explain_right.expander("Try this"):
-    st.markdown(
+        "not."))
+with explain_right.expander(_("Try this")):
+    st.markdown(_(
         "- Switch **Carry hidden state** off while it trains: the first points of every window go wrong. "
         "Turn on **Carry vs reset** to watch two models differ only in memory.\n"
         "- Set the learning rate to 0.1, then back to 0.005: the model is kept, only the steps change.\n"
@@ -149,58 +151,61 @@ with explain_right.expander("Try this"):
         "- Press **Seed's setup** (no clipping, learning rate 0.02) and let it play for a few minutes: after "
         "a few thousand steps the gradient spikes and the loss jumps to 0.5 and stays. Reset, turn **Clip "
         "gradients** to 1 and compare. See why long memories need gates on the **Why gates remember** page.\n"
-        "- Copy the address bar: the link opens this same setup.")
+        "- Copy the address bar: the link opens this same setup."))
 
 playing = st.session_state[key("playing")]
 buttons = st.columns([3, 2], vertical_alignment="bottom")
 with buttons[0].container(horizontal=True):
     # Two buttons, not one relabelled: a late copy of a Pause click can then never press Play.
     if playing:
-        st.button("Pause", icon=":material/pause:", key=key("pause"), on_click=set_playing, args=(False,),
+        st.button(_("Pause"), icon=":material/pause:", key=key("pause"), on_click=set_playing, args=(False,),
                   type="primary")
     else:
-        st.button("Play", icon=":material/play_arrow:", key=key("play"), on_click=set_playing, args=(True,),
+        st.button(_("Play"), icon=":material/play_arrow:", key=key("play"), on_click=set_playing, args=(True,),
                   type="primary")
-    st.button("One step", icon=":material/skip_next:", key=key("step"), on_click=step_once, disabled=playing)
-    st.button("Reset", icon=":material/restart_alt:", key=key("reset"), on_click=reset_training)
-buttons[1].slider("Speed: steps per chart update", *SPEED_RANGE, key=key("speed"),
-                  help="Optimizer steps taken between two chart updates.")
+    st.button(_("One step"), icon=":material/skip_next:", key=key("step"), on_click=step_once, disabled=playing)
+    st.button(_("Reset"), icon=":material/restart_alt:", key=key("reset"), on_click=reset_training)
+buttons[1].slider(_("Speed: steps per chart update"), *SPEED_RANGE, key=key("speed"),
+                  help=_("Optimizer steps taken between two chart updates."))
 
 settings_column, charts_column = st.columns([1, 3], gap="large")
 with settings_column:
-    st.radio("Task", list(TASKS), format_func=TASKS.get, key=key("task"), on_change=on_task_change)
-    st.radio("Cell", list(CELLS), format_func=CELLS.get, key=key("cell"), horizontal=True,
-             help="Changing the cell or its size starts a new model.")
-    st.select_slider("Hidden size", HIDDEN_SIZES, key=key("hidden"))
-    st.select_slider("Learning rate", LEARNING_RATES, key=key("lr"),
-                     help="Applied on the fly: the model keeps what it has learned.")
-    st.select_slider("Clip gradients", CLIP_CHOICES, format_func=clip_label, key=key("clip"),
-                     help="The largest gradient norm an optimizer step may use; a longer gradient is scaled down "
-                          "to it. Applied on the fly.")
+    shown = bound_gettext()
+    st.radio(_("Task"), list(TASKS), format_func=lambda task: shown(TASKS[task]), key=key("task"),
+             on_change=on_task_change)
+    st.radio(_("Cell"), list(CELLS), format_func=CELLS.get, key=key("cell"), horizontal=True,
+             help=_("Changing the cell or its size starts a new model."))
+    st.select_slider(_("Hidden size"), HIDDEN_SIZES, key=key("hidden"))
+    st.select_slider(_("Learning rate"), LEARNING_RATES, key=key("lr"),
+                     help=_("Applied on the fly: the model keeps what it has learned."))
+    st.select_slider(_("Clip gradients"), CLIP_CHOICES, format_func=lambda clip: clip_shown(clip, shown),
+                     key=key("clip"),
+                     help=_("The largest gradient norm an optimizer step may use; a longer gradient is scaled "
+                            "down to it. Applied on the fly."))
     with st.container(horizontal=True):
-        st.button("Seed's setup", key=key("seed_setup"), on_click=use_setup, args=(WaveSettings.seed_setup(),),
-                  help="The original loop: RNN 32, learning rate 0.02, no clipping. It collapses after a few "
-                       "thousand steps.")
-        st.button("Safe defaults", key=key("safe_setup"), on_click=lambda: use_setup(
+        st.button(_("Seed's setup"), key=key("seed_setup"), on_click=use_setup, args=(WaveSettings.seed_setup(),),
+                  help=_("The original loop: RNN 32, learning rate 0.02, no clipping. It collapses after a few "
+                         "thousand steps."))
+        st.button(_("Safe defaults"), key=key("safe_setup"), on_click=lambda: use_setup(
                   WaveSettings.for_task(st.session_state[key("task")])),
-                  help="This task's defaults: they train for a whole lesson without collapsing.")
-    st.slider("Points per window", *POINTS_RANGE, key=key("points"))
-    st.select_slider("Window length", list(WINDOW_LENGTHS), key=key("length"),
+                  help=_("This task's defaults: they train for a whole lesson without collapsing."))
+    st.slider(_("Points per window"), *POINTS_RANGE, key=key("points"))
+    st.select_slider(_("Window length"), list(WINDOW_LENGTHS), key=key("length"),
                      format_func=lambda name: name.replace("pi", "π"))
-    st.toggle("Carry hidden state", key=key("carry"),
-              help="On: each window starts from the state the last one ended in. Off: from zeros.")
+    st.toggle(_("Carry hidden state"), key=key("carry"),
+              help=_("On: each window starts from the state the last one ended in. Off: from zeros."))
     if st.session_state[key("task")] == "next_step":
-        st.select_slider("Train on its own predictions (share of each window)", FEEDBACK_CHOICES,
+        st.select_slider(_("Train on its own predictions (share of each window)"), FEEDBACK_CHOICES,
                          key=key("feedback"),
-                         help="The tail of each window is read from the model's own previous outputs "
-                              "instead of the true samples, as in free-running generation.")
-    st.toggle("Carry vs reset", key=key("compare"),
-              help="Side by side: trains two more models on the same stream, one carrying its state from "
-                   "window to window, one starting each window from zeros.")
+                         help=_("The tail of each window is read from the model's own previous outputs "
+                                "instead of the true samples, as in free-running generation."))
+    st.toggle(_("Carry vs reset"), key=key("compare"),
+              help=_("Side by side: trains two more models on the same stream, one carrying its state from "
+                     "window to window, one starting each window from zeros."))
 
 settings = settings_from_widgets(st.session_state[key("applied")])
 apply_settings(settings)
-if st.query_params.to_dict() != (wanted := settings.to_query_params()):
+if st.query_params.to_dict() != (wanted := settings.to_query_params(keep=st.query_params.to_dict())):
     st.query_params.from_dict(wanted)  # the address bar now holds a link to this very setup
 
 # ----------------------------------------------------------------------------- live charts
@@ -216,33 +221,39 @@ def collapse_message(health: WaveHealth, clip: float | None) -> str:
     """What went wrong, why, and what to try, in a few plain lines (the longer story is in "What you are
     seeing")."""
     jump = health.peak_norm / max(health.typical_norm, 1e-12)
-    spike = f"a gradient {jump:,.0f} times its usual size became one huge step"
-    tries = ("**Try:** " + ("**Clip gradients**" if clip is None else "a lower clipping threshold")
-             + ", a lower **learning rate**, or **LSTM** / **GRU**; then **Reset**.")
+    spike = _("a gradient {times} times its usual size became one huge step").format(times=number(jump))
+    tries = (_("**Try:** **Clip gradients**, a lower **learning rate**, or **LSTM** / **GRU**; then **Reset**.")
+             if clip is None else
+             _("**Try:** a lower clipping threshold, a lower **learning rate**, or **LSTM** / **GRU**; then "
+               "**Reset**."))
     if health.kind == "non_finite":
-        return (f"**Training stopped at step {health.diverged_at:,}: the loss or the gradient was no longer a "
-                "number.** That step was not applied; the charts show the last good steps. " + tries)
+        return _("**Training stopped at step {step}: the loss or the gradient was no longer a number.** That step "
+                 "was not applied; the charts show the last good steps.").format(
+                     step=number(health.diverged_at)) + " " + tries
     if health.kind == "saturated":
-        return (f"**Training has collapsed** near step {health.peak_step:,}: {spike}, and "
-                f"{health.pinned_share:.0%} of the hidden values are now pinned at +1 or -1, where tanh passes "
-                "almost no gradient back. " + tries)
-    return (f"**Training has collapsed** near step {health.peak_step:,}: the loss was down to "
-            f"{health.best_loss:.1e} and is stuck at {health.recent_loss:.2f} since {spike}. " + tries)
+        return _("**Training has collapsed** near step {step}: {spike}, and {share} of the hidden values are now "
+                 "pinned at +1 or -1, where tanh passes almost no gradient back.").format(
+                     step=number(health.peak_step), spike=spike, share=percent(health.pinned_share)) + " " + tries
+    return _("**Training has collapsed** near step {step}: the loss was down to {best} and is stuck at {recent} "
+             "since {spike}.").format(step=number(health.peak_step), best=f"{health.best_loss:.1e}",
+                                      recent=f"{health.recent_loss:.2f}", spike=spike) + " " + tries
 
 
 def status_line(trainer: WaveTrainer) -> str:
     last_eval = trainer.eval_losses[-1][1] if trainer.eval_losses else None
-    return (f"**Step {trainer.step_count:,}**"
-            + (f" · loss {trainer.losses[-1]:.1e}" if trainer.losses else "")
-            + (f" · held-out {last_eval:.1e}" if last_eval is not None else ""))
+    return ("**" + _("Step {step}").format(step=number(trainer.step_count)) + "**"
+            + (" · " + _("loss {loss}").format(loss=f"{trainer.losses[-1]:.1e}") if trainer.losses else "")
+            + (" · " + _("held-out {loss}").format(loss=f"{last_eval:.1e}") if last_eval is not None else ""))
 
 
 def clipping_line(trainer: WaveTrainer) -> str:
     clip = trainer.config.grad_clip
-    text = f"Last gradient norm {trainer.grad_norms[-1]:.1e} · " if trainer.grad_norms else ""
+    text = (_("Last gradient norm {norm}").format(norm=f"{trainer.grad_norms[-1]:.1e}") + " · "
+            if trainer.grad_norms else "")
     if clip is None:
-        return text + "no clipping"
-    return text + f"clipped at {clip:g} in {trainer.clipped_share():.1%} of the last {len(trainer.clipped):,} steps"
+        return text + _("no clipping")
+    return text + _("clipped at {threshold} in {share} of the last {count} steps").format(
+        threshold=f"{clip:g}", share=percent(trainer.clipped_share(), 1), count=number(len(trainer.clipped)))
 
 
 def draw_live(trainer: WaveTrainer) -> None:
@@ -258,7 +269,7 @@ def draw_live(trainer: WaveTrainer) -> None:
         if health.collapsed:
             st.error(collapse_message(health, trainer.config.grad_clip), icon=":material/error:")
     if trainer.step_count == 0:
-        st.info("Press **Play** (or **One step**) to start training.")
+        st.info(_("Press **Play** (or **One step**) to start training."))
         return
     window_column, curves_column = st.columns(2)
     with window_column:
@@ -286,13 +297,14 @@ def draw_recent(trainer: WaveTrainer, comparison: CarryComparison | None) -> Non
         draw_chart("comparison", wave_charts.comparison_panel(carrying.recent_stream(), resetting.recent_stream(),
                                                               [float(r.t[0]) for r in carrying.recent],
                                                               target_name(trainer)))
-        st.markdown(f"**Carry vs reset** (step {comparison.step_count:,}), mean loss over the last 10 windows: "
-                    f"carries its state **{np.mean(list(carrying.losses)[-10:]):.2e}** · starts each window "
-                    f"from zeros **{np.mean(list(resetting.losses)[-10:]):.2e}**")
+        st.markdown(_("**Carry vs reset** (step {step}), mean loss over the last 10 windows: carries its state "
+                      "**{carrying}** · starts each window from zeros **{resetting}**").format(
+                          step=number(comparison.step_count), carrying=f"{np.mean(list(carrying.losses)[-10:]):.2e}",
+                          resetting=f"{np.mean(list(resetting.losses)[-10:]):.2e}"))
 
 
 def target_name(trainer: WaveTrainer) -> str:
-    return "cos (target)" if trainer.config.task == "sin_to_cos" else "next sample (target)"
+    return _("cos (target)") if trainer.config.task == "sin_to_cos" else _("next sample (target)")
 
 
 # Two fragments: the window and the loss redraw on every tick; the rest, bigger and slower to change,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import io
 import os
+import re
 import shutil
 import struct
 import sys
@@ -35,11 +36,11 @@ from test_live_training import live_run, wait_until
 from test_page_digits import (STROKE_WIDTH, VERTICAL_LINE, canvas_state, canvas_state_holding, png,
                               shown_answer)
 from test_page_names import assert_never_rendered, charts
-from ui.resources import DIGIT_CHECKPOINTS, NAMES_CHECKPOINT, device_choice
+from ui.resources import DIGIT_CHECKPOINTS, GENERATOR_CHECKPOINT, NAMES_CHECKPOINT, device_choice
 
 PAGES = ["app_pages/home.py", "app_pages/digits.py", "app_pages/waves.py", "app_pages/names.py",
          "app_pages/generate.py", "app_pages/train.py"]
-SHIPPED = [*DIGIT_CHECKPOINTS.values(), NAMES_CHECKPOINT]
+SHIPPED = [*DIGIT_CHECKPOINTS.values(), NAMES_CHECKPOINT, GENERATOR_CHECKPOINT]  # the five the sidebar lists
 
 
 def open_app(page: str = "app_pages/home.py", query: dict[str, str] | None = None) -> AppTest:
@@ -344,8 +345,8 @@ def test_broken_shipped_checkpoints_get_a_banner_and_every_page_still_works(how,
         broken_file(tmp_path / name, how)
     monkeypatch.setenv("RNN_CHECKPOINT_DIR", str(tmp_path))
     at = open_app()
-    assert sum("not available" in m.value for m in at.sidebar.markdown) == 4
-    assert len(at.sidebar.expander) == 1 and len(at.sidebar.text) == 4  # the reasons, one per model
+    assert sum("not available" in m.value for m in at.sidebar.markdown) == len(SHIPPED)
+    assert len(at.sidebar.expander) == 1 and len(at.sidebar.text) == len(SHIPPED)  # the reasons, one per model
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
@@ -593,7 +594,11 @@ def test_only_the_wave_page_reads_the_link():
     readers = [p.relative_to(REPO).as_posix() for p in [REPO / "app.py", *REPO.glob("app_pages/*.py"),
                                                           *REPO.glob("ui/*.py")]
                if "query_params" in p.read_text()]
-    assert sorted(readers) == ["app_pages/waves.py", "ui/wave_settings.py"]
+    assert sorted(readers) == ["app_pages/waves.py", "ui/i18n.py", "ui/wave_settings.py"]
+    # ui/i18n.py reads and writes its one parameter, the language, and nothing else of the link
+    uses = re.findall(r"st\.query_params\S*", (REPO / "ui" / "i18n.py").read_text())
+    assert uses and all(use.startswith(("st.query_params.get(QUERY_PARAM)", "st.query_params[QUERY_PARAM]"))
+                        for use in uses), uses
 
 
 def test_empty_padded_or_miscased_link_values():
@@ -606,7 +611,8 @@ def test_empty_padded_or_miscased_link_values():
 # ----------------------------------------------------------------------------- no user text as HTML
 
 def test_raw_html_is_used_once_and_only_with_numbers():
-    """unsafe_allow_html appears once, on the digit page's answer, and formats only numbers into it."""
+    """unsafe_allow_html appears once, on the digit page's answer, and formats only numbers into it (the
+    confidence through its message in the visitor's language, escaped)."""
     sources = [REPO / "app.py", *REPO.glob("app_pages/*.py"), *REPO.glob("ui/*.py")]
     raw = []
     for path in sources:
@@ -620,4 +626,6 @@ def test_raw_html_is_used_once_and_only_with_numbers():
     assert [name for name, _ in raw] == ["digits.py"]
     values = {ast.unparse(v.value) for part in ast.walk(raw[0][1].args[0]) if isinstance(part, ast.JoinedStr)
               for v in part.values if isinstance(v, ast.FormattedValue)}
-    assert values == {"color", "reading.digit", "percent"}
+    assert values == {"color", "reading.digit", "confidence"}
+    source = (REPO / "app_pages" / "digits.py").read_text()  # the one message in it: a number, escaped
+    assert 'confidence = html.escape(_("{percent}% sure").format(percent=shown))' in source

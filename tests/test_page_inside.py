@@ -48,7 +48,7 @@ def assert_shapes_match_the_controls(app: AppTest) -> None:
     assert spec.pytorch_line() in app.code[0].value
     parameters = app.dataframe[0].value
     module = seeded_module(spec, 0)
-    assert list(parameters["name"]) == [name for name, _ in module.named_parameters()]
+    assert list(parameters["parameter"]) == [name for name, _ in module.named_parameters()]
     assert any(f"Parameters: {parameter_total(module):,} in all" in m.value for m in app.markdown)
     tensors = app.table[0].value
     assert "h_n" in list(tensors["tensor"])

@@ -6,6 +6,7 @@ running right to left in every layer. Long sequences show their first two steps,
 from __future__ import annotations
 
 from rnn_core.cells import CellSpec
+from ui.i18n import _
 
 INDIGO, AMBER, INK, MUTED = "#4f46e5", "#d97706", "#1f2333", "#6b7280"
 BOX_W, BOX_H = 104, 50
@@ -47,6 +48,7 @@ def unrolled_svg(spec: CellSpec, batch: int, seq_len: int) -> str:
     lstm = spec.cell == "lstm"
     name = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}[spec.cell]
     parts = []
+    layer_label = _("layer {layer}, t={step}")
 
     def box_y(layer: int) -> float:  # top edge of a layer's cells; layer 0 at the bottom
         return TOP + (layers - 1 - layer) * PITCH_Y
@@ -63,7 +65,7 @@ def unrolled_svg(spec: CellSpec, batch: int, seq_len: int) -> str:
                 parts.append(f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="9" fill="#eef2ff" '
                              f'stroke="{INDIGO}" stroke-width="2"/>')
                 parts.append(_text(x + BOX_W / 2, mid - 1, name, INK, 18, weight="bold"))
-                parts.append(_text(x + BOX_W / 2, mid + 14, f"layer {layer}, t={step}", MUTED, 13))
+                parts.append(_text(x + BOX_W / 2, mid + 14, layer_label.format(layer=layer, step=step), MUTED, 13))
             # The memory to the next step: the forward arrow, and for a bidirectional layer the backward one.
             if j + 1 < len(columns):
                 gap = step is None or columns[j + 1] is None

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import torch
 
 from rnn_core.gates import telling_units
+from ui.i18n import _
 
 ROWS = 28
 HIDDEN_UNITS_SHOWN = 32  # of 128: the ones that change most, so a pattern shows
@@ -30,7 +31,7 @@ def probability_bars(probabilities: np.ndarray, height: int = 260) -> go.Figure:
     bars = go.Bar(x=list(range(10)), y=probabilities, marker_color=colors,
                   text=[f"{p:.0%}" if p >= 0.01 else "" for p in probabilities], textposition="outside",
                   textfont_size=14, constraintext="none", cliponaxis=False,
-                  hovertemplate="digit %{x}: %{y:.1%}<extra></extra>")
+                  hovertemplate=_("digit %{x}: %{y:.1%}") + "<extra></extra>")
     return go.Figure(bars, _layout(
         height, dict(l=50, r=10, t=10, b=35), uniformtext=dict(minsize=14, mode="show"),
         xaxis=dict(tickmode="array", tickvals=list(range(10)), tickfont=dict(size=20), fixedrange=True),
@@ -42,7 +43,7 @@ def model_view(image: np.ndarray, rows_read: int | None = None, height: int = 26
     """The 28x28 input, large and pixelated; the row being read outlined, rows not read yet veiled."""
     pixels = go.Heatmap(z=image, x=np.arange(1, ROWS + 1), y=np.arange(1, ROWS + 1), zmin=0, zmax=1,
                         colorscale=[[0, "black"], [1, "white"]], showscale=False,
-                        hovertemplate="row %{y}, column %{x}: %{z:.2f}<extra></extra>")
+                        hovertemplate=_("row %{y}, column %{x}: %{z:.2f}") + "<extra></extra>")
     shapes = []
     if rows_read is not None and rows_read < ROWS:
         shapes.append(dict(type="rect", x0=0.5, x1=ROWS + 0.5, y0=rows_read + 0.5, y1=ROWS + 0.5,
@@ -53,7 +54,7 @@ def model_view(image: np.ndarray, rows_read: int | None = None, height: int = 26
     return go.Figure(pixels, _layout(
         height, dict(l=45, r=5, t=10, b=15), shapes=shapes,
         xaxis=dict(visible=False, range=[0.5, ROWS + 0.5], fixedrange=True, constrain="domain"),
-        yaxis=dict(title="row", autorange="reversed", tickvals=[1, 7, 14, 21, 28], fixedrange=True,
+        yaxis=dict(title=_("row"), autorange="reversed", tickvals=[1, 7, 14, 21, 28], fixedrange=True,
                    scaleanchor="x", constrain="domain", showgrid=False, zeroline=False)))
 
 
@@ -70,11 +71,11 @@ def row_story(row_probabilities: np.ndarray, rows_read: int | None = None, heigh
     cells = go.Heatmap(z=row_probabilities.T, x=np.arange(1, ROWS + 1), y=np.arange(10), zmin=0, zmax=1,
                        colorscale=PROBABILITY_SCALE, xgap=1, ygap=1,
                        colorbar=dict(title="P", tickformat=".0%", thickness=12, len=0.9),
-                       hovertemplate="after row %{x}: digit %{y} at %{z:.0%}<extra></extra>")
+                       hovertemplate=_("after row %{x}: digit %{y} at %{z:.0%}") + "<extra></extra>")
     return go.Figure(cells, _layout(
         height, dict(l=60, r=10, t=10, b=50), shapes=_row_marker(rows_read, -0.5, 9.5),
-        xaxis=dict(title="rows read", tickvals=[1, 7, 14, 21, 28], fixedrange=True, showgrid=False),
-        yaxis=dict(title="digit", tickvals=list(range(10)), fixedrange=True, showgrid=False,
+        xaxis=dict(title=_("rows read"), tickvals=[1, 7, 14, 21, 28], fixedrange=True, showgrid=False),
+        yaxis=dict(title=_("digit"), tickvals=list(range(10)), fixedrange=True, showgrid=False,
                    tickfont=dict(size=16))))
 
 
@@ -94,12 +95,13 @@ def hidden_story(hidden: np.ndarray, rows_read: int | None = None, height: int =
     RNN, GRU and LSTM outputs all lie in [-1, 1], so one fixed scale lets the models be compared.
     """
     shown = ordered_units(hidden, min(units, hidden.shape[1]))
-    cells = go.Heatmap(z=hidden[:, shown].T, x=np.arange(1, ROWS + 1), y=[f"unit {u + 1}" for u in shown],
+    units = [_("unit {number}").format(number=u + 1) for u in shown]
+    cells = go.Heatmap(z=hidden[:, shown].T, x=np.arange(1, ROWS + 1), y=units,
                        zmin=-1, zmax=1, colorscale="RdBu_r",
-                       colorbar=dict(title="activation", thickness=14, len=0.9),
-                       hovertemplate="after row %{x}: %{y} = %{z:.2f}<extra></extra>")
+                       colorbar=dict(title=_("activation"), thickness=14, len=0.9),
+                       hovertemplate=_("after row %{x}: %{y} = %{z:.2f}") + "<extra></extra>")
     return go.Figure(cells, _layout(
         height, dict(l=60, r=10, t=10, b=50), shapes=_row_marker(rows_read, -0.5, len(shown) - 0.5),
-        xaxis=dict(title="rows read", tickvals=[1, 7, 14, 21, 28], fixedrange=True, showgrid=False),
-        yaxis=dict(title="hidden unit", autorange="reversed", fixedrange=True, showgrid=False,
+        xaxis=dict(title=_("rows read"), tickvals=[1, 7, 14, 21, 28], fixedrange=True, showgrid=False),
+        yaxis=dict(title=_("hidden unit"), autorange="reversed", fixedrange=True, showgrid=False,
                    showticklabels=False)))

@@ -9,6 +9,7 @@ import torch
 
 from rnn_core.data import DataMissingError
 from rnn_core.data.mnist import load_mnist
+from ui.i18n import _
 
 
 @dataclass
@@ -18,8 +19,14 @@ class MnistTestSet:
     error: str = ""  # why there are no images, for the user
 
 
-@st.cache_resource(show_spinner="Loading the MNIST test set…")
 def mnist_test_set(root: str) -> MnistTestSet:
+    """The MNIST test split under `root`, loaded once per process, with a spinner in the visitor's language."""
+    with st.spinner(_("Loading the MNIST test set…")):
+        return _mnist_test_set(root)
+
+
+@st.cache_resource(show_spinner=False)  # a spinner's text here would be fixed in one language per process
+def _mnist_test_set(root: str) -> MnistTestSet:
     """The MNIST test split under `root` (never downloaded here: a page must not stall on the network)."""
     try:
         data = load_mnist(Path(root), download=False)

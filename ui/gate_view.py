@@ -14,24 +14,31 @@ import torch
 from rnn_core.gates import CANDIDATES, DigitGates, NoGatesError, digit_gates, gate_means, telling_units
 from rnn_core.models import RowClassifier
 from ui.digit_charts import AMBER, FONT, INDIGO, ROWS
+from ui.i18n import N_, _
 
 UNITS = 20  # units per heatmap: the most telling ones, enough to see patterns, few enough to read
 GATE_SCALE = [[0.0, "#ffffff"], [0.5, "#a5b4fc"], [1.0, INDIGO]]  # closed (0) white, open (1) indigo
 GATE_COLOURS = {"input": INDIGO, "forget": AMBER, "output": "#10b981", "reset": AMBER, "update": INDIGO}
 CHART_CONFIG = {"displayModeBar": False}
-CAPTIONS = {
-    "lstm": "Every square is one gate of one hidden unit after a row is read, from 0 (white, closed) to 1 "
+GATE_NAMES = {"input": N_("input gate"), "forget": N_("forget gate"), "output": N_("output gate"),
+              "reset": N_("reset gate"), "update": N_("update gate")}
+CAPTIONS = {  # translated where shown
+    "lstm": N_("Every square is one gate of one hidden unit after a row is read, from 0 (white, closed) to 1 "
             "(indigo, open). A **forget** gate near 1 keeps that unit's memory (its cell state) as it was; "
             "near 0 it wipes it. The **input** gate says how much of the new candidate to write into the "
             "memory, the **output** gate how much of the memory to show as the hidden state the next row "
             "and the answer see. Watch the gates move where the pen crossed a row, and stay still on empty "
-            "rows.",
-    "gru": "Every square is one gate of one hidden unit after a row is read, from 0 (white, closed) to 1 "
+            "rows."),
+    "gru": N_("Every square is one gate of one hidden unit after a row is read, from 0 (white, closed) to 1 "
            "(indigo, open). An **update** gate near 1 keeps that unit's memory as it was (h_t = h_(t-1)); "
            "near 0 it replaces it with the new candidate. The **reset** gate says how much of the old "
            "memory the candidate may look at: near 0, the candidate is made from the row alone. Watch the "
-           "gates move where the pen crossed a row, and stay still on empty rows.",
+           "gates move where the pen crossed a row, and stay still on empty rows."),
 }
+
+
+def gate_name(name: str) -> str:
+    return _(GATE_NAMES[name]) if name in GATE_NAMES else name
 
 
 def _layout(height: int, **extra) -> dict:
@@ -40,29 +47,31 @@ def _layout(height: int, **extra) -> dict:
 
 def gate_heatmap(values: np.ndarray, units: np.ndarray, name: str, height: int = 300) -> go.Figure:
     """Units x rows for one gate: values (rows, H) in [0, 1], `units` the ones to show, top to bottom."""
-    labels = [f"unit {u + 1}" for u in units]
+    labels = [_("unit {number}").format(number=u + 1) for u in units]
     cells = go.Heatmap(z=values[:, units].T, x=np.arange(1, ROWS + 1), y=labels, zmin=0, zmax=1,
                        colorscale=GATE_SCALE, showscale=False,
-                       hovertemplate=f"{name} gate of %{{y}} after row %{{x}}: %{{z:.2f}}<extra></extra>")
+                       hovertemplate=_("{gate} of %{{y}} after row %{{x}}: %{{z:.2f}}").format(gate=gate_name(name))
+                       + "<extra></extra>")
     return go.Figure(cells, _layout(
         height, margin=dict(l=70, r=10, t=35, b=55),
-        title=dict(text=f"{name} gate", x=0.5, xanchor="center", font_size=16),
-        xaxis=dict(title=dict(text="rows read", standoff=8), tickvals=[1, 7, 14, 21, 28], fixedrange=True,
+        title=dict(text=gate_name(name), x=0.5, xanchor="center", font_size=16),
+        xaxis=dict(title=dict(text=_("rows read"), standoff=8), tickvals=[1, 7, 14, 21, 28], fixedrange=True,
                    showgrid=False),
         yaxis=dict(autorange="reversed", fixedrange=True, showgrid=False, tickfont_size=11)))
 
 
 def gate_means_figure(means: dict[str, np.ndarray], height: int = 240) -> go.Figure:
     """Each gate's mean over all units, per row: one line per gate, 0 to 1."""
-    lines = [go.Scatter(x=np.arange(1, ROWS + 1), y=values, name=f"{name} gate", mode="lines+markers",
+    lines = [go.Scatter(x=np.arange(1, ROWS + 1), y=values, name=gate_name(name), mode="lines+markers",
                         line=dict(color=GATE_COLOURS.get(name, INDIGO), width=2.5), marker_size=5,
-                        hovertemplate=f"{name} gate after row %{{x}}: mean %{{y:.2f}}<extra></extra>")
+                        hovertemplate=_("{gate} after row %{{x}}: mean %{{y:.2f}}").format(gate=gate_name(name))
+                        + "<extra></extra>")
              for name, values in means.items()]
     return go.Figure(lines, _layout(
         height, margin=dict(l=60, r=10, t=10, b=55),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
-        xaxis=dict(title="rows read", tickvals=[1, 7, 14, 21, 28], fixedrange=True, showgrid=False),
-        yaxis=dict(title="mean over units", range=[0, 1], fixedrange=True, gridcolor="#eef0f6")))
+        xaxis=dict(title=_("rows read"), tickvals=[1, 7, 14, 21, 28], fixedrange=True, showgrid=False),
+        yaxis=dict(title=_("mean over units"), range=[0, 1], fixedrange=True, gridcolor="#eef0f6")))
 
 
 def gate_figures(found: DigitGates, layer: int) -> tuple[list[go.Figure], go.Figure]:
@@ -78,16 +87,19 @@ def show_gates(model: RowClassifier, image: torch.Tensor, cell_label: str) -> No
     """The gates of a digit model reading `image` (28, 28) in [0, 1], per layer; a note for a plain RNN."""
     try:
         found = digit_gates(model, image)
-    except NoGatesError as error:
-        st.info(f"{cell_label}: {error}", icon=":material/info:")
+    except NoGatesError:  # the engine's words are English: the page says it in the visitor's language
+        st.info(_("{model}: A plain RNN has no gates: at every row it overwrites its whole memory, "
+                  "h_t = tanh(W_ih x_t + W_hh h_(t-1) + b), with nothing deciding what to keep.").format(
+                      model=cell_label), icon=":material/info:")
         return
     hidden = found.hidden[0].shape[1]
-    st.markdown("##### Gates, row by row")
-    st.caption(CAPTIONS[found.cell] + f" Shown: in each gate the {min(UNITS, hidden)} of {hidden} units "
-               "that move most on this drawing; below, each gate's mean over all units.")
+    st.markdown("##### " + _("Gates, row by row"))
+    st.caption(_(CAPTIONS[found.cell]) + " " + _("Shown: in each gate the {shown} of {units} units that move most on "
+                                                 "this drawing; below, each gate's mean over all units.").format(
+                                                     shown=min(UNITS, hidden), units=hidden))
     layers = len(found.gates)
-    names = [f"Layer {k + 1}" + (" · reads the pixels" if k == 0 else "")
-             + (" · feeds the answer" if k == layers - 1 else "") for k in range(layers)]
+    names = [_("Layer {number}").format(number=k + 1) + (" · " + _("reads the pixels") if k == 0 else "")
+             + (" · " + _("feeds the answer") if k == layers - 1 else "") for k in range(layers)]
     for layer, tab in enumerate(st.tabs(names)):
         with tab:
             heatmaps, means = gate_figures(found, layer)

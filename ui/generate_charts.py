@@ -10,6 +10,7 @@ import html
 import plotly.graph_objects as go
 
 from rnn_core.generator import END, GeneratedName, GenerationStep, GeneratorVocab
+from ui.i18n import _
 from ui.name_charts import ACCENT, LABEL_FONT, MUTED, PROBABILITY_SCALE, shown_char
 
 END_COLOUR = "#d97706"  # the end mark stands out from the letters in every chart
@@ -19,14 +20,15 @@ STEP_CANDIDATES = 8  # bars in one step's chart
 
 
 def token_label(vocab: GeneratorVocab, token: int) -> str:
-    return "end" if token == END else shown_char(vocab.char(token))
+    return _("end") if token == END else shown_char(vocab.char(token))
 
 
 def step_title(story: GeneratedName, index: int) -> str:
     """'Step 3: after “Ro”', escaped for Plotly."""
     if index == 0:
-        return "Step 1: the first letter"
-    return f"Step {index + 1}: after “{html.escape(story.name[:index])}”"  # every step before it took a letter
+        return _("Step 1: the first letter")
+    # every step before it took a letter
+    return _("Step {step}: after “{letters}”").format(step=index + 1, letters=html.escape(story.name[:index]))
 
 
 def step_candidates(step: GenerationStep, k: int = STEP_CANDIDATES) -> list[int]:
@@ -43,7 +45,8 @@ def step_figure(story: GeneratedName, index: int, vocab: GeneratorVocab) -> go.F
     taken_colour = GIVEN_COLOUR if step.forced == "prefix" else ACCENT
     colours = [taken_colour if i == step.token else END_COLOUR if i == END else MUTED for i in ids]
     labels = [token_label(vocab, i) for i in ids]
-    marks = ["  ◀ given" if i == step.token and step.forced == "prefix" else "  ◀ taken" if i == step.token
+    given, taken = "  ◀ " + _("given"), "  ◀ " + _("taken")
+    marks = [given if i == step.token and step.forced == "prefix" else taken if i == step.token
              else "" for i in ids]
     figure = go.Figure(go.Bar(
         x=probabilities, y=list(range(len(ids))), orientation="h", marker_color=colours,
@@ -66,7 +69,8 @@ def story_figure(story: GeneratedName, shown: int, vocab: GeneratorVocab) -> go.
     columns = list(range(len(steps)))
     ranked = [[int(i) for i in s.probabilities.topk(STORY_RANKS).indices] for s in steps]
     lower = [s.token not in ids for s, ids in zip(steps, ranked)]  # the token taken was not in the top ranks
-    rows = [f"#{r + 1}" for r in range(STORY_RANKS)] + (["taken, lower"] if any(lower) else []) + ["end mark"]
+    rows = ([f"#{r + 1}" for r in range(STORY_RANKS)] + ([_("taken, lower")] if any(lower) else [])
+            + [_("end mark")])
     z, text, hover = [], [], []
     for r in range(STORY_RANKS):
         z.append([float(s.probabilities[ids[r]]) for s, ids in zip(steps, ranked)])
@@ -80,11 +84,12 @@ def story_figure(story: GeneratedName, shown: int, vocab: GeneratorVocab) -> go.
                       zip(steps, lower)])
     z.append([s.end_probability for s in steps])
     text.append([f"{s.end_probability:.0%}" if s.end_probability >= 0.005 else "0%" for s in steps])
-    hover.append([f"end: {s.end_probability:.1%}" for s in steps])
+    end = _("end")
+    hover.append([f"{end}: {s.end_probability:.1%}" for s in steps])
     figure = go.Figure(go.Heatmap(
         z=z, x=columns, y=rows, zmin=0, zmax=1, colorscale=PROBABILITY_SCALE, xgap=2, ygap=2,
         text=text, texttemplate="%{text}", textfont=dict(size=14), customdata=hover,
-        hovertemplate="step %{x}<br>%{customdata}<extra></extra>", showscale=False))
+        hovertemplate=_("step %{x}") + "<br>%{customdata}<extra></extra>", showscale=False))
     boxes_x, boxes_y, boxes_colour = [], [], []
     for c, (s, ids, low) in enumerate(zip(steps, ranked, lower)):
         boxes_x.append(c)
@@ -97,7 +102,7 @@ def story_figure(story: GeneratedName, shown: int, vocab: GeneratorVocab) -> go.
     figure.update_layout(
         height=70 + 34 * len(rows), margin=dict(l=0, r=0, t=6, b=40),
         xaxis=dict(tickmode="array", tickvals=columns, ticktext=[token_label(vocab, s.token) for s in steps],
-                   tickfont=dict(size=16), range=[-0.5, width - 0.5], title="the token taken at each step",
+                   tickfont=dict(size=16), range=[-0.5, width - 0.5], title=_("the token taken at each step"),
                    fixedrange=True),
         yaxis=dict(autorange="reversed", tickfont=LABEL_FONT, fixedrange=True, type="category",
                    categoryorder="array", categoryarray=rows))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnn_core.memory_task import CHANCE, GradientGrowth, MemoryTrainer
+from ui.i18n import _
 from ui.wave_charts import Panel, Series, series_rows, thin
 
 CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
@@ -25,8 +26,8 @@ def accuracy_panel(trainers: dict[str, MemoryTrainer], height: int = 240) -> Pan
     rows = []
     for cell, trainer in trainers.items():
         rows += series_rows(CELL_NAMES[cell], *thin(*trainer.accuracy.curve()))
-    return Panel("Accuracy on each new batch (dashes: chance)", series, rows, {"domain": [0, 1]},
-                 x_title="optimizer step", height=height, legend_columns=3, h_rules=[CHANCE])
+    return Panel(_("Accuracy on each new batch (dashes: chance)"), series, rows, {"domain": [0, 1]},
+                 x_title=_("optimizer step"), height=height, legend_columns=3, h_rules=[CHANCE])
 
 
 def reach_rows(trainer: MemoryTrainer) -> list[dict]:
@@ -51,27 +52,28 @@ def reach_spec(title: str, rows: list[dict], height: int = 300) -> dict:
         "height": height, "width": "container",
         "datasets": {"reach": rows}, "data": {"name": "reach"}, "mark": "rect",
         "encoding": {
-            "x": {"field": "t", "type": "ordinal", "title": "time step t (1: the symbol)",
+            "x": {"field": "t", "type": "ordinal", "title": _("time step t (1: the symbol)"),
                   "axis": {"labelExpr": "datum.value == 1 || datum.value % 10 == 0 ? datum.label : ''",
                            "labelAngle": 0, "ticks": False}},
-            "y": {"field": "step", "type": "ordinal", "title": "training step",
+            "y": {"field": "step", "type": "ordinal", "title": _("training step"),
                   "axis": {"labelOverlap": "greedy", "ticks": False}},
             "color": {"field": "value", "type": "quantitative", "title": None,
                       "scale": {"type": "log", "domain": REACH_DOMAIN, "scheme": "viridis", "clamp": True},
                       "legend": {"orient": "bottom", "format": ".0e", "gradientLength": 140, "gradientThickness": 8,
                                  "values": [1e-8, 1e-4, 1, 1e2]}},
-            "tooltip": [{"field": "t", "title": "t"}, {"field": "step", "title": "up to step"},
-                        {"field": "value", "title": "gradient at t ÷ at T", "format": ".1e"}]}}
+            "tooltip": [{"field": "t", "title": "t"}, {"field": "step", "title": _("up to step")},
+                        {"field": "value", "title": _("gradient at t ÷ at T"), "format": ".1e"}]}}
 
 
 def growth_panel(growth: GradientGrowth, clip: float | None, height: int = 260) -> Panel:
     """An untrained RNN's gradient norm against the distance T, before and after clipping."""
     distances = np.array(growth.distances, dtype=np.float64)
     norms = np.array(growth.norms, dtype=np.float64)
-    series = [Series("gradient norm", RAW, points=True), Series("after clipping", CLIPPED, dashed=True, points=True)]
+    series = [Series(_("gradient norm"), RAW, points=True),
+              Series(_("after clipping"), CLIPPED, dashed=True, points=True)]
     applied = np.minimum(norms, clip) if clip else norms
-    rows = (series_rows("gradient norm", distances, norms, positive=True)
-            + series_rows("after clipping", distances, applied, positive=True))
-    return Panel("Gradient norm against the distance T (log)", series, rows, {"type": "log"},
-                 x_title="distance T (steps)", height=height, legend_columns=2, h_rules=[clip] if clip else [],
-                 subtitle="one step of an untrained RNN · red dashes: clipping")
+    rows = (series_rows(_("gradient norm"), distances, norms, positive=True)
+            + series_rows(_("after clipping"), distances, applied, positive=True))
+    return Panel(_("Gradient norm against the distance T (log)"), series, rows, {"type": "log"},
+                 x_title=_("distance T (steps)"), height=height, legend_columns=2, h_rules=[clip] if clip else [],
+                 subtitle=_("one step of an untrained RNN · red dashes: clipping"))

@@ -12,11 +12,30 @@ import plotly.graph_objects as go
 
 from rnn_core.checkpoint_meta import ClassifierMetrics
 from rnn_core.inference import NameReading
+from ui.i18n import N_, _
 
 ACCENT = "#4f46e5"
 MUTED = "#c7cbe0"
 PROBABILITY_SCALE = [[0.0, "#ffffff"], [0.15, "#e0e3ff"], [1.0, ACCENT]]
 LABEL_FONT = dict(size=13)
+
+
+# The 18 languages of the names data set, as the checkpoints label them; shown through language_name().
+LANGUAGE_NAMES = {"Arabic": N_("Arabic"), "Chinese": N_("Chinese"), "Czech": N_("Czech"), "Dutch": N_("Dutch"),
+                  "English": N_("English"), "French": N_("French"), "German": N_("German"), "Greek": N_("Greek"),
+                  "Irish": N_("Irish"), "Italian": N_("Italian"), "Japanese": N_("Japanese"),
+                  "Korean": N_("Korean"), "Polish": N_("Polish"), "Portuguese": N_("Portuguese"),
+                  "Russian": N_("Russian"), "Scottish": N_("Scottish"), "Spanish": N_("Spanish"),
+                  "Vietnamese": N_("Vietnamese")}
+
+
+def language_name(label: str, gettext=_) -> str:
+    """A language label in the visitor's language; a label of another data set (an uploaded model) as it is."""
+    return gettext(LANGUAGE_NAMES[label]) if label in LANGUAGE_NAMES else label
+
+
+def language_names(labels) -> list[str]:
+    return [language_name(label) for label in labels]
 
 
 def shown_char(char: str) -> str:
@@ -29,11 +48,11 @@ def top_languages_figure(top: list[tuple[str, float]]) -> go.Figure:
     languages = [language for language, _ in top]
     probabilities = [p for _, p in top]
     figure = go.Figure(go.Bar(
-        x=probabilities, y=languages, orientation="h", text=[f"{p:.1%}" for p in probabilities],
+        x=probabilities, y=language_names(languages), orientation="h", text=[f"{p:.1%}" for p in probabilities],
         textposition="outside", cliponaxis=False, marker_color=[ACCENT] + [MUTED] * (len(top) - 1),
         hovertemplate="%{y}: %{x:.1%}<extra></extra>"))
     figure.update_layout(height=60 + 34 * len(top), margin=dict(l=0, r=50, t=10, b=30),
-                         xaxis=dict(range=[0, 1], tickformat=".0%", title="probability"),
+                         xaxis=dict(range=[0, 1], tickformat=".0%", title=_("probability")),
                          yaxis=dict(autorange="reversed", tickfont=LABEL_FONT), showlegend=False)
     return figure
 
@@ -53,15 +72,15 @@ def prefix_heatmap(reading: NameReading) -> go.Figure:
     chars = [shown_char(c) for c in reading.name]
     prefixes = [html.escape(reading.name[: i + 1]) for i in range(len(reading.name))]
     figure = go.Figure(go.Heatmap(
-        z=z, x=list(range(len(chars))), y=[reading.languages[i] for i in rows],
+        z=z, x=list(range(len(chars))), y=[language_name(reading.languages[i]) for i in rows],
         zmin=0, zmax=1, colorscale=PROBABILITY_SCALE, xgap=2, ygap=2,
         text=[[f"{p:.0%}" if p >= 0.1 else "" for p in row] for row in z], texttemplate="%{text}",
         customdata=[prefixes] * len(rows),
-        hovertemplate="after “%{customdata}”<br>%{y}: %{z:.1%}<extra></extra>",
-        colorbar=dict(title="probability", tickformat=".0%", thickness=12)))
+        hovertemplate=_("after “%{customdata}”<br>%{y}: %{z:.1%}") + "<extra></extra>",
+        colorbar=dict(title=_("probability"), tickformat=".0%", thickness=12)))
     figure.update_layout(height=76 + 30 * len(rows), margin=dict(l=0, r=0, t=6, b=36),
                          xaxis=dict(tickmode="array", tickvals=list(range(len(chars))), ticktext=chars,
-                                    tickfont=dict(size=16), title="the name cut off after this character"),
+                                    tickfont=dict(size=16), title=_("the name cut off after this character")),
                          yaxis=dict(autorange="reversed", tickfont=LABEL_FONT))
     return figure
 
@@ -77,15 +96,16 @@ def confusion_figure(confusion: list[list[int]], languages: list[str]) -> go.Fig
     counts = np.asarray(confusion, dtype=float)
     shares = row_normalised(counts)
     figure = go.Figure(go.Heatmap(
-        z=shares, x=languages, y=languages, zmin=0, zmax=1, colorscale=PROBABILITY_SCALE, xgap=1, ygap=1,
+        z=shares, x=language_names(languages), y=language_names(languages), zmin=0, zmax=1,
+        colorscale=PROBABILITY_SCALE, xgap=1, ygap=1,
         text=[[f"{s:.0%}" if s >= 0.1 else "" for s in row] for row in shares], texttemplate="%{text}",
         customdata=counts.astype(int),
-        hovertemplate="true %{y}, predicted %{x}<br>%{z:.1%} of the %{y} test names "
-                      "(%{customdata})<extra></extra>",
-        colorbar=dict(title="share of row", tickformat=".0%", thickness=12)))
+        hovertemplate=_("true %{y}, predicted %{x}<br>%{z:.1%} of the %{y} test names (%{customdata})")
+        + "<extra></extra>",
+        colorbar=dict(title=_("share of row"), tickformat=".0%", thickness=12)))
     figure.update_layout(height=600, margin=dict(l=0, r=0, t=10, b=0),
-                         xaxis=dict(title="predicted language", side="top", tickangle=-45, dtick=1),
-                         yaxis=dict(title="true language", autorange="reversed", dtick=1))
+                         xaxis=dict(title=_("predicted language"), side="top", tickangle=-45, dtick=1),
+                         yaxis=dict(title=_("true language"), autorange="reversed", dtick=1))
     return figure
 
 
@@ -104,19 +124,19 @@ def data_counts_figure(line_counts: dict[str, int], recall: dict[str, float]) ->
     languages = sorted(line_counts, key=lambda language: -line_counts[language])
     counts = [line_counts[language] for language in languages]
     figure = go.Figure(go.Bar(
-        x=counts, y=languages, orientation="h", name="names in the data (lines per file)",
+        x=counts, y=language_names(languages), orientation="h", name=_("names in the data (lines per file)"),
         marker_color=MUTED, text=[f"{c:,}" for c in counts], textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: %{x:,} names<extra></extra>"))
+        hovertemplate=_("%{y}: %{x:,} names") + "<extra></extra>"))
     if recall:
         figure.add_trace(go.Scatter(
-            x=[recall.get(language) for language in languages], y=languages, xaxis="x2",
+            x=[recall.get(language) for language in languages], y=language_names(languages), xaxis="x2",
             mode="markers", marker=dict(color=ACCENT, size=11, symbol="diamond"),
-            name="test recall (share of its test names it gets right)",
-            hovertemplate="%{y}: recall %{x:.1%}<extra></extra>"))
+            name=_("test recall (share of its test names it gets right)"),
+            hovertemplate=_("%{y}: recall %{x:.1%}") + "<extra></extra>"))
     figure.update_layout(
         height=640, margin=dict(l=0, r=40, t=10, b=0), bargap=0.25,
-        xaxis=dict(title="names", rangemode="tozero"),
-        xaxis2=dict(title="test recall", overlaying="x", side="top", range=[0, 1.04], tickmode="array",
+        xaxis=dict(title=_("names"), rangemode="tozero"),
+        xaxis2=dict(title=_("test recall"), overlaying="x", side="top", range=[0, 1.04], tickmode="array",
                     tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1.0], tickformat=".0%", showgrid=False),
         yaxis=dict(autorange="reversed", dtick=1, tickfont=LABEL_FONT),
         legend=dict(orientation="h", yanchor="top", y=-0.1, x=0))

@@ -17,6 +17,8 @@ from rnn_core.data import DataMissingError, data_root
 from rnn_core.data.mnist import MnistData, load_mnist
 from rnn_core.data.names import CharVocab, NamesData, load_names
 from rnn_core.device import DeviceError, configure_threads, describe_device, pick_device
+from ui.engine_words import data_words
+from ui.i18n import _
 
 CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
 CHECKPOINT_DIR_ENV_VAR = "RNN_CHECKPOINT_DIR"  # serve the shipped models from another folder
@@ -29,7 +31,11 @@ GENERATOR_CHECKPOINT = "names-generator.pt"
 class DeviceChoice:
     device: torch.device
     description: str
-    warning: str = ""  # set when the requested device could not be used
+    warnings: tuple[str, ...] = ()  # the engine's words, set when the requested device could not be used
+
+    @property
+    def warning(self) -> str:
+        return " ".join(self.warnings)
 
 
 @st.cache_resource
@@ -46,7 +52,7 @@ def device_choice() -> DeviceChoice:
     except DeviceError as error:
         device = pick_device("auto")
         warnings.append(f"{error} Using {describe_device(device)}.")
-    return DeviceChoice(device, describe_device(device), " ".join(warnings))
+    return DeviceChoice(device, describe_device(device), tuple(warnings))
 
 
 @dataclass
@@ -60,8 +66,8 @@ def checkpoint_dir() -> Path:
     return Path(os.environ.get(CHECKPOINT_DIR_ENV_VAR) or CHECKPOINT_DIR)
 
 
-@st.cache_resource(show_spinner="Loading model…")
-def load_shipped_model(path: str, kind: str) -> LoadedModel:
+@st.cache_resource(show_spinner=False)  # a spinner's text here would be fixed in one language per process
+def _load_shipped_model(path: str, kind: str) -> LoadedModel:
     """A shipped checkpoint, on this process's device, in eval mode, never to be trained in place.
 
     Cached by its full path, so a change of folder loads afresh.
@@ -72,6 +78,12 @@ def load_shipped_model(path: str, kind: str) -> LoadedModel:
         return LoadedModel(None, str(error))
     checkpoint.model.to(device_choice().device).eval().requires_grad_(False)
     return LoadedModel(checkpoint)
+
+
+def load_shipped_model(path: str, kind: str) -> LoadedModel:
+    """A shipped checkpoint (see _load_shipped_model), with a spinner in the visitor's language."""
+    with st.spinner(_("Loading model…")):
+        return _load_shipped_model(path, kind)
 
 
 def digit_models() -> dict[str, LoadedModel]:
@@ -98,7 +110,7 @@ class TrainingData:
     error: str = ""  # why the data set could not be had, for the user
 
 
-@st.cache_resource(show_spinner="Loading the data set…")
+@st.cache_resource(show_spinner=False)
 def _load_training_data(task: str, root: str) -> MnistData | NamesData:
     """The data set from disk; never downloads (a page must not stall on the network by surprise)."""
     return load_mnist(Path(root), download=False) if task == "mnist" else load_names(Path(root), download=False)
@@ -112,12 +124,14 @@ def training_data(task: str, download: bool = False) -> TrainingData:
     """
     root = str(data_root())
     try:
-        return TrainingData(_load_training_data(task, root))
+        with st.spinner(_("Loading the data set…")):
+            return TrainingData(_load_training_data(task, root))
     except DataMissingError as error:
         if not download:
-            return TrainingData(None, str(error))
+            return TrainingData(None, data_words(str(error)))
     try:
-        (load_mnist if task == "mnist" else load_names)(Path(root), download=True)
-        return TrainingData(_load_training_data(task, root))
+        with st.spinner(_("Loading the data set…")):
+            (load_mnist if task == "mnist" else load_names)(Path(root), download=True)
+            return TrainingData(_load_training_data(task, root))
     except DataMissingError as error:
-        return TrainingData(None, str(error))
+        return TrainingData(None, data_words(str(error)))

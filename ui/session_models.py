@@ -7,6 +7,7 @@ import torch
 
 from rnn_core.checkpoints import Checkpoint
 from rnn_core.data.names import CharVocab, encode_batch
+from ui.i18n import _
 
 _KEY = "session_models"
 
@@ -41,12 +42,14 @@ def upload_problem(checkpoint: Checkpoint) -> str:
         classes = len(metadata.labels)
         sample = encode_batch(["ab"], CharVocab(metadata.vocab))
     else:
-        return "It is a wave model; only digit and name classifiers can be loaded here."
+        return _("It is a wave model; only digit and name classifiers can be loaded here.")
     try:
         with torch.no_grad():
             shape = tuple(model(*sample).shape)
     except Exception:  # a model from elsewhere can fail in any way; say so instead of crashing
-        shape = "an error"
+        shape = None
     if shape != (1, classes):
-        return f"Given one example it answers with {shape}, not one score for each of its {classes} classes."
+        answer = _("an error") if shape is None else str(shape)
+        return _("Given one example it answers with {answer}, not one score for each of its {count} classes.").format(
+            answer=answer, count=classes)
     return ""

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rnn_core.wave_training import WaveWindowRecord
+from ui.i18n import _
 
 INPUT, TARGET, PREDICTION, EVALUATION = "#9ca3af", "#4f46e5", "#f97316", "#059669"
 CARRYING, RESETTING = "#4f46e5", "#dc2626"
@@ -114,37 +115,37 @@ def thin(steps: np.ndarray, values: np.ndarray, largest: bool = False) -> tuple[
 
 def window_panel(record: WaveWindowRecord, target_name: str) -> Panel:
     """The window just trained on: target against prediction (and the input, faint)."""
-    series = [Series("input", INPUT, dashed=True), Series(target_name, TARGET, points=True),
-              Series("prediction", PREDICTION, points=True)]
-    rows = (series_rows("input", record.t, record.inputs) + series_rows(target_name, record.t, record.targets)
-            + series_rows("prediction", record.t, record.predictions))
-    return Panel("Current window", series, rows, {"domain": WAVE_RANGE}, height=320, legend_columns=1)
+    series = [Series(_("input"), INPUT, dashed=True), Series(target_name, TARGET, points=True),
+              Series(_("prediction"), PREDICTION, points=True)]
+    rows = (series_rows(_("input"), record.t, record.inputs) + series_rows(target_name, record.t, record.targets)
+            + series_rows(_("prediction"), record.t, record.predictions))
+    return Panel(_("Current window"), series, rows, {"domain": WAVE_RANGE}, height=320, legend_columns=1)
 
 
 def loss_panel(steps: np.ndarray, losses: np.ndarray, eval_steps: np.ndarray, eval_losses: np.ndarray,
                height: int = 320) -> Panel:
-    series = [Series("training", PREDICTION), Series("held-out", EVALUATION, points=True)]
-    rows = (series_rows("training", *thin(steps, losses), positive=True)
-            + series_rows("held-out", eval_steps, eval_losses, positive=True))
-    return Panel("Loss (MSE, log scale)", series, rows, {"type": "log"}, x_title="", height=height, legend=False,
-                 subtitle="dots: held-out windows")
+    series = [Series(_("training"), PREDICTION), Series(_("held-out"), EVALUATION, points=True)]
+    rows = (series_rows(_("training"), *thin(steps, losses), positive=True)
+            + series_rows(_("held-out"), eval_steps, eval_losses, positive=True))
+    return Panel(_("Loss (MSE, log scale)"), series, rows, {"type": "log"}, x_title="", height=height, legend=False,
+                 subtitle=_("dots: held-out windows"))
 
 
 def gradient_panel(steps: np.ndarray, norms: np.ndarray, clip: float | None, height: int = 320) -> Panel:
     """The gradient norm of each optimizer step, before clipping (the largest of each run of steps when
     thinned), and the clipping threshold as a dashed red rule."""
-    rows = series_rows("gradient norm", *thin(steps, norms, largest=True), positive=True)
-    return Panel("Gradient norm (log scale)", [Series("gradient norm", GRADIENT)], rows,
-                 {"type": "log"}, x_title="optimizer step", height=height, legend=False,
-                 h_rules=[clip] if clip else [], subtitle="red dashes: clipping")
+    rows = series_rows(_("gradient norm"), *thin(steps, norms, largest=True), positive=True)
+    return Panel(_("Gradient norm (log scale)"), [Series(_("gradient norm"), GRADIENT)], rows,
+                 {"type": "log"}, x_title=_("optimizer step"), height=height, legend=False,
+                 h_rules=[clip] if clip else [], subtitle=_("red dashes: clipping"))
 
 
 def stream_panel(stream: WaveWindowRecord, window_starts: list[float], target_name: str) -> Panel:
     """The last few windows stitched end to end, with a faint line where each window begins."""
-    series = [Series("input", INPUT, dashed=True), Series(target_name, TARGET), Series("prediction", PREDICTION)]
-    rows = (series_rows("input", stream.t, stream.inputs) + series_rows(target_name, stream.t, stream.targets)
-            + series_rows("prediction", stream.t, stream.predictions))
-    return Panel("Recent stream (grey lines: where each window begins)", series, rows, {"domain": WAVE_RANGE},
+    series = [Series(_("input"), INPUT, dashed=True), Series(target_name, TARGET), Series(_("prediction"), PREDICTION)]
+    rows = (series_rows(_("input"), stream.t, stream.inputs) + series_rows(target_name, stream.t, stream.targets)
+            + series_rows(_("prediction"), stream.t, stream.predictions))
+    return Panel(_("Recent stream (grey lines: where each window begins)"), series, rows, {"domain": WAVE_RANGE},
                  window_starts=window_starts)
 
 
@@ -153,27 +154,27 @@ def hidden_panel(stream: WaveWindowRecord) -> Panel:
     hidden = np.nan_to_num(stream.hidden, nan=0.0)  # (T, H)
     rows = [{"x": i, "unit": unit, "value": float(value)}
             for i, values in enumerate(hidden) for unit, value in enumerate(values)]
-    return Panel("Hidden state over time (one row per unit; red +1, white 0, blue -1)", [], rows, height=180,
+    return Panel(_("Hidden state over time (one row per unit; red +1, white 0, blue -1)"), [], rows, height=180,
                  heatmap=True)
 
 
 def generation_panel(t: np.ndarray, generated: np.ndarray, truth: np.ndarray, read: WaveWindowRecord) -> Panel:
     """Next-step task: the window the model read, then what it generates alone, against the truth."""
-    series = [Series("read (true samples)", INPUT), Series("truth", TARGET, dashed=True),
-              Series("free-running generation", PREDICTION)]
-    rows = (series_rows("read (true samples)", read.t, read.targets) + series_rows("truth", t, truth)
-            + series_rows("free-running generation", t, generated))
-    return Panel("Free-running: each output is fed back as the next input", series, rows, {"domain": [-1.5, 1.5]},
+    series = [Series(_("read (true samples)"), INPUT), Series(_("truth"), TARGET, dashed=True),
+              Series(_("free-running generation"), PREDICTION)]
+    rows = (series_rows(_("read (true samples)"), read.t, read.targets) + series_rows(_("truth"), t, truth)
+            + series_rows(_("free-running generation"), t, generated))
+    return Panel(_("Free-running: each output is fed back as the next input"), series, rows, {"domain": [-1.5, 1.5]},
                  window_starts=[float(read.t[0]), float(t[0])])
 
 
 def comparison_panel(carrying: WaveWindowRecord, resetting: WaveWindowRecord, window_starts: list[float],
                      target_name: str) -> Panel:
     """Both models' predictions over the same recent stream: the one without memory fails at each border."""
-    series = [Series(target_name, TARGET), Series("carries its state", CARRYING, dashed=True),
-              Series("starts each window from zeros", RESETTING, dashed=True)]
+    series = [Series(target_name, TARGET), Series(_("carries its state"), CARRYING, dashed=True),
+              Series(_("starts each window from zeros"), RESETTING, dashed=True)]
     rows = (series_rows(target_name, carrying.t, carrying.targets)
-            + series_rows("carries its state", carrying.t, carrying.predictions)
-            + series_rows("starts each window from zeros", resetting.t, resetting.predictions))
-    return Panel("Carry vs reset: two more models on the same recent stream", series, rows, {"domain": WAVE_RANGE},
+            + series_rows(_("carries its state"), carrying.t, carrying.predictions)
+            + series_rows(_("starts each window from zeros"), resetting.t, resetting.predictions))
+    return Panel(_("Carry vs reset: two more models on the same recent stream"), series, rows, {"domain": WAVE_RANGE},
                  window_starts=window_starts)

@@ -10,8 +10,9 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any, Mapping
 
 from rnn_core.wave_training import DEFAULT_GRAD_CLIP, DEFAULT_LR, WaveTrainerConfig
+from ui.i18n import N_, _
 
-TASKS = {"sin_to_cos": "sin → cos", "next_step": "next-step sine"}
+TASKS = {"sin_to_cos": N_("sin → cos"), "next_step": N_("next-step sine")}  # shown through _()
 CELLS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 HIDDEN_SIZES = (4, 8, 16, 32, 64, 128)
 LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1)
@@ -21,11 +22,18 @@ WINDOW_LENGTHS = {"pi/2": math.pi / 2, "2": 2.0, "pi": math.pi, "5": 5.0, "2pi":
 POINTS_RANGE = (3, 100)
 SPEED_RANGE = (1, 50)  # optimizer steps per chart update
 FEEDBACK_CHOICES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+APP_PARAMS = frozenset({"lang"})  # the app's own query parameters (ui.i18n.QUERY_PARAM): not wave settings
 CLIP_CHOICES = (0.0, 0.1, 1.0, 10.0)  # max gradient norm; 0 is off (a widget's None would mean "nothing chosen")
 
 
 def clip_label(clip: float) -> str:
+    """The threshold as a link writes it: "off" or the number (the same in every language)."""
     return "off" if clip == 0 else f"{clip:g}"
+
+
+def clip_shown(clip: float, gettext=_) -> str:
+    """The threshold as the slider shows it, in the visitor's language (or gettext's: see bound_gettext)."""
+    return gettext(N_("off")) if clip == 0 else f"{clip:g}"
 
 
 @dataclass
@@ -65,8 +73,10 @@ class WaveSettings:
                        feedback=self.feedback if self.task == "next_step" else 0.0,
                        grad_clip=self.clip or None)
 
-    def to_query_params(self) -> dict[str, str]:
-        params = {name: _format(value) for name, value in asdict(self).items()}
+    def to_query_params(self, keep: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The settings as a link's query parameters, with the app's own ones of `keep` (the language)."""
+        params = {name: value for name, value in (keep or {}).items() if name in APP_PARAMS}
+        params |= {name: _format(value) for name, value in asdict(self).items()}
         params["clip"] = clip_label(self.clip)
         return params
 
@@ -82,24 +92,24 @@ def _choice(options: Mapping[str, Any] | tuple) -> Any:
         for option in options:
             if text == _format(option):
                 return option
-        raise ValueError(f"not one of {', '.join(_format(o) for o in options)}")
+        raise ValueError(_("not one of {choices}").format(choices=", ".join(_format(o) for o in options)))
     return parse
 
 
 def _integer_in(low: int, high: int) -> Any:
     def parse(text: str) -> int:
         if not text.lstrip("-").isdigit():
-            raise ValueError("not a whole number")
+            raise ValueError(_("not a whole number"))
         value = int(text)
         if not low <= value <= high:
-            raise ValueError(f"not between {low} and {high}")
+            raise ValueError(_("not between {low} and {high}").format(low=low, high=high))
         return value
     return parse
 
 
 def _flag(text: str) -> bool:
     if text not in ("0", "1"):
-        raise ValueError("not 0 or 1")
+        raise ValueError(_("not 0 or 1"))
     return text == "1"
 
 
@@ -107,7 +117,7 @@ def _clip(text: str) -> float:
     for option in CLIP_CHOICES:
         if text == clip_label(option):
             return option
-    raise ValueError(f"not one of {', '.join(clip_label(o) for o in CLIP_CHOICES)}")
+    raise ValueError(_("not one of {choices}").format(choices=", ".join(clip_label(o) for o in CLIP_CHOICES)))
 
 
 PARSERS = {"task": _choice(TASKS), "cell": _choice(CELLS), "hidden": _choice(HIDDEN_SIZES),
@@ -124,9 +134,11 @@ def settings_from_query_params(params: Mapping[str, str | list[str]]) -> tuple[W
     notes: list[str] = []
     values: dict[str, Any] = {}
     for name, raw in params.items():
+        if name in APP_PARAMS:  # the language of the link: read by the app, neither a setting nor a mistake
+            continue
         text = raw[-1] if isinstance(raw, list) else raw  # a repeated parameter: the last one wins
         if name not in PARSERS:
-            notes.append(f"{name}={text!r}: unknown setting")
+            notes.append(f"{name}={text!r}: " + _("unknown setting"))
             continue
         try:
             values[name] = PARSERS[name](str(text).strip())
