@@ -142,7 +142,7 @@ with explain_left.expander(_("What you are seeing")):
         "not."))
 with explain_right.expander(_("Try this")):
     st.markdown(_(
-        "- Switch **Carry hidden state** off while it trains: the first points of every window go wrong. "
+        "- Switch **Carry state** off while it trains: the first points of every window go wrong. "
         "Turn on **Carry vs reset** to watch two models differ only in memory.\n"
         "- Set the learning rate to 0.1, then back to 0.005: the model is kept, only the steps change.\n"
         "- Try LSTM or GRU: the loss drops much lower in the same number of windows.\n"
@@ -168,7 +168,7 @@ with buttons[0].container(horizontal=True):
 buttons[1].slider(_("Speed: steps per chart update"), *SPEED_RANGE, key=key("speed"),
                   help=_("Optimizer steps taken between two chart updates."))
 
-settings_column, charts_column = st.columns([1, 3], gap="large")
+settings_column, charts_column = st.columns([1.3, 3], gap="medium")  # room for the labels at 1024 px
 with settings_column:
     shown = bound_gettext()
     st.radio(_("Task"), list(TASKS), format_func=lambda task: shown(TASKS[task]), key=key("task"),
@@ -192,7 +192,7 @@ with settings_column:
     st.slider(_("Points per window"), *POINTS_RANGE, key=key("points"))
     st.select_slider(_("Window length"), list(WINDOW_LENGTHS), key=key("length"),
                      format_func=lambda name: name.replace("pi", "π"))
-    st.toggle(_("Carry hidden state"), key=key("carry"),
+    st.toggle(_("Carry state"), key=key("carry"),
               help=_("On: each window starts from the state the last one ended in. Off: from zeros."))
     if st.session_state[key("task")] == "next_step":
         st.select_slider(_("Train on its own predictions (share of each window)"), FEEDBACK_CHOICES,

@@ -14,8 +14,10 @@ from test_browser_digits import ANSWER, PROMPT, WAIT_MS, open_digits_page
 pytestmark = pytest.mark.browser
 
 LAPTOP = {"width": 1024, "height": 768}
-CUT_OFF_JS = """(el) => [...el.querySelectorAll('p, span, div')].some(e => e.children.length === 0 &&
-                                                                       e.scrollWidth > e.clientWidth + 1)"""
+# Cut off: a leaf wider than its box, or a box that ends its text in an ellipsis (Streamlit's widget labels
+# do, on a markdown container around the text).
+CUT_OFF_JS = """(el) => [...el.querySelectorAll('p, span, div')].some(e => e.scrollWidth > e.clientWidth + 1 &&
+                           (e.children.length === 0 || getComputedStyle(e).textOverflow === 'ellipsis'))"""
 
 
 def open_page(page, app_url: str, path: str) -> None:

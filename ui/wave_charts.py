@@ -135,7 +135,7 @@ def gradient_panel(steps: np.ndarray, norms: np.ndarray, clip: float | None, hei
     """The gradient norm of each optimizer step, before clipping (the largest of each run of steps when
     thinned), and the clipping threshold as a dashed red rule."""
     rows = series_rows(_("gradient norm"), *thin(steps, norms, largest=True), positive=True)
-    return Panel(_("Gradient norm (log scale)"), [Series(_("gradient norm"), GRADIENT)], rows,
+    return Panel(_("Gradient norm (log)"), [Series(_("gradient norm"), GRADIENT)], rows,
                  {"type": "log"}, x_title=_("optimizer step"), height=height, legend=False,
                  h_rules=[clip] if clip else [], subtitle=_("red dashes: clipping"))
 
