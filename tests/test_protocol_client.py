@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -13,7 +14,9 @@ PAGES = ["", "digits", "waves", "memory", "inside", "names", "generate", "train"
 
 
 def run(coroutine):
-    return asyncio.run(asyncio.wait_for(coroutine, 120))
+    """Run the visit on a thread of its own: Playwright's sync API keeps an event loop running in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, asyncio.wait_for(coroutine, 120)).result()
 
 
 def test_one_student_opens_every_page_and_gets_answers(app_url):
