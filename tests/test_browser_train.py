@@ -36,6 +36,8 @@ def test_training_moves_the_progress_and_the_accuracy_curve(page, app_url, data_
     page.get_by_role("button", name="Train").click()
     page.get_by_role("button", name="Pause").wait_for()
     page.wait_for_function("() => document.body.innerText.match(/step [1-9][\\d,]* of/)")
+    # A fresh tab loads plotly.js before its first chart, slow on a busy machine: watch it once it is drawn.
+    page.locator(".st-key-live_curves path.point").first.wait_for()
     first = progress_step(page)
     time.sleep(3)
     assert progress_step(page) > first
