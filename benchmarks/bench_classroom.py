@@ -130,7 +130,7 @@ async def train_a_model(session: StreamlitSession, student: Student, args) -> No
     await session.click("Train", timeout=args.timeout)
     started = time.perf_counter()
     while time.perf_counter() - started < TRAIN_WATCH_S:
-        for fragment, interval in list(session.auto_reruns.items()):
+        for fragment in list(session.auto_reruns):
             await session.tick(fragment, timeout=args.timeout)
         await asyncio.sleep(min(session.auto_reruns.values(), default=1.0))
     await session.click("Stop", timeout=args.timeout)

@@ -114,7 +114,7 @@ class StreamlitSession:
         """Press a button: a trigger that holds for one run only."""
         widget = self._widget(key)
         trigger = WidgetState(id=widget.id, trigger_value=True)
-        return await self._rerun(fragment_id=widget.fragment_id, extra=[trigger], timeout=timeout)
+        return await self._rerun(fragment_id=widget.fragment_id, extra=(trigger,), timeout=timeout)
 
     async def tick(self, fragment_id: str, timeout: float = 60) -> Run:
         """The timed rerun of a fragment with run_every, as the tab's timer sends it."""
@@ -125,7 +125,7 @@ class StreamlitSession:
             raise ScriptError(f"no widget {key!r} on the page {self.page!r}")
         return self.widgets[key]
 
-    async def _rerun(self, fragment_id: str = "", auto: bool = False, extra: list[WidgetState] = (),
+    async def _rerun(self, fragment_id: str = "", auto: bool = False, extra: tuple[WidgetState, ...] = (),
                      timeout: float = 60) -> Run:
         message = BackMsg()
         state = message.rerun_script
