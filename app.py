@@ -18,7 +18,7 @@ from ui.resources import device_choice, digit_models, generator_model, names_mod
 streamlit_fixes.install()  # a run-start race that blanks pages on a busy server (see the module)
 
 
-def test_score(metrics: ClassifierMetrics | GeneratorMetrics | None) -> str:
+def held_out_score(metrics: ClassifierMetrics | GeneratorMetrics | None) -> str:
     """A shipped model's figure on held-out data: a classifier's accuracy, a generator's bits per letter."""
     if isinstance(metrics, GeneratorMetrics):
         return _("{bits} bits per letter").format(bits=number(metrics.bits_per_character, 2))
@@ -62,7 +62,7 @@ with st.sidebar:
         if loaded.checkpoint is None:
             st.markdown(f":material/error: {label} · :red[" + _("not available") + "]")
         else:
-            st.markdown(f":material/check_circle: {label} · {test_score(loaded.checkpoint.metadata.test_metrics)}")
+            st.markdown(f":material/check_circle: {label} · {held_out_score(loaded.checkpoint.metadata.test_metrics)}")
     broken = {label: loaded.error for label, loaded in models.items() if loaded.checkpoint is None}
     if broken:
         with st.expander(_("Why some models are missing")):
