@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
-from benchmarks.page_clocks import _OBSERVE  # noqa: E402
+from benchmarks.page_clocks import count_updates_js  # noqa: E402
 from benchmarks.timing import markdown_table  # noqa: E402
 from rnn_core.device import configure_threads  # noqa: E402
 from rnn_core.memory_task import CELLS, MemoryComparison, MemoryTaskConfig, MemoryTrainer, recall_batch  # noqa: E402
@@ -97,32 +97,7 @@ def bench_learn(seconds: float, seeds: list[int], speed: int = 3) -> None:
 
 # ----------------------------------------------------------------------------- the page in Chromium
 
-COUNT_JS = """async (ms) => {
-  const lines = () => [...document.querySelectorAll('.st-key-memory_accuracy_chart .mark-line path')]
-    .map(p => p.getAttribute('d')).join('|');
-  const status = () => { const box = document.querySelector('.st-key-memory_status');
-                         return box ? box.innerText : null; };
-  const step = (text) => text ? Number((text.match(/step ([\\d,]+)/i) || [0, "0"])[1].replace(/,/g, "")) : 0;
-  // The chart and the step counter are counted apart: Vega draws a chart's new data a frame or so
-  // after the counter's text has changed. Stale copies can linger in a rerun: a step only counts upwards.
-  let lastLines = lines(), lastStep = step(status()), charts = 0, counters = 0, frameAsked = false;
-  const first = lastStep;
-  const count = () => {
-    frameAsked = false;
-    const l = lines(), s = step(status());
-    if (l && l !== lastLines) { charts += 1; lastLines = l; }
-    if (s > lastStep) { counters += 1; lastStep = s; }
-  };
-  const observer = new MutationObserver(() => {
-    if (!frameAsked) { frameAsked = true; requestAnimationFrame(count); }
-  });
-  observer.observe(document.body, %s);
-  const start = performance.now();
-  await new Promise(resolve => setTimeout(resolve, ms));
-  observer.disconnect();
-  return {charts, counters, steps: step(status()) - first, seconds: (performance.now() - start) / 1000,
-          last: status()};
-}""" % _OBSERVE
+COUNT_JS = count_updates_js(".st-key-memory_accuracy_chart", ".st-key-memory_status")
 
 
 def bench_browser(seconds: float, baseline_seconds: float) -> None:

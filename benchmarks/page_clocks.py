@@ -54,18 +54,22 @@ WATCH_NAME_JS = """name => {
 }""" % _OBSERVE
 NAME_ELAPSED_JS = "() => window.__nameElapsed"
 
-# For `ms` milliseconds, counts how often the wave page's current-window chart (its drawn lines) and its
-# step counter change on screen: at most once per frame, as the visitor sees them.
-COUNT_UPDATES_JS = """async (ms) => {
-  const lines = () => [...document.querySelectorAll('.st-key-waves_window_chart .mark-line path')]
+def count_updates_js(chart: str, status: str) -> str:
+    """JS that, for `ms` milliseconds, counts how often a chart (its drawn lines, under the CSS selector
+    `chart`) and a step counter (the text under `status`) change on screen: at most once per frame, as the
+    visitor sees them. It returns the counts, the steps taken meanwhile and the counter's last text."""
+    return """async (ms) => {
+  const lines = () => [...document.querySelectorAll('%s .mark-line path')]
     .map(p => p.getAttribute('d')).join('|');
   const status = () => {
-    const box = document.querySelector('.st-key-waves_status');
+    const box = document.querySelector('%s');
     return box ? box.innerText : null;
   };
   // Stale copies of an element can linger during a rerun: count a change only when the step goes up.
+  // The chart and the counter are counted apart: Vega draws new data a frame or so after the text changed.
   const step = (text) => text ? Number((text.match(/step ([\\d,]+)/i) || [0, "0"])[1].replace(/,/g, "")) : 0;
   let lastLines = lines(), lastStatus = step(status()), charts = 0, counters = 0, frameAsked = false;
+  const first = lastStatus;
   const count = () => {
     frameAsked = false;
     const l = lines(), s = step(status());
@@ -79,5 +83,9 @@ COUNT_UPDATES_JS = """async (ms) => {
   const start = performance.now();
   await new Promise(resolve => setTimeout(resolve, ms));
   observer.disconnect();
-  return {charts, counters, seconds: (performance.now() - start) / 1000, last: status()};
-}""" % _OBSERVE
+  return {charts, counters, steps: step(status()) - first, seconds: (performance.now() - start) / 1000,
+          last: status()};
+}""" % (chart, status, _OBSERVE)
+
+
+COUNT_UPDATES_JS = count_updates_js(".st-key-waves_window_chart", ".st-key-waves_status")  # the wave page
