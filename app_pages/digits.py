@@ -16,7 +16,8 @@ from rnn_core.checkpoint_meta import ClassifierMetrics
 from rnn_core.checkpoints import Checkpoint
 from rnn_core.inference import DigitReading, read_digit
 from rnn_core.recipes import fine_tune_on_drawings
-from rnn_core.preprocess import Drawing, InvalidDrawingError, decode_canvas_image, preprocess_canvas
+from rnn_core.preprocess import (Drawing, InvalidDrawingError, decode_canvas_image, preprocess_strokes,
+                                 strokes_from_canvas_json)
 from rnn_core.metrics import evaluate_classifier
 from ui import digit_charts
 from ui.canvas import drawing_canvas, without_last_stroke  # importable only inside a running Streamlit script
@@ -125,8 +126,10 @@ def show_answer(reading: DigitReading, label: int | None, drawing: Drawing | Non
                     theme=None)
 
 
-def show_row_story(image: torch.Tensor, reading: DigitReading | None) -> None:
-    """The model's view beside the per-row answers, both following the row slider; then the memory."""
+def show_row_story(image: torch.Tensor, reading: DigitReading | None, redrawn: bool) -> None:
+    """The model's view beside the per-row answers, both following the row slider; then the memory.
+
+    `redrawn`: the view is the visitor's strokes drawn again with MNIST's thin pen."""
     rows_read = None if reading is None else st.slider(_("Rows read"), 1, ROWS, ROWS, key="digits_rows_read")
     view_column, story_column = st.columns([1, 1.6], gap="medium")
     with view_column:
@@ -134,6 +137,8 @@ def show_row_story(image: torch.Tensor, reading: DigitReading | None) -> None:
         st.plotly_chart(digit_charts.model_view(image.numpy(), rows_read), config=CHART_CONFIG, theme=None)
         st.caption(_("Drawings are cropped, shrunk to {rows}x{rows} pixels and centred, the way MNIST's "
                      "digits were made.").format(rows=ROWS)
+                   + (" " + _("Your strokes are drawn again with a pen as thin as MNIST's, so a small digit "
+                              "reads like a large one.") if redrawn else "")
                    + ("" if rows_read in (None, ROWS)
                       else " " + _("Amber: row {row}; shaded: rows not read yet.").format(row=rows_read)))
     if reading is None:
@@ -278,7 +283,9 @@ def playground() -> None:
                 st.caption(_("“Try a real MNIST digit” needs the MNIST test set, which is not on this server."))
             try:
                 png = canvas.image_bytes  # the canvas's PNG; None until the first stroke
-                drawing = None if png is None else preprocess_canvas(decode_canvas_image(png))
+                # The pen's own paths, redrawn at MNIST's stroke width, whatever size the digit was drawn.
+                drawing = None if png is None else preprocess_strokes(strokes_from_canvas_json(canvas.json_data),
+                                                                      decode_canvas_image(png))
                 image = None if drawing is None else drawing.image  # None: blank
             except (InvalidDrawingError, ValueError) as error:  # an image the canvas did not make, or not base64
                 problem = _("This drawing cannot be read: {reason}").format(reason=error)
@@ -313,7 +320,8 @@ def playground() -> None:
         "strokes come in, its guess sharpens. Move the slider to replay the reading: the amber frame "
         "marks the row being read, on the image and on the heatmaps."))
     # With nothing drawn the model's view is an empty black square (and the page's charts are ready).
-    show_row_story(torch.zeros(ROWS, ROWS) if image is None else image, reading)
+    show_row_story(torch.zeros(ROWS, ROWS) if image is None else image, reading,
+                   redrawn=label is None and drawing is not None and drawing.redrawn)
     if reading is not None:
         with st.expander(_("Inside the cell: its gates at work, row by row")):
             show_gates(loaded.checkpoint.model, image, name)

@@ -2,11 +2,17 @@
 from __future__ import annotations
 
 import math
+import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from conftest import wait_for_app
+from rnn_core.checkpoints import load_checkpoint
+from rnn_core.data.drawn_digits import CANVAS_SIZE, drawn_digit_set, render_drawing
+from rnn_core.inference import read_digit
+from rnn_core.preprocess import preprocess_strokes
 
 pytestmark = pytest.mark.browser
 
@@ -71,3 +77,21 @@ def test_the_canvas_fits_a_narrow_laptop_window(page, app_url, tmp_path):
     stroke(page, 0, [(0.5, 0.15), (0.5, 0.85)])
     expect(page.locator(ANSWER)).to_have_text("1", timeout=WAIT_MS)
     page.screenshot(path=str(tmp_path / "digits-1024.png"), full_page=True)
+
+
+# Drawings of the drawn-digit benchmark: a small "3" in the top-right corner and a small crossed "7" in the
+# bottom-right one, whose loops and bars a wide pen fills once the digit is scaled up, and a large "4".
+@pytest.mark.parametrize("index", [9, 142, 43])
+def test_a_drawn_digit_reads_the_same_in_the_browser_as_offline(page, app_url, index):
+    drawing = drawn_digit_set()[index]
+    offline = read_digit(load_checkpoint(Path(__file__).parent.parent / "checkpoints" / "digits-lstm.pt").model,
+                         preprocess_strokes(drawing.strokes, render_drawing(drawing)).image)
+    assert offline.digit == drawing.label
+    open_digits_page(page, app_url)
+    for points in drawing.strokes:
+        stroke(page, 0, [(x / CANVAS_SIZE, y / CANVAS_SIZE) for x, y in points[::2] + points[-1:]])
+    expect(page.locator(ANSWER)).to_have_text(str(drawing.label), timeout=WAIT_MS)
+    # The canvas smooths the pen's path a little; the confidence shown stays within 3 points of offline's.
+    near = "|".join(str(p) for p in range(round(100 * offline.confidence) - 3, round(100 * offline.confidence) + 4))
+    expect(page.locator("[data-stale='false'] .digit-confidence")).to_have_text(re.compile(rf"^({near})% sure$"),
+                                                                                timeout=WAIT_MS)

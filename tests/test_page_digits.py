@@ -15,7 +15,8 @@ import ui.resources
 from rnn_core.checkpoints import load_checkpoint
 from rnn_core.data.mnist import load_mnist
 from rnn_core.inference import read_digit
-from rnn_core.preprocess import canvas_from_image, canvas_from_strokes, preprocess_canvas
+from rnn_core.data.drawn_digits import drawn_digit_set
+from rnn_core.preprocess import canvas_from_image, canvas_from_strokes, preprocess_canvas, preprocess_strokes
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = "app_pages/digits.py"
@@ -276,3 +277,21 @@ def test_fine_tuning_never_reaches_for_the_network(monkeypatch, tmp_path):
     next(b for b in app.button if b.label.startswith("Fine-tune a copy of LSTM")).click().run()
     assert not app.exception
     assert "LSTM + your 1 drawing" in app.session_state["session_models"]["row_classifier"]
+
+
+def test_the_page_reads_the_pen_paths_so_a_small_digit_keeps_its_loops():
+    drawing = drawn_digit_set()[9]  # a small "3" in a corner, whose loops the page's wide pen fills
+    canvas = canvas_from_strokes(drawing.strokes, STROKE_WIDTH)
+    paths = [{"type": "path", "path": [["M", *points[0]]] + [["L", x, y] for x, y in points[1:]]}
+             for points in drawing.strokes]
+    state = canvas_state(canvas)
+    state["drawing"]["raw"] = {"objects": paths}
+    app = open_page()
+    app.session_state[CANVAS_KEY] = state
+    app.run()
+    assert not app.exception
+    assert shown_answer(app) == 3
+    assert any("drawn again with a pen as thin as MNIST's" in c.value for c in app.caption)
+    model = load_checkpoint(REPO / "checkpoints" / "digits-lstm.pt").model
+    from_image = read_digit(model, preprocess_canvas(canvas).image).probabilities[3]
+    assert from_image < read_digit(model, preprocess_strokes(drawing.strokes, canvas).image).probabilities[3]
