@@ -107,8 +107,9 @@ def show_answer(reading: DigitReading, label: int | None, drawing: Drawing | Non
         f'<div class="digit-confidence" style="font-size:1.5rem;text-align:center">'
         f'{confidence}</div>', unsafe_allow_html=True)
     if drawing is not None and drawing.extent < SMALL_DRAWING:
-        st.warning(_("Your digit is small. Draw it bigger, filling most of the square: the network learned "
-                     "from digits that fill their frame."), icon=":material/zoom_out_map:")
+        st.warning(_("Your digit is small. Draw it bigger, filling most of the square: it is scaled up to the "
+                     "size of MNIST's digits, and every wobble of the pen grows with it."),
+                   icon=":material/zoom_out_map:")
     elif drawing is not None and drawing.off_centre > OFF_CENTRE:
         st.warning(_("Your digit is off to one side. Draw it in the middle of the square, filling most of it."),
                    icon=":material/center_focus_weak:")

@@ -1,6 +1,11 @@
-"""Does preprocessing a drawing cost accuracy? The shipped digit models on the MNIST test set, read
-plainly and as canvas drawings (each test image upscaled to a 280x280 RGBA canvas as the page receives
-it, then preprocessed).
+"""Do the digit models read drawings? The shipped digit models on
+
+1. the MNIST test set, read plainly and as canvas drawings (each test image upscaled to a 280x280 RGBA
+   canvas as the page receives it, then preprocessed);
+2. the drawn-digit benchmark (rnn_core/data/drawn_digits.py: 1,200 stroke drawings in 30 styles, a quarter
+   of the square to all of it, anywhere on it, with the page's pen), read as the page reads them (the pen's
+   paths redrawn at MNIST's stroke width) and, for comparison, from the canvas image alone; by size and
+   by style.
 
     python benchmarks/bench_canvas_accuracy.py [--data-dir ../shared/data] [--limit 10000]
 """
@@ -15,11 +20,15 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.timing import markdown_table  # noqa: E402
+from rnn_core.data.drawn_digits import SIZE_BANDS, STYLES, drawn_digit_set, render_drawing  # noqa: E402
+from rnn_core.evaluation import drawn_digit_images  # noqa: E402
 from rnn_core.checkpoints import CheckpointError, load_checkpoint  # noqa: E402
 from rnn_core.data import data_root  # noqa: E402
 from rnn_core.device import configure_threads  # noqa: E402
 from rnn_core.data.mnist import load_mnist, to_unit_range  # noqa: E402
 from rnn_core.preprocess import canvas_from_image, preprocess_canvas  # noqa: E402
+
+MODELS = ("digits-lstm.pt", "digits-gru.pt", "digits-rnn.pt")
 from rnn_core.metrics import predict_logits  # noqa: E402
 
 CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
@@ -35,10 +44,11 @@ def main() -> None:
     images, labels = mnist.test_images[: args.limit], mnist.test_labels[: args.limit]
     drawings = torch.stack([preprocess_canvas(canvas_from_image(image)).image for image in images])
 
+    models = {}
     rows = []
-    for filename in ("digits-lstm.pt", "digits-gru.pt", "digits-rnn.pt"):
+    for filename in MODELS:
         try:
-            model = load_checkpoint(CHECKPOINTS / filename).model
+            models[filename] = model = load_checkpoint(CHECKPOINTS / filename).model
         except CheckpointError as error:
             rows.append([filename, "-", "-", f"not loaded: {error}"])
             continue
@@ -47,6 +57,34 @@ def main() -> None:
         rows.append([filename, f"{100 * plain:.2f}%", f"{100 * drawn:.2f}%", f"{100 * (drawn - plain):+.2f}"])
     print(f"## Accuracy on {len(labels):,} MNIST test images: plain vs drawn on the canvas\n")
     print(markdown_table(["model", "plain", "as canvas drawings", "difference (points)"], rows))
+    drawn_digit_report(models)
+
+
+def drawn_digit_report(models: dict[str, torch.nn.Module]) -> None:
+    """Accuracy on the drawn-digit benchmark, overall, by size band and by style."""
+    drawings = drawn_digit_set()
+    labels = torch.tensor([d.label for d in drawings])
+    as_page_reads = drawn_digit_images(drawings)
+    image_only = torch.stack([preprocess_canvas(render_drawing(d)).image for d in drawings])
+    right = {name: predict_logits(model, (as_page_reads,)).argmax(1) == labels for name, model in models.items()}
+    right_image_only = {name: predict_logits(model, (image_only,)).argmax(1) == labels
+                        for name, model in models.items()}
+
+    def share(hits: torch.Tensor, chosen: list[bool]) -> str:
+        return f"{100 * hits[torch.tensor(chosen)].float().mean().item():.2f}%"
+
+    everything = [True] * len(drawings)
+    print(f"\n## Accuracy on the {len(drawings):,} drawings of the drawn-digit benchmark\n")
+    rows = [[name, share(right[name], everything), share(right_image_only[name], everything)]
+            + [share(right[name], [d.size == band for d in drawings]) for band, _, _ in SIZE_BANDS]
+            for name in models]
+    bands = [f"{band} ({low:.0%}-{high:.0%} of the square)" for band, low, high in SIZE_BANDS]
+    print(markdown_table(["model", "as the page reads it", "canvas image alone"] + bands, rows))
+    print("\nBy style, as the page reads it:\n")
+    rows = [[f"{label} {style}", str(sum(d.label == label and d.style == style for d in drawings))]
+            + [share(right[name], [d.label == label and d.style == style for d in drawings]) for name in models]
+            for label in STYLES for style in STYLES[label]]
+    print(markdown_table(["style", "drawings"] + list(models), rows))
 
 
 if __name__ == "__main__":

@@ -24,12 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.timing import markdown_table, time_calls  # noqa: E402
 from rnn_core.checkpoints import load_checkpoint  # noqa: E402
 from rnn_core.data import data_root  # noqa: E402
+from rnn_core.data.drawn_digits import drawn_digit_set, render_drawing  # noqa: E402
 from rnn_core.data.mnist import load_mnist  # noqa: E402
 from rnn_core.data.names import CharVocab  # noqa: E402
 from rnn_core.device import configure_threads, describe_device, pick_device  # noqa: E402
 from rnn_core.inference import classify_names, read_digit, read_name  # noqa: E402
 from rnn_core.models import RowClassifier, RowClassifierConfig  # noqa: E402
-from rnn_core.preprocess import canvas_from_image, preprocess_canvas  # noqa: E402
+from rnn_core.preprocess import preprocess_strokes  # noqa: E402
 from rnn_core.recipes import mnist_classification_data  # noqa: E402
 from rnn_core.training import ClassifierTrainer, TrainConfig  # noqa: E402
 
@@ -107,7 +108,8 @@ def main() -> None:
                                                                                  args.steps, device),
         "seed style: DataLoader + transforms": lambda: seed_style_loop(root, args.steps, device),
         "rnn_core ClassifierTrainer, no augmentation": lambda: rnn_core_loop(mnist, args.steps, device, False),
-        "rnn_core ClassifierTrainer, random affine": lambda: rnn_core_loop(mnist, args.steps, device, True),
+        "rnn_core ClassifierTrainer, augmented (strokes, thickness, affine)":
+            lambda: rnn_core_loop(mnist, args.steps, device, True),
     }
     # Taking turns, round after round, spreads whatever else the machine is doing over all the loops.
     rates = {label: [] for label in loops}
@@ -121,11 +123,12 @@ def main() -> None:
 
     print(f"\n## Inference latency, one at a time ({describe_device(device)})\n")
     digits = load_checkpoint(CHECKPOINTS / "digits-lstm.pt").model.to(device)
-    canvas = canvas_from_image(mnist.test_images[0])
-    image = preprocess_canvas(canvas).image
+    drawing = drawn_digit_set()[9]  # a small "3" in a corner, as the page receives it: canvas and strokes
+    canvas = render_drawing(drawing)
+    image = preprocess_strokes(drawing.strokes, canvas).image
     forward = time_calls(lambda: digits(image[None].to(device)), 200)
-    preprocess = time_calls(lambda: preprocess_canvas(canvas), 200)
-    story = time_calls(lambda: read_digit(digits, preprocess_canvas(canvas).image), 200)
+    preprocess = time_calls(lambda: preprocess_strokes(drawing.strokes, canvas), 200)
+    story = time_calls(lambda: read_digit(digits, preprocess_strokes(drawing.strokes, canvas).image), 200)
     names = load_checkpoint(CHECKPOINTS / "names.pt")
     names_model = names.model.to(device)
     vocab, languages = CharVocab(names.metadata.vocab), names.metadata.labels
@@ -134,7 +137,7 @@ def main() -> None:
     rows = [[label, f"{np.percentile(t, 50):.2f}", f"{np.percentile(t, 95):.2f}", target]
             for label, t, target in [
                 ("digit: bare model forward (baseline)", forward, ""),
-                ("digit: preprocess 280x280 canvas", preprocess, ""),
+                ("digit: preprocess a drawing (280x280 canvas, strokes redrawn)", preprocess, ""),
                 ("digit: preprocess + per-row prediction", story, "<= 5 ms"),
                 (f"name: 'Nakamura', the answer ({len(names_model.members)}-member ensemble)", name_only,
                  "<= 2 ms"),

@@ -146,6 +146,7 @@ class CheckpointMetadata:
     line_counts: dict[str, int] = field(default_factory=dict)  # language -> lines in its names file
     pair_counts: dict[str, int] = field(default_factory=dict)  # "train", "test", "out_of_fold" -> pairs
     test_metrics: ClassifierMetrics | GeneratorMetrics | None = None
+    drawn_metrics: ClassifierMetrics | None = None  # digit models: on the drawn-digit benchmark
     decision_rule: DecisionRuleRecord | None = None  # names classifiers
     training_names: dict[str, str] = field(default_factory=dict)  # generator: language -> names, one a line
     training: dict[str, Any] = field(default_factory=dict)  # the recipe's settings as run: a record only
@@ -173,6 +174,7 @@ class CheckpointMetadata:
         if metrics is not None:
             metrics = (GeneratorMetrics.from_dict(metrics) if kind == "name_generator"
                        else ClassifierMetrics.from_dict(metrics, kind in NAME_KINDS))
+        drawn = data.get("drawn_metrics")
         rule = data.get("decision_rule")
         fine_tuned_on = data.get("fine_tuned_on", 0)
         if not isinstance(fine_tuned_on, int) or isinstance(fine_tuned_on, bool):
@@ -185,7 +187,8 @@ class CheckpointMetadata:
             split=_text(data.get("split", ""), "split"), data_digest=_text(data.get("data_digest", ""), "data_digest"),
             line_counts=_numbers(data.get("line_counts", {}), "line_counts", plain_keys=kind in NAME_KINDS),
             pair_counts=_numbers(data.get("pair_counts", {}), "pair_counts"),
-            test_metrics=metrics, decision_rule=None if rule is None else DecisionRuleRecord.from_dict(rule),
+            test_metrics=metrics, drawn_metrics=None if drawn is None else ClassifierMetrics.from_dict(drawn, False),
+            decision_rule=None if rule is None else DecisionRuleRecord.from_dict(rule),
             training_names=_texts(data.get("training_names", {}), "training_names"), training=training,
             fine_tuned_on=fine_tuned_on, saved_at=_text(data.get("saved_at", ""), "saved_at"),
             versions=_texts(data.get("versions", {}), "versions"))

@@ -1,13 +1,18 @@
-"""Test a loaded checkpoint on the test split of the data set it was trained on."""
+"""Test a loaded checkpoint on the test split of the data set it was trained on, and a digit model on
+digits drawn the way students draw them."""
 from __future__ import annotations
 
 from pathlib import Path
 
+import torch
+
 from .checkpoints import Checkpoint, CheckpointError
+from .data.drawn_digits import DrawnDigit, drawn_digit_set, render_drawing
 from .data.mnist import load_mnist
 from .data.names import CharVocab, load_names, split_names_v1
 from .recipes import mnist_classification_data, names_classification_data
 from .metrics import Metrics, evaluate_classifier
+from .preprocess import preprocess_strokes
 
 
 def evaluate_checkpoint(checkpoint: Checkpoint, root: Path) -> Metrics:
@@ -22,3 +27,15 @@ def evaluate_checkpoint(checkpoint: Checkpoint, root: Path) -> Metrics:
     else:
         raise CheckpointError(f"No test set for a {checkpoint.kind} checkpoint.")
     return evaluate_classifier(checkpoint.model, data.test_inputs, data.test_labels, data.num_classes)
+
+
+def drawn_digit_images(drawings: list[DrawnDigit]) -> torch.Tensor:
+    """What a digit model reads from each drawing, made as the digit page makes it: (N, 28, 28)."""
+    return torch.stack([preprocess_strokes(d.strokes, render_drawing(d)).image for d in drawings])
+
+
+def evaluate_on_drawn_digits(model: torch.nn.Module, drawings: list[DrawnDigit] | None = None) -> Metrics:
+    """A digit model on the drawn-digit benchmark (1,200 drawings, seed 0, unless `drawings` are given)."""
+    drawings = drawn_digit_set() if drawings is None else drawings
+    labels = torch.tensor([d.label for d in drawings])
+    return evaluate_classifier(model, (drawn_digit_images(drawings),), labels, 10)

@@ -13,7 +13,7 @@ import torch
 
 from .checkpoint_meta import CheckpointMetadata, ClassifierMetrics, DecisionRuleRecord
 from .checkpoints import half_precision_state
-from .data.mnist import MnistData, random_affine, to_unit_range
+from .data.mnist import MnistData, augment_digits, random_affine, to_unit_range
 from .data.names import CharVocab, NamesData, encode_batch, split_names_v1
 from .models import NameClassifier, NameClassifierConfig, NgramNaiveBayes, RowClassifier, RowClassifierConfig
 from .seeding import seeded
@@ -36,8 +36,9 @@ def metrics_metadata(metrics: Metrics, labels: list[str]) -> ClassifierMetrics:
 # ----------------------------------------------------------------------------- digits
 
 def mnist_classification_data(mnist: MnistData, augment: bool = True) -> ClassificationData:
-    def augment_images(inputs: tuple[torch.Tensor, ...], generator: torch.Generator) -> tuple[torch.Tensor, ...]:
-        return (random_affine(inputs[0], generator=generator),)
+    def augment_images(inputs: tuple[torch.Tensor, ...], labels: torch.Tensor,
+                       generator: torch.Generator) -> tuple[torch.Tensor, ...]:
+        return (augment_digits(inputs[0], labels, generator),)
 
     return ClassificationData(
         train_inputs=(to_unit_range(mnist.train_images),), train_labels=mnist.train_labels,

@@ -39,9 +39,9 @@ class ClassificationData:
     test_inputs: tuple[torch.Tensor, ...]
     test_labels: torch.Tensor
     num_classes: int
-    # Applied to each training batch's inputs (e.g. random affine for images), drawing from the trainer's
-    # generator; None for none.
-    augment: Callable[[tuple[torch.Tensor, ...], torch.Generator], tuple[torch.Tensor, ...]] | None = None
+    # Applied to each training batch's (inputs, labels) (e.g. random affine for images), drawing from the
+    # trainer's generator; returns new inputs. None for none.
+    augment: Callable[[tuple[torch.Tensor, ...], torch.Tensor, torch.Generator], tuple[torch.Tensor, ...]] | None = None
     class_weights: torch.Tensor | None = None  # per-class loss weights, for imbalanced data
 
 
@@ -92,7 +92,7 @@ class ClassifierTrainer:
             index = self._next_batch()
             inputs = tuple(x[index] for x in self.train_inputs)
             if self.data.augment is not None:
-                inputs = self.data.augment(inputs, self.generator)
+                inputs = self.data.augment(inputs, self.train_labels[index], self.generator)
             with dropout_draws(self.generator) if self._draws_dropout else nullcontext():
                 logits = self.model(*inputs)
             loss = F.cross_entropy(logits, self.train_labels[index], weight=self.class_weights,

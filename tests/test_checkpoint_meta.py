@@ -17,6 +17,11 @@ NAMES = CheckpointMetadata(
                                    confusion=[[1, 0], [1, 0]], per_class_recall={"Italian": 1.0, "Japanese": 0.0}),
     decision_rule=DecisionRuleRecord(prior_strength=0.0, naive_bayes_weight=0.03, folds=5),
     training={"epochs": 2, "cell": "gru"}, saved_at="2026-01-01T00:00:00+00:00", versions={"torch": "2"})
+DIGITS = CheckpointMetadata(
+    task="mnist", labels=[str(d) for d in range(10)], data_digest="d2",
+    test_metrics=ClassifierMetrics(accuracy=0.99, examples=10_000),
+    drawn_metrics=ClassifierMetrics(accuracy=0.995, balanced_accuracy=0.995, examples=1200,
+                                    per_class_recall={"1": 0.98, "7": 1.0}))
 GENERATOR = CheckpointMetadata(
     task="name-generator", labels=["Italian"], vocab="abc", training_names={"Italian": "Rossi\nBianchi"},
     test_metrics=GeneratorMetrics(bits_per_character=2.5, ngram_bits_per_character=2.6, symbols=10, names=2,
@@ -33,7 +38,7 @@ def test_every_shipped_checkpoint_parses_and_writes_back_the_same(path):
 
 
 @pytest.mark.parametrize("metadata, kind", [(NAMES, "name_classifier"), (GENERATOR, "name_generator"),
-                                            (CheckpointMetadata(), "row_classifier")])
+                                            (DIGITS, "row_classifier"), (CheckpointMetadata(), "row_classifier")])
 def test_round_trip(metadata, kind):
     assert kind in MODEL_KINDS
     assert CheckpointMetadata.from_dict(metadata.to_dict(), kind) == metadata
