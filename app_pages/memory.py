@@ -15,10 +15,11 @@ import streamlit as st
 
 from rnn_core.memory_task import (CHANCE, DISTANCE_RANGE, SYMBOLS, GradientGrowth, MemoryComparison,
                                   MemoryTaskConfig, gradient_growth)
+from rnn_core.settings import LIVE_UPDATES_ENV_VAR
 from ui import memory_charts
 from ui.i18n import _, bound_gettext, number
 from ui.i18n import percent as locale_percent
-from ui.live_updates import BUDGET_ENV_VAR, DEFAULT_UPDATES_PER_SECOND, live_update_schedule, updates_per_second
+from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, live_update_schedule, updates_per_second
 from ui.wave_charts import chart_spec
 
 TICK_SECONDS = 0.05  # asks for 20 updates a second; how long a tick takes sets the real rate
@@ -86,7 +87,7 @@ st.caption(_("A noisy sequence shows one of {symbols} symbols once; T steps late
              "seed.").format(symbols=SYMBOLS))
 if updates_per_second()[1]:  # the server's setting is not a number: say so in the visitor's language
     st.warning(_("{variable} must be a positive number; using {default} live updates a second.").format(
-        variable=BUDGET_ENV_VAR, default=f"{DEFAULT_UPDATES_PER_SECOND:g}"), icon=":material/warning:")
+        variable=LIVE_UPDATES_ENV_VAR, default=f"{DEFAULT_UPDATES_PER_SECOND:g}"), icon=":material/warning:")
 
 explain_left, explain_right = st.columns(2)
 with explain_left.expander(_("What you are seeing")):

@@ -14,10 +14,11 @@ from dataclasses import fields
 import numpy as np
 import streamlit as st
 
+from rnn_core.settings import LIVE_UPDATES_ENV_VAR
 from rnn_core.wave_training import CarryComparison, WaveHealth, WaveTrainer
 from ui import wave_charts
 from ui.i18n import _, bound_gettext, number, percent
-from ui.live_updates import BUDGET_ENV_VAR, DEFAULT_UPDATES_PER_SECOND, live_update_schedule, updates_per_second
+from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, live_update_schedule, updates_per_second
 from ui.wave_settings import (CELLS, CLIP_CHOICES, FEEDBACK_CHOICES, HIDDEN_SIZES, LEARNING_RATES, POINTS_RANGE,
                               SPEED_RANGE, TASKS, WINDOW_LENGTHS, WaveSettings, clip_shown,
                               settings_from_query_params)
@@ -116,7 +117,7 @@ st.caption(_("A recurrent network learns, live, window after window, with its hi
              "window into the next."))
 if updates_per_second()[1]:  # the server's setting is not a number: say so in the visitor's language
     st.warning(_("{variable} must be a positive number; using {default} live updates a second.").format(
-        variable=BUDGET_ENV_VAR, default=f"{DEFAULT_UPDATES_PER_SECOND:g}"), icon=":material/warning:")
+        variable=LIVE_UPDATES_ENV_VAR, default=f"{DEFAULT_UPDATES_PER_SECOND:g}"), icon=":material/warning:")
 if st.session_state[key("link_notes")]:
     st.warning(_("Some settings in the link were not understood; they were left at their defaults:"),
                icon=":material/warning:")
