@@ -2,25 +2,22 @@
 plainly and as canvas drawings (each test image upscaled to a 280x280 RGBA canvas as the page receives
 it, then preprocessed).
 
-    python benchmarks/bench_canvas_accuracy.py [--data-dir ../shared/data] [--limit 10000]
+    python -m benchmarks.bench_canvas_accuracy [--data-dir ../shared/data] [--limit 10000]
 """
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from benchmarks.timing import markdown_table  # noqa: E402
-from rnn_core.checkpoints import CheckpointError, load_checkpoint  # noqa: E402
-from rnn_core.data import data_root  # noqa: E402
-from rnn_core.device import configure_threads  # noqa: E402
-from rnn_core.data.mnist import load_mnist, to_unit_range  # noqa: E402
-from rnn_core.preprocess import canvas_from_image, preprocess_canvas  # noqa: E402
-from rnn_core.metrics import predict_logits  # noqa: E402
+from benchmarks.timing import markdown_table
+from rnn_core.checkpoints import CheckpointError, load_checkpoint
+from rnn_core.data import data_root
+from rnn_core.device import configure_threads
+from rnn_core.data.mnist import load_mnist, to_unit_range
+from rnn_core.preprocess import canvas_from_image, preprocess_canvas
+from rnn_core.metrics import predict_logits
 
 CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
 

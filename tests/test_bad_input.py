@@ -25,17 +25,16 @@ import torch
 from streamlit.testing.v1 import AppTest
 
 import rnn_core.data.names
-from conftest import APP_PATH, REPO
-from helpers import write_tiny_mnist, write_tiny_names
 from rnn_core.checkpoint_meta import CheckpointMetadata, ClassifierMetrics
 from rnn_core.checkpoints import CheckpointError, checkpoint_bytes, load_checkpoint, save_checkpoint
 from rnn_core.live_training import IDLE_PAUSE_SECONDS, idle_pause_seconds
 from rnn_core.models import RowClassifier, RowClassifierConfig, WaveConfig, WaveRegressor
 from rnn_core.preprocess import InvalidDrawingError, canvas_from_strokes, decode_canvas_image
-from test_live_training import live_run, wait_until
-from test_page_digits import (STROKE_WIDTH, VERTICAL_LINE, canvas_state, canvas_state_holding, png,
-                              shown_answer)
-from test_page_names import assert_never_rendered, charts
+from support.canvas import STROKE_WIDTH, VERTICAL_LINE, canvas_state, canvas_state_holding, png
+from support.live_runs import live_run, wait_until
+from support.page_reading import assert_never_rendered, charts, shown_answer
+from support.server import APP_PATH, REPO
+from support.tiny_data import write_tiny_mnist, write_tiny_names
 from ui.resources import DIGIT_CHECKPOINTS, GENERATOR_CHECKPOINT, NAMES_CHECKPOINT, device_choice
 
 PAGES = ["app_pages/home.py", "app_pages/digits.py", "app_pages/waves.py", "app_pages/names.py",

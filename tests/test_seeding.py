@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch import nn
 
-from helpers import write_tiny_mnist, write_tiny_names
+from support.tiny_data import write_tiny_mnist, write_tiny_names
 from rnn_core.checkpoints import weights_digest
 from rnn_core.data.mnist import load_mnist
 from rnn_core.data.names import load_names
