@@ -259,11 +259,6 @@ def test_checkpoint_without_optional_metadata_still_classifies(monkeypatch, tmp_
     assert any("does not record" in info.value for info in at.info)
 
 
-def test_page_never_opts_into_raw_html():
-    source = Path(PAGE).read_text() + (REPO / "ui" / "name_charts.py").read_text()
-    assert "unsafe_allow_html" not in source and "st.html" not in source
-
-
 def test_the_model_card_speaks_to_students_first():
     at = names_page()
     card = [m.value for m in at.markdown]

@@ -3,7 +3,6 @@ reason), and the thread setting applied before torch loads."""
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -63,15 +62,6 @@ def test_folders_and_the_device_request(monkeypatch, tmp_path):
     assert settings.device_request() == "auto"
     monkeypatch.setenv(settings.DEVICE_ENV_VAR, " CUDA ")
     assert settings.device_request() == "cuda"
-
-
-def test_only_the_settings_module_reads_rnn_variables():
-    read = re.compile(r"""(environ\.get\(|environ\[|getenv\()\s*(["']RNN_|\w*ENV_VAR)""")
-    readers = [f"{path.relative_to(REPO)}:{number}"
-               for folder in ("rnn_core", "ui", "app_pages") for path in sorted((REPO / folder).rglob("*.py"))
-               if path.name != "settings.py"
-               for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if read.search(line)]
-    assert not readers, readers
 
 
 def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
