@@ -27,7 +27,7 @@ from rnn_core.device import configure_threads, describe_device, pick_device
 from rnn_core.inference import classify_names, read_digit, read_name
 from rnn_core.models import RowClassifier, RowClassifierConfig
 from rnn_core.preprocess import canvas_from_image, preprocess_canvas
-from rnn_core.recipes import mnist_classification_data
+from rnn_core.digit_recipe import mnist_classification_data
 from rnn_core.training import ClassifierTrainer, TrainConfig
 
 CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"

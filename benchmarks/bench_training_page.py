@@ -24,7 +24,7 @@ from rnn_core.data import data_root
 from rnn_core.data.mnist import load_mnist
 from rnn_core.device import configure_threads
 from rnn_core.live_training import LiveTraining
-from rnn_core.recipes import TrainingPlan, prepare_training
+from rnn_core.training_plans import TrainingPlan, prepare_training
 
 REPO = Path(__file__).resolve().parent.parent
 

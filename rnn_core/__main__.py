@@ -15,10 +15,11 @@ from tqdm import tqdm
 from .checkpoints import Checkpoint, CheckpointError, load_checkpoint, save_checkpoint
 from .data import DataMissingError, data_root
 from .device import DeviceError, configure_threads, describe_device, pick_device
+from .digit_recipe import train_digit_model
 from .evaluation import evaluate_checkpoint
 from .generator_recipe import GeneratorRecipe, evaluate_generator, train_generator
 from .models import CELLS, RowClassifierConfig
-from .recipes import NamesRecipe, train_digit_model, train_name_model
+from .names_recipe import NamesRecipe, train_name_model
 from .training import TrainConfig
 
 

@@ -6,8 +6,9 @@ from pathlib import Path
 from .checkpoints import Checkpoint, CheckpointError
 from .data.mnist import load_mnist
 from .data.names import CharVocab, load_names, split_names_v1
-from .recipes import mnist_classification_data, names_classification_data
+from .digit_recipe import mnist_classification_data
 from .metrics import Metrics, evaluate_classifier
+from .names_recipe import names_classification_data
 
 
 def evaluate_checkpoint(checkpoint: Checkpoint, root: Path) -> Metrics:

@@ -5,7 +5,7 @@ import torch
 
 from rnn_core.checkpoints import weights_digest
 from rnn_core.models import RowClassifier, RowClassifierConfig
-from rnn_core.recipes import fine_tune_on_drawings
+from rnn_core.digit_recipe import fine_tune_on_drawings
 from support.live_runs import live_run, wait_until
 
 
