@@ -1,8 +1,8 @@
 """Every RNN_* environment variable the app and the CLI read, read here and nowhere else.
 
-One rule for a value that cannot be used: the default is used instead, and a reason (one sentence, naming
-the variable, the value and the default) comes back beside it for the caller to show or log. Each read
-looks at the environment afresh, so a test that sets a variable sees it.
+One rule for a value that cannot be used: the reader gives the default instead, and beside it the reason
+(one sentence naming the variable and the value) for the caller to show or log with what it does instead.
+Each read looks at the environment afresh, so a test that sets a variable sees it.
 """
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def positive_number_from_env(env_var: str, default: float) -> tuple[float, str]:
     except ValueError:
         value = 0.0
     if not 0 < value < float("inf"):  # also refuses nan
-        return default, f"{env_var} must be a positive number, not {text!r}; using {default:g}."
+        return default, f"{env_var} must be a positive number, not {text!r}."
     return value, ""
 
 
@@ -54,7 +54,7 @@ def whole_number_from_env(env_var: str, default: int, minimum: int = 1) -> tuple
     except ValueError:
         value = minimum - 1
     if value < minimum:
-        return default, f"{env_var} must be a whole number of at least {minimum}, not {text!r}; using {default}."
+        return default, f"{env_var} must be a whole number of at least {minimum}, not {text!r}."
     return value, ""
 
 

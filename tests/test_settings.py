@@ -26,7 +26,7 @@ def test_a_bad_positive_number_gives_the_default_and_a_reason(text, monkeypatch)
     monkeypatch.setenv(VARIABLE, text)
     value, reason = settings.positive_number_from_env(VARIABLE, 40.0)
     assert value == 40.0
-    assert reason == f"{VARIABLE} must be a positive number, not {text!r}; using 40."
+    assert reason == f"{VARIABLE} must be a positive number, not {text!r}."
 
 
 @pytest.mark.parametrize("text, expected", [("", 1), ("3", 3), (" 2 ", 2)])
@@ -40,7 +40,7 @@ def test_a_bad_whole_number_gives_the_default_and_a_reason(text, monkeypatch):
     monkeypatch.setenv(VARIABLE, text)
     value, reason = settings.whole_number_from_env(VARIABLE, 1)
     assert value == 1
-    assert reason == f"{VARIABLE} must be a whole number of at least 1, not {text!r}; using 1."
+    assert reason == f"{VARIABLE} must be a whole number of at least 1, not {text!r}."
 
 
 def test_the_thread_setting_follows_the_whole_number_rule(monkeypatch):

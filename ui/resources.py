@@ -43,7 +43,7 @@ def device_choice() -> DeviceChoice:
     $RNN_TORCH_THREADS when valid, else 1, with a warning."""
     threads, problem = torch_threads()
     configure_threads(threads)
-    warnings = [problem] if problem else []
+    warnings = [f"{problem} Using {threads}."] if problem else []
     try:
         device = pick_device()
     except DeviceError as error:
