@@ -43,10 +43,8 @@ class NamesRecipe:
     label_smoothing: float = 0.1
     half_precision: bool = True  # weights stored as float16; the recorded test metrics are the file's
     prior_strengths: list[float] = field(default_factory=lambda: [i / 20 for i in range(0, 31)])
-    # The decision rule maximises out-of-fold accuracy + balance_weight x balanced accuracy. With the naive
-    # Bayes vote, the most accurate rule keeps balanced accuracy near the floor by itself (its vote carries
-    # no language prior), and nested cross-validation inside the training split preferred 0 (docs/names-experiments.md).
-    # Without the vote, 1.0 keeps the small languages from being drowned out.
+    # The decision rule maximises out-of-fold accuracy + balance_weight x balanced accuracy; with the naive
+    # Bayes vote, which carries no language prior, 0 did best (docs/names-experiments.md).
     balance_weight: float = 0.0
     seed: int = 0
 
