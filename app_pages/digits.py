@@ -15,7 +15,7 @@ from rnn_core.data.mnist import to_unit_range
 from rnn_core.checkpoint_meta import ClassifierMetrics
 from rnn_core.checkpoints import Checkpoint
 from rnn_core.inference import DigitReading, read_digit
-from rnn_core.recipes import fine_tune_on_drawings
+from rnn_core.digit_recipe import fine_tune_on_drawings
 from rnn_core.preprocess import (Drawing, InvalidDrawingError, decode_canvas_image, preprocess_strokes,
                                  strokes_from_canvas_json)
 from rnn_core.metrics import evaluate_classifier

@@ -15,10 +15,12 @@ import streamlit as st
 
 from rnn_core.memory_task import (CHANCE, DISTANCE_RANGE, SYMBOLS, GradientGrowth, MemoryComparison,
                                   MemoryTaskConfig, gradient_growth)
+from rnn_core.settings import LIVE_UPDATES_ENV_VAR
 from ui import memory_charts
 from ui.i18n import _, bound_gettext, number
 from ui.i18n import percent as locale_percent
-from ui.live_updates import BUDGET_ENV_VAR, DEFAULT_UPDATES_PER_SECOND, live_update_schedule, updates_per_second
+from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, live_update_schedule, updates_per_second
+from ui.play_controls import play_controls
 from ui.wave_charts import chart_spec
 
 TICK_SECONDS = 0.05  # asks for 20 updates a second; how long a tick takes sets the real rate
@@ -41,11 +43,6 @@ def config_for(distance: int) -> MemoryTaskConfig:
 
 def start_training() -> None:
     st.session_state[key("comparison")] = MemoryComparison(config_for(st.session_state[key("distance")]))
-
-
-def set_playing(playing: bool) -> None:
-    # Sets, never toggles: a click can reach the server twice, and a toggle handled twice cancels itself.
-    st.session_state[key("playing")] = playing
 
 
 def step_once() -> None:
@@ -86,7 +83,7 @@ st.caption(_("A noisy sequence shows one of {symbols} symbols once; T steps late
              "seed.").format(symbols=SYMBOLS))
 if updates_per_second()[1]:  # the server's setting is not a number: say so in the visitor's language
     st.warning(_("{variable} must be a positive number; using {default} live updates a second.").format(
-        variable=BUDGET_ENV_VAR, default=f"{DEFAULT_UPDATES_PER_SECOND:g}"), icon=":material/warning:")
+        variable=LIVE_UPDATES_ENV_VAR, default=f"{DEFAULT_UPDATES_PER_SECOND:g}"), icon=":material/warning:")
 
 explain_left, explain_right = st.columns(2)
 with explain_left.expander(_("What you are seeing")):
@@ -117,17 +114,9 @@ with explain_right.expander(_("Try this")):
 
 playing = st.session_state[key("playing")]
 controls = st.columns([7, 3, 3], vertical_alignment="bottom")
-with controls[0].container(horizontal=True):
-    # Two buttons, not one relabelled: a late copy of a Pause click can then never press Play.
-    if playing:
-        st.button(_("Pause"), icon=":material/pause:", key=key("pause"), on_click=set_playing, args=(False,),
-                  type="primary")
-    else:
-        st.button(_("Play"), icon=":material/play_arrow:", key=key("play"), on_click=set_playing, args=(True,),
-                  type="primary")
-    st.button(_("Step"), icon=":material/skip_next:", key=key("step"), on_click=step_once, disabled=playing,
-              help=_("One optimizer step for each of the three networks."))
-    st.button(_("Reset"), icon=":material/restart_alt:", key=key("reset"), on_click=reset_training)
+with controls[0]:
+    play_controls(key, _("Step"), step_once, reset_training,
+                  step_help=_("One optimizer step for each of the three networks."))
 controls[1].slider(_("Distance T"), *DISTANCE_RANGE, key=key("distance"), on_change=start_training,
                    help=_("How many steps the symbol must be remembered. Changing it starts the three networks "
                           "afresh."))

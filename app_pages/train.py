@@ -13,7 +13,7 @@ import streamlit as st
 from rnn_core.checkpoints import Checkpoint, CheckpointError, checkpoint_bytes, load_checkpoint
 from rnn_core.live_training import LiveTraining
 from rnn_core.models import CELLS
-from rnn_core.recipes import TrainingPlan, prepare_training, test_metrics_metadata
+from rnn_core.training_plans import TrainingPlan, prepare_training, test_metrics_metadata
 from rnn_core.training import ClassifierTrainer
 from ui.engine_words import checkpoint_words
 from ui.i18n import N_, _, bound_gettext, number, percent

@@ -14,10 +14,12 @@ from dataclasses import fields
 import numpy as np
 import streamlit as st
 
+from rnn_core.settings import LIVE_UPDATES_ENV_VAR
 from rnn_core.wave_training import CarryComparison, WaveHealth, WaveTrainer
 from ui import wave_charts
 from ui.i18n import _, bound_gettext, number, percent
-from ui.live_updates import BUDGET_ENV_VAR, DEFAULT_UPDATES_PER_SECOND, live_update_schedule, updates_per_second
+from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, live_update_schedule, updates_per_second
+from ui.play_controls import play_controls
 from ui.wave_settings import (CELLS, CLIP_CHOICES, FEEDBACK_CHOICES, HIDDEN_SIZES, LEARNING_RATES, POINTS_RANGE,
                               SPEED_RANGE, TASKS, WINDOW_LENGTHS, WaveSettings, clip_shown,
                               settings_from_query_params)
@@ -81,12 +83,6 @@ def on_task_change() -> None:
     use_setup(WaveSettings.for_task(st.session_state[key("task")]))
 
 
-def set_playing(playing: bool) -> None:
-    # Sets, never toggles: a click can reach the server twice (with a tick's rerun and with the full
-    # rerun), and a toggle handled twice cancels itself.
-    st.session_state[key("playing")] = playing
-
-
 def step_once() -> None:
     st.session_state[key("trainer")].step(1)
     if st.session_state[key("comparison")] is not None:
@@ -116,7 +112,7 @@ st.caption(_("A recurrent network learns, live, window after window, with its hi
              "window into the next."))
 if updates_per_second()[1]:  # the server's setting is not a number: say so in the visitor's language
     st.warning(_("{variable} must be a positive number; using {default} live updates a second.").format(
-        variable=BUDGET_ENV_VAR, default=f"{DEFAULT_UPDATES_PER_SECOND:g}"), icon=":material/warning:")
+        variable=LIVE_UPDATES_ENV_VAR, default=f"{DEFAULT_UPDATES_PER_SECOND:g}"), icon=":material/warning:")
 if st.session_state[key("link_notes")]:
     st.warning(_("Some settings in the link were not understood; they were left at their defaults:"),
                icon=":material/warning:")
@@ -155,16 +151,8 @@ with explain_right.expander(_("Try this")):
 
 playing = st.session_state[key("playing")]
 buttons = st.columns([3, 2], vertical_alignment="bottom")
-with buttons[0].container(horizontal=True):
-    # Two buttons, not one relabelled: a late copy of a Pause click can then never press Play.
-    if playing:
-        st.button(_("Pause"), icon=":material/pause:", key=key("pause"), on_click=set_playing, args=(False,),
-                  type="primary")
-    else:
-        st.button(_("Play"), icon=":material/play_arrow:", key=key("play"), on_click=set_playing, args=(True,),
-                  type="primary")
-    st.button(_("One step"), icon=":material/skip_next:", key=key("step"), on_click=step_once, disabled=playing)
-    st.button(_("Reset"), icon=":material/restart_alt:", key=key("reset"), on_click=reset_training)
+with buttons[0]:
+    play_controls(key, _("One step"), step_once, reset_training)
 buttons[1].slider(_("Speed: steps per chart update"), *SPEED_RANGE, key=key("speed"),
                   help=_("Optimizer steps taken between two chart updates."))
 

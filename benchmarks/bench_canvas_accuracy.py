@@ -7,29 +7,26 @@
    paths redrawn at MNIST's stroke width) and, for comparison, from the canvas image alone; by size and
    by style.
 
-    python benchmarks/bench_canvas_accuracy.py [--data-dir ../shared/data] [--limit 10000]
+    python -m benchmarks.bench_canvas_accuracy [--data-dir ../shared/data] [--limit 10000]
 """
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from benchmarks.timing import markdown_table  # noqa: E402
-from rnn_core.data.drawn_digits import SIZE_BANDS, STYLES, drawn_digit_set, render_drawing  # noqa: E402
-from rnn_core.evaluation import drawn_digit_images  # noqa: E402
-from rnn_core.checkpoints import CheckpointError, load_checkpoint  # noqa: E402
-from rnn_core.data import data_root  # noqa: E402
-from rnn_core.device import configure_threads  # noqa: E402
-from rnn_core.data.mnist import load_mnist, to_unit_range  # noqa: E402
-from rnn_core.preprocess import canvas_from_image, preprocess_canvas  # noqa: E402
+from benchmarks.timing import markdown_table
+from rnn_core.data.drawn_digits import SIZE_BANDS, STYLES, drawn_digit_set, render_drawing
+from rnn_core.evaluation import drawn_digit_images
+from rnn_core.checkpoints import CheckpointError, load_checkpoint
+from rnn_core.data import data_root
+from rnn_core.device import configure_threads
+from rnn_core.data.mnist import load_mnist, to_unit_range
+from rnn_core.preprocess import canvas_from_image, preprocess_canvas
+from rnn_core.metrics import predict_logits
 
 MODELS = ("digits-lstm.pt", "digits-gru.pt", "digits-rnn.pt")
-from rnn_core.metrics import predict_logits  # noqa: E402
 
 CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
 

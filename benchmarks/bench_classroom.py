@@ -4,7 +4,7 @@
     .venv/bin/python -m benchmarks.bench_classroom --students 30 --canaries 3
     .venv/bin/python -m benchmarks.bench_classroom --replicas 2 --students 60,100,200
 
-Each student is a websocket client (benchmarks/streamlit_client.py), not a browser, so the load generator
+Each student is a websocket client (support/streamlit_client.py), not a browser, so the load generator
 costs a few protobufs per student and the figures measure the app. Students arrive over --arrival-seconds,
 then each, with a few seconds' thought between actions:
 1. opens the app, then the digit page, and draws --draws digits (the canvas's value as the browser sends it
@@ -36,15 +36,13 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))
-os.environ.setdefault("RNN_DATA_DIR", str(REPO.parent / "shared" / "data"))
+from benchmarks.bench_waves import rss_mib
+from support.streamlit_client import DIGITS, ScriptError, StreamlitSession, canvas_value
+from benchmarks.timing import markdown_table
+from support.server import free_port, local_caddyfile, process_cpu_seconds, start_app
 
-from benchmarks.bench_waves import rss_mib  # noqa: E402
-from benchmarks.streamlit_client import DIGITS, ScriptError, StreamlitSession, canvas_value  # noqa: E402
-from benchmarks.timing import markdown_table  # noqa: E402
-from conftest import _free_port, process_cpu_seconds, start_app  # noqa: E402
-from test_browser_replicas import local_caddyfile  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
+os.environ.setdefault("RNN_DATA_DIR", str(REPO.parent / "shared" / "data"))
 
 SURNAMES = ["Kowalski", "Nakamura", "Schmidt", "Rossi", "Dubois", "Ivanov", "Garcia", "Murphy", "Novak",
             "Silva", "Papadopoulos", "Kim", "Nguyen", "Jansen", "O'Brien", "Haddad", "Wang", "Smith"]
@@ -174,7 +172,7 @@ class Servers:
 
     def __init__(self, replicas: int, logs: Path, env: dict[str, str]) -> None:
         cores = sorted(os.sched_getaffinity(0))
-        ports = [_free_port() for _ in range(replicas)]
+        ports = [free_port() for _ in range(replicas)]
         self.processes = [start_app(port, env=env, cpus={cores[i % len(cores)]}, log=logs / f"replica-{i}.log")
                           for i, port in enumerate(ports)]
         self.logs = [logs / f"replica-{i}.log" for i in range(replicas)]
@@ -183,7 +181,7 @@ class Servers:
         if replicas > 1:
             if not shutil.which("caddy"):
                 raise SystemExit("Caddy is needed for --replicas > 1 (apt-get install caddy)")
-            proxy_port = _free_port()
+            proxy_port = free_port()
             caddyfile = logs / "Caddyfile"
             caddyfile.write_text(local_caddyfile(ports, proxy_port))
             self.proxy = subprocess.Popen(["caddy", "run", "--config", str(caddyfile), "--adapter", "caddyfile"],
@@ -224,8 +222,8 @@ async def canary_tabs(url: str, count: int, args) -> list:
     """Real Chromium tabs on the same visit, for what a student at a laptop would see meanwhile."""
     from playwright.async_api import async_playwright
 
-    from benchmarks.bench_classroom_browser import CHROMIUM, CHROMIUM_ARGS
     from benchmarks.bench_classroom_browser import one_student as one_tab
+    from support.server import CHROMIUM, CHROMIUM_ARGS
     tab_args = argparse.Namespace(arrival_seconds=args.arrival_seconds, start_seconds=0.0, draws=args.draws,
                                   names=args.names, wave_seconds=args.wave_seconds, timeout=args.timeout,
                                   screenshots=False)

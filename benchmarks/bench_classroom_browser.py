@@ -22,7 +22,7 @@ All N browsers run on this machine beside the server, so the table reports the C
 ("server cores busy", "browser cores busy"), and a lone student (N = 1) also gets a table of what each of
 their steps cost the browser and the server: how much of this machine one student's tab takes. Each class
 size runs once per --live-budgets value (the server's RNN_LIVE_UPDATES_PER_SECOND; "default" leaves it
-unset). The clocks wait on page events, not on animation frames (benchmarks/page_clocks.py), so that
+unset). The clocks wait on page events, not on animation frames (support/page_clocks.py), so that
 waiting costs the tabs nothing. The ratios are against N = 1 in the same run. Prints tables; asserts
 nothing about time.
 """
@@ -33,25 +33,22 @@ import asyncio
 import os
 import random
 import statistics
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tests"))
-os.environ.setdefault("RNN_DATA_DIR", str(REPO.parent / "shared" / "data"))
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-from benchmarks.bench_waves import rss_mib  # noqa: E402
-from benchmarks.page_clocks import (COUNT_UPDATES_JS, MARK_KEY_UP_JS, MARK_MOUSE_UP_JS,  # noqa: E402
-                                    NAME_ELAPSED_JS, TEXT_ELAPSED_JS, WAIT_POLL_MS, WATCH_NAME_JS,
-                                    WATCH_TEXT_JS)
-from benchmarks.timing import markdown_table  # noqa: E402
-from conftest import (APP_IDLE_JS, CHROMIUM, CHROMIUM_ARGS, _free_port, clock_seconds,  # noqa: E402
-                      proc_stat_fields, process_cpu_seconds, start_app)
-from playwright.async_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
+from benchmarks.bench_waves import rss_mib
+from benchmarks.timing import markdown_table
+from support.page_clocks import (COUNT_UPDATES_JS, MARK_KEY_UP_JS, MARK_MOUSE_UP_JS, NAME_ELAPSED_JS, TEXT_ELAPSED_JS,
+                                 WAIT_POLL_MS, WATCH_NAME_JS, WATCH_TEXT_JS)
+from support.server import (APP_IDLE_JS, CHROMIUM, CHROMIUM_ARGS, clock_seconds, free_port, proc_stat_fields,
+                            process_cpu_seconds, start_app)
+
+REPO = Path(__file__).resolve().parent.parent
+os.environ.setdefault("RNN_DATA_DIR", str(REPO.parent / "shared" / "data"))
 
 SURNAMES = ["Kowalski", "Nakamura", "Schmidt", "Rossi", "Dubois", "Ivanov", "Garcia", "Murphy", "Novak",
             "Silva", "Papadopoulos", "Kim", "Nguyen", "Jansen", "O'Brien", "Haddad", "Wang", "Smith"]
@@ -263,7 +260,7 @@ async def one_student(browser, url: str, index: int, class_in: asyncio.Barrier, 
 async def classroom(sessions: int, live_budget: str, args: argparse.Namespace) -> Classroom:
     from playwright.async_api import async_playwright
 
-    port = _free_port()
+    port = free_port()
     log = Path(f"/tmp/bench_classroom_{port}.log")
     env = {} if live_budget == "default" else {"RNN_LIVE_UPDATES_PER_SECOND": live_budget}
     server = start_app(port, env=env, log=log)

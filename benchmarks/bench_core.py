@@ -1,6 +1,6 @@
 """Engine speed: training throughput of the rnn_core loop against bare loops, and inference latency.
 
-    python benchmarks/bench_core.py [--data-dir ../shared/data] [--steps 100] [--rounds 3]
+    python -m benchmarks.bench_core [--data-dir ../shared/data] [--steps 100] [--rounds 3]
 
 Training: the same model (LSTM 2x128, batch 128) trained by
   - the seed's style: torchvision MNIST through a DataLoader with ToTensor + Normalize, Adam;
@@ -11,7 +11,6 @@ The ratio is against the bare loop, measured in the same process.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
@@ -19,20 +18,18 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from benchmarks.timing import markdown_table, time_calls  # noqa: E402
-from rnn_core.checkpoints import load_checkpoint  # noqa: E402
-from rnn_core.data import data_root  # noqa: E402
-from rnn_core.data.drawn_digits import drawn_digit_set, render_drawing  # noqa: E402
-from rnn_core.data.mnist import load_mnist  # noqa: E402
-from rnn_core.data.names import CharVocab  # noqa: E402
-from rnn_core.device import configure_threads, describe_device, pick_device  # noqa: E402
-from rnn_core.inference import classify_names, read_digit, read_name  # noqa: E402
-from rnn_core.models import RowClassifier, RowClassifierConfig  # noqa: E402
-from rnn_core.preprocess import preprocess_strokes  # noqa: E402
-from rnn_core.recipes import mnist_classification_data  # noqa: E402
-from rnn_core.training import ClassifierTrainer, TrainConfig  # noqa: E402
+from benchmarks.timing import markdown_table, time_calls
+from rnn_core.checkpoints import load_checkpoint
+from rnn_core.data import data_root
+from rnn_core.data.drawn_digits import drawn_digit_set, render_drawing
+from rnn_core.data.mnist import load_mnist
+from rnn_core.data.names import CharVocab
+from rnn_core.device import configure_threads, describe_device, pick_device
+from rnn_core.inference import classify_names, read_digit, read_name
+from rnn_core.models import RowClassifier, RowClassifierConfig
+from rnn_core.preprocess import preprocess_strokes
+from rnn_core.digit_recipe import mnist_classification_data
+from rnn_core.training import ClassifierTrainer, TrainConfig
 
 CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
 BATCH = 128

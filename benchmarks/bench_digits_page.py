@@ -6,7 +6,7 @@
 2. In a real browser (headless Chromium; `--no-browser` skips it): mouse-up on the canvas to the answer on screen,
    against the page's own "Clear" button (a fragment rerun that reads nothing). Target: p50 <= 0.5 s.
 
-    .venv/bin/python benchmarks/bench_digits_page.py [--strokes 200] [--trials 15] [--no-browser]
+    .venv/bin/python -m benchmarks.bench_digits_page [--strokes 200] [--trials 15] [--no-browser]
 
 Needs the MNIST test set under $RNN_DATA_DIR (default ../shared/data) for the drawings. Prints tables;
 asserts nothing about time.
@@ -18,30 +18,27 @@ import base64
 import io
 import os
 import statistics
-import sys
 import threading
 import time
 from pathlib import Path
 
+import numpy as np
+import plotly.io
+import torch
+from PIL import Image
+
+from benchmarks.timing import markdown_table
+from rnn_core.device import configure_threads
+from rnn_core.checkpoints import load_checkpoint
+from rnn_core.data import data_root
+from rnn_core.data.mnist import load_mnist
+from rnn_core.inference import read_digit
+from rnn_core.preprocess import canvas_from_image, preprocess_canvas
+from ui import digit_charts
+from support.page_clocks import MARK_MOUSE_UP_JS, TEXT_ELAPSED_JS, WAIT_POLL_MS, WATCH_TEXT_JS
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-import rnn_core  # noqa: E402,F401  before torch, as app.py does: one OpenMP thread in every thread
-import numpy as np  # noqa: E402
-import plotly.io  # noqa: E402
-import torch  # noqa: E402
-from PIL import Image  # noqa: E402
 os.environ.setdefault("RNN_DATA_DIR", str(REPO.parent / "shared" / "data"))
-
-from benchmarks.timing import markdown_table  # noqa: E402
-from rnn_core.device import configure_threads  # noqa: E402
-from rnn_core.checkpoints import load_checkpoint  # noqa: E402
-from rnn_core.data import data_root  # noqa: E402
-from rnn_core.data.mnist import load_mnist  # noqa: E402
-from rnn_core.inference import read_digit  # noqa: E402
-from rnn_core.preprocess import canvas_from_image, preprocess_canvas  # noqa: E402
-from ui import digit_charts  # noqa: E402
-from benchmarks.page_clocks import MARK_MOUSE_UP_JS, TEXT_ELAPSED_JS, WAIT_POLL_MS, WATCH_TEXT_JS  # noqa: E402
 
 STROKE_WIDTH = 28  # the page's pen
 
@@ -117,12 +114,11 @@ def server_side(strokes: int) -> None:
 
 
 def browser_side(trials: int) -> None:
-    sys.path.insert(0, str(REPO / "tests"))
-    from conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, start_app, wait_for_app
     from playwright.sync_api import sync_playwright
 
+    from support.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, wait_for_app
 
-    server = start_app(port := _free_port())
+    server = start_app(port := free_port())
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

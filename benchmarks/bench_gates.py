@@ -11,7 +11,6 @@ plotly figures of one layer, built but not drawn).
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 from typing import Callable
@@ -19,16 +18,15 @@ from typing import Callable
 import numpy as np
 import torch
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from benchmarks.timing import markdown_table, time_calls
+from rnn_core.checkpoints import load_checkpoint
+from rnn_core.device import configure_threads
+from rnn_core.cells import unroll
+from rnn_core.gates import digit_gates
+from rnn_core.models import MNIST_MEAN, MNIST_STD
+from ui.gate_view import gate_figures
 
-from benchmarks.timing import markdown_table, time_calls  # noqa: E402
-from rnn_core.checkpoints import load_checkpoint  # noqa: E402
-from rnn_core.device import configure_threads  # noqa: E402
-from rnn_core.cells import unroll  # noqa: E402
-from rnn_core.gates import digit_gates  # noqa: E402
-from rnn_core.models import MNIST_MEAN, MNIST_STD  # noqa: E402
-from ui.gate_view import gate_figures  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 BAR = 3.0
 

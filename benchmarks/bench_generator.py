@@ -1,6 +1,6 @@
 """Name generator: held-out bits per character against an n-gram, new and recognisable names, and speed.
 
-    .venv/bin/python benchmarks/bench_generator.py [--names 100] [--samples 200]
+    .venv/bin/python -m benchmarks.bench_generator [--names 100] [--samples 200]
 
 Targets (issue 18): on the names-v1 test names, fewer bits per character than a 5-gram Kneser-Ney model fitted
 on the same training names in this same run (the ratio is model / n-gram); 100 names per language at
@@ -15,26 +15,23 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import threading
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
+import torch
+
+from benchmarks.timing import markdown_table, time_calls
+from rnn_core.checkpoints import load_checkpoint
+from rnn_core.data import DataMissingError, data_root
+from rnn_core.data.names import CharVocab
+from rnn_core.device import configure_threads
+from rnn_core.generator import GeneratorVocab, generate_name, teacher_forcing_tensors
+from rnn_core.generator_recipe import evaluate_generator
+from rnn_core.inference import classify_names
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO)]
-
-import rnn_core  # noqa: E402,F401  before torch, as app.py does: one OpenMP thread in every thread
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-
-from benchmarks.timing import markdown_table, time_calls  # noqa: E402
-from rnn_core.checkpoints import load_checkpoint  # noqa: E402
-from rnn_core.data import DataMissingError, data_root  # noqa: E402
-from rnn_core.data.names import CharVocab  # noqa: E402
-from rnn_core.device import configure_threads  # noqa: E402
-from rnn_core.generator import GeneratorVocab, generate_name, teacher_forcing_tensors  # noqa: E402
-from rnn_core.generator_recipe import evaluate_generator  # noqa: E402
-from rnn_core.inference import classify_names  # noqa: E402
 
 TEMPERATURE = 0.5
 

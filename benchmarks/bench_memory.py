@@ -1,8 +1,8 @@
 """Why gates remember: what the per-step gradient norms cost, how fast the three cells learn, and the page
 in Chromium. Every ratio is against a baseline measured in the same run.
 
-    nice .venv/bin/python benchmarks/bench_memory.py                    # everything
-    nice .venv/bin/python benchmarks/bench_memory.py --only cost,learn
+    nice .venv/bin/python -m benchmarks.bench_memory                    # everything
+    nice .venv/bin/python -m benchmarks.bench_memory --only cost,learn
 
 cost     one optimizer step of each cell on the page's batch: plain (PyTorch's fused kernel, loss.backward)
          against the same step that also measures |dL/dh_t| for every t; the two take turns, median of rounds.
@@ -18,21 +18,16 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tests"))
+from support.page_clocks import count_updates_js
+from benchmarks.timing import markdown_table
+from rnn_core.device import configure_threads
+from rnn_core.memory_task import CELLS, MemoryComparison, MemoryTaskConfig, MemoryTrainer, recall_batch
 
-from benchmarks.page_clocks import count_updates_js  # noqa: E402
-from benchmarks.timing import markdown_table  # noqa: E402
-from rnn_core.device import configure_threads  # noqa: E402
-from rnn_core.memory_task import CELLS, MemoryComparison, MemoryTaskConfig, MemoryTrainer, recall_batch  # noqa: E402
 
 NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 
@@ -102,10 +97,10 @@ COUNT_JS = count_updates_js(".st-key-memory_accuracy_chart", ".st-key-memory_sta
 
 def bench_browser(seconds: float, baseline_seconds: float) -> None:
     from benchmarks.bench_waves import baseline_updates
-    from conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, start_app, wait_for_app
+    from support.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, wait_for_app
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
+    port = free_port()
     server = start_app(port)
     try:
         with sync_playwright() as playwright:

@@ -1,6 +1,6 @@
 """Name classifier page: how long one typed name takes to reach the screen, and 1,000 pasted names the server.
 
-    .venv/bin/python benchmarks/bench_names_page.py [--samples 20] [--no-browser]
+    .venv/bin/python -m benchmarks.bench_names_page [--samples 20] [--no-browser]
 
 Targets (issue 5): one name typed -> answer on screen in a real browser, p50 <= 0.5 s; 1,000 pasted names
 <= 1 s server-side. Each timing is compared with a baseline measured in this same process: the bare model
@@ -13,26 +13,23 @@ import argparse
 import os
 import random
 import statistics
-import sys
 import threading
 import time
 from pathlib import Path
 from typing import Callable
 
+import torch
+
+from support.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app
+from rnn_core.device import configure_threads
+from rnn_core.checkpoints import load_checkpoint
+from rnn_core.data import DataMissingError
+from rnn_core.data.names import CharVocab, encode_batch, load_names, split_names_v1
+from rnn_core.device import pick_device
+from rnn_core.inference import MAX_BATCH_NAMES, classify_names, read_name
+from support.page_clocks import MARK_KEY_UP_JS, NAME_ELAPSED_JS, WAIT_POLL_MS, WATCH_NAME_JS
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO), str(REPO / "tests")]
-
-import rnn_core  # noqa: E402,F401  before torch, as app.py does: one OpenMP thread in every thread
-import torch  # noqa: E402
-
-from conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, start_app  # noqa: E402
-from rnn_core.device import configure_threads  # noqa: E402
-from rnn_core.checkpoints import load_checkpoint  # noqa: E402
-from rnn_core.data import DataMissingError  # noqa: E402
-from rnn_core.data.names import CharVocab, encode_batch, load_names, split_names_v1  # noqa: E402
-from rnn_core.device import pick_device  # noqa: E402
-from rnn_core.inference import MAX_BATCH_NAMES, classify_names, read_name  # noqa: E402
-from benchmarks.page_clocks import MARK_KEY_UP_JS, NAME_ELAPSED_JS, WAIT_POLL_MS, WATCH_NAME_JS  # noqa: E402
 
 TYPED = ["Kowalski", "Nakamura", "O'Brien", "Schmidt", "Rossi", "Nguyen", "Dvořák", "Papadopoulos",
          "Fitzgerald", "Yamamoto", "Moreau", "Kuznetsov", "Van der Berg", "Silva", "Kim", "MacDonald",
@@ -130,7 +127,7 @@ def server_side(samples: int) -> tuple[list[tuple], dict]:
 def browser(samples: int, baseline: list[float]) -> list[tuple]:
     from playwright.sync_api import sync_playwright
 
-    process = start_app(port := _free_port())
+    process = start_app(port := free_port())
     try:
         with sync_playwright() as playwright:
             chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

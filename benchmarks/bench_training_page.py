@@ -1,6 +1,6 @@
 """Training page: is training inside the app as fast as the CLI's loop, and how often does the page update?
 
-    .venv/bin/python benchmarks/bench_training_page.py [--seconds 10]
+    .venv/bin/python -m benchmarks.bench_training_page [--seconds 10]
 
 Targets (issue 6): throughput in the app >= 0.9x the CLI's for the same settings; the page updates at
 least twice a second while it trains. The baseline is the CLI's loop (ClassifierTrainer.train_steps, as
@@ -13,22 +13,20 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import sys
 import time
 from pathlib import Path
 
 import torch
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO), str(REPO / "tests")]
+from benchmarks.timing import markdown_table
+from support.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app
+from rnn_core.data import data_root
+from rnn_core.data.mnist import load_mnist
+from rnn_core.device import configure_threads
+from rnn_core.live_training import LiveTraining
+from rnn_core.training_plans import TrainingPlan, prepare_training
 
-from benchmarks.timing import markdown_table  # noqa: E402
-from conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, start_app  # noqa: E402
-from rnn_core.data import data_root  # noqa: E402
-from rnn_core.data.mnist import load_mnist  # noqa: E402
-from rnn_core.device import configure_threads  # noqa: E402
-from rnn_core.live_training import LiveTraining  # noqa: E402
-from rnn_core.recipes import TrainingPlan, prepare_training  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 PLAN = TrainingPlan("mnist", "lstm", hidden_size=64, num_layers=1, lr=3e-3, epochs=20, batch_size=64)
 
@@ -64,7 +62,7 @@ def browser_rates(seconds: float, server_cpus: set[int] | None, browser_cpus: se
     """(steps per second, page updates per second) seen in a real browser on the training page."""
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
+    port = free_port()
     server = start_app(port, cpus=server_cpus)
     if browser_cpus:
         os.sched_setaffinity(0, browser_cpus)  # Chromium, started from here, inherits it

@@ -1,7 +1,7 @@
 """Does the wave page survive a 30-minute lesson? 8 seeds x 100,000 steps of sin -> cos, in this process.
 
-    nice .venv/bin/python benchmarks/bench_wave_health.py                 # defaults and the seed's setup
-    nice .venv/bin/python benchmarks/bench_wave_health.py --steps 20000 --seeds 1,2 --jobs 1
+    nice .venv/bin/python -m benchmarks.bench_wave_health                 # defaults and the seed's setup
+    nice .venv/bin/python -m benchmarks.bench_wave_health --steps 20000 --seeds 1,2 --jobs 1
 
 Each setup trains WaveTrainer exactly as the page does (held-out evaluations included). A run counts as
 healthy when the mean loss over its last 1,000 windows is below 1e-2. The page's collapse detector
@@ -11,20 +11,16 @@ most 2 worker processes (this machine has 2 cores, shared).
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from benchmarks.timing import markdown_table
+from rnn_core.device import configure_threads
+from rnn_core.wave_training import DEFAULT_GRAD_CLIP, WaveTrainer, WaveTrainerConfig
 
-from benchmarks.timing import markdown_table  # noqa: E402
-from rnn_core.device import configure_threads  # noqa: E402
-from rnn_core.wave_training import DEFAULT_GRAD_CLIP, WaveTrainer, WaveTrainerConfig  # noqa: E402
 
 HEALTHY_LOSS = 1e-2
 CHECK_EVERY = 1000

@@ -1,8 +1,8 @@
 """Wave regressor benchmarks: our WaveTrainer against the seeds' own loops, run in this process.
 
-    .venv/bin/python benchmarks/bench_waves.py                   # everything
-    .venv/bin/python benchmarks/bench_waves.py --only sincos,nextstep
-    .venv/bin/python benchmarks/bench_waves.py --only browser,memory
+    .venv/bin/python -m benchmarks.bench_waves                   # everything
+    .venv/bin/python -m benchmarks.bench_waves --only sincos,nextstep
+    .venv/bin/python -m benchmarks.bench_waves --only browser,memory
 
 sincos    sin -> cos, 100 windows of pi with 10 points: MSE over the last 10 windows, seed loop vs ours.
 nextstep  next-step sine, 6000 steps: teacher-forced and free-running MSE, seed loop vs ours.
@@ -27,13 +27,11 @@ import numpy as np
 import torch
 from torch import nn
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tests"))
+from rnn_core.device import configure_threads
+from rnn_core.wave_training import WaveTrainer, WaveTrainerConfig
+from support.page_clocks import COUNT_UPDATES_JS
 
-from rnn_core.device import configure_threads  # noqa: E402
-from rnn_core.wave_training import WaveTrainer, WaveTrainerConfig  # noqa: E402
-from benchmarks.page_clocks import COUNT_UPDATES_JS  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 SEED_SINCOS_REFERENCE = 0.0051
 SEED_NEXT_STEP_REFERENCE = (0.00028, 0.0143)  # teacher-forced, free-running
@@ -244,7 +242,7 @@ def rss_mib(pid: int) -> float:
 
 
 def open_page(browser, url: str):
-    from conftest import wait_for_app
+    from support.server import wait_for_app
 
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(60_000)
@@ -269,9 +267,9 @@ def count_updates(page, seconds: float) -> dict:
 
 def baseline_updates(browser, seconds: float) -> dict:
     """The same count on the cheapest possible live page, served the same way: the platform's ceiling."""
-    from conftest import _free_port
+    from support.server import free_port
 
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO / "benchmarks" / "fragment_baseline_app.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -296,10 +294,10 @@ def baseline_updates(browser, seconds: float) -> dict:
 
 
 def bench_browser(sections: set[str], seconds: float, memory_steps: int) -> None:
-    from conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, start_app
+    from support.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
+    port = free_port()
     server = start_app(port)
     try:
         with sync_playwright() as playwright:

@@ -1,6 +1,6 @@
 """Which objective should choose the names model's decision rule? A nested check inside the training split.
 
-    python benchmarks/names_rule_check.py [--data-dir ../shared/data] [--seeds 0,1] [--jobs 2] [--epochs 20]
+    python -m benchmarks.names_rule_check [--data-dir ../shared/data] [--seeds 0,1] [--jobs 2] [--epochs 20]
 
 Each outer fold j = 1..4 of the names-v1 training split (the names with crc32(name) % 5 == j; the test
 split is 0) is held out in turn. The names recipe fits its members and vote on the rest
@@ -13,22 +13,19 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from benchmarks.timing import markdown_table  # noqa: E402
-from rnn_core.checkpoints import half_precision_state  # noqa: E402
-from rnn_core.data import data_root  # noqa: E402
-from rnn_core.data.names import CharVocab, load_names, name_fifth, split_names_v1  # noqa: E402
-from rnn_core.device import configure_threads  # noqa: E402
-from rnn_core.recipes import (NamesRecipe, apply_decision_rule, choose_decision_rule, fit_name_members,  # noqa: E402
-                              names_classification_data)
-from rnn_core.metrics import metrics_from_logits, predict_logits  # noqa: E402
+from benchmarks.timing import markdown_table
+from rnn_core.checkpoints import half_precision_state
+from rnn_core.data import data_root
+from rnn_core.data.names import CharVocab, load_names, name_fifth, split_names_v1
+from rnn_core.device import configure_threads
+from rnn_core.names_recipe import (NamesRecipe, apply_decision_rule, choose_decision_rule, fit_name_members,
+                                   names_classification_data)
+from rnn_core.metrics import metrics_from_logits, predict_logits
 
 OUTER_FOLDS = (1, 2, 3, 4)
 # (label, whether the rule may use the vote, balance_weight): the rule maximises out-of-fold

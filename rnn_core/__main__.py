@@ -15,11 +15,19 @@ from tqdm import tqdm
 from .checkpoints import Checkpoint, CheckpointError, load_checkpoint, save_checkpoint
 from .data import DataMissingError, data_root
 from .device import DeviceError, configure_threads, describe_device, pick_device
+from .digit_recipe import train_digit_model
 from .evaluation import evaluate_checkpoint, evaluate_on_drawn_digits
 from .generator_recipe import GeneratorRecipe, evaluate_generator, train_generator
 from .models import CELLS, RowClassifierConfig
-from .recipes import NamesRecipe, metrics_metadata, train_digit_model, train_name_model
-from .training import TrainConfig
+from .names_recipe import NamesRecipe, train_name_model
+from .metrics import metrics_metadata
+from .training import StepReport, TrainConfig
+
+
+def show_progress(bar: tqdm, report: StepReport) -> None:
+    """The bar moved to the report's step, with its epoch and loss."""
+    bar.update(report.step - bar.n)
+    bar.set_postfix(epoch=f"{report.epoch:.2f}", loss=f"{report.loss:.4f}")
 
 
 def train_mnist(args: argparse.Namespace) -> None:
@@ -35,8 +43,7 @@ def train_mnist(args: argparse.Namespace) -> None:
     bar = tqdm(total=round(args.epochs * -(-len(mnist.train_labels) // args.batch_size)), unit="step")
 
     def on_steps(report):
-        bar.update(report.step - bar.n)
-        bar.set_postfix(epoch=f"{report.epoch:.2f}", loss=f"{report.loss:.4f}")
+        show_progress(bar, report)
 
     def on_epoch(epoch, metrics):
         bar.write(f"epoch {epoch}: test {metrics.summary()}")
@@ -71,8 +78,7 @@ def train_names(args: argparse.Namespace) -> None:
             current_phase = phase
             bar.reset()
             bar.set_description(phase)
-        bar.update(report.step - bar.n)
-        bar.set_postfix(epoch=f"{report.epoch:.2f}", loss=f"{report.loss:.4f}")
+        show_progress(bar, report)
 
     model, metadata = train_name_model(names, recipe, device, on_steps=on_steps)
     bar.close()
@@ -99,8 +105,7 @@ def train_name_generator(args: argparse.Namespace) -> None:
         if bar.total is None:  # the first report tells how long the run is
             bar.total = round(report.step / report.epoch * recipe.epochs)
             bar.refresh()
-        bar.update(report.step - bar.n)
-        bar.set_postfix(epoch=f"{report.epoch:.2f}", loss=f"{report.loss:.4f}")
+        show_progress(bar, report)
 
     model, metadata = train_generator(names, recipe, device, on_steps=on_steps)
     bar.close()

@@ -4,12 +4,10 @@ Set RNN_DEVICE=cpu|cuda|mps (or pass `request`) to force a choice.
 """
 from __future__ import annotations
 
-import os
-
 import torch
 
-DEVICE_ENV_VAR = "RNN_DEVICE"
-THREADS_ENV_VAR = "RNN_TORCH_THREADS"
+from .settings import device_request, torch_threads
+
 KNOWN_DEVICES = ("auto", "cuda", "mps", "cpu")
 
 
@@ -23,7 +21,7 @@ def _mps_available() -> bool:
 
 def pick_device(request: str | None = None) -> torch.device:
     """The device named by `request` (or $RNN_DEVICE), else the best one present."""
-    choice = (request or os.environ.get(DEVICE_ENV_VAR) or "auto").strip().lower()
+    choice = (request or device_request()).strip().lower()
     if choice not in KNOWN_DEVICES:
         raise DeviceError(f"Unknown device {choice!r}: use one of {', '.join(KNOWN_DEVICES)}.")
     if choice == "auto":
@@ -42,16 +40,15 @@ def pick_device(request: str | None = None) -> torch.device:
 def configure_threads(count: int | None = None) -> int:
     """Set torch's CPU threads per operation: `count`, else $RNN_TORCH_THREADS, else 1. Returns it.
 
-    One is the default because these models are small. Measured on a 2-core machine with other work
-    running: two OpenMP threads per operation trained an LSTM about 15x slower than one, as the
-    threads spin waiting for each other while other processes hold the cores.
+    A count or setting that cannot be used raises DeviceError with the reason: the CLI stops on it. The app
+    instead passes settings.torch_threads()'s value and shows its reason.
+    One is the default because these models are small: with other work holding the cores, OpenMP threads
+    spin waiting for each other and training slows down many times over.
     """
     if count is None:
-        text = os.environ.get(THREADS_ENV_VAR, "1")
-        try:
-            count = int(text)
-        except ValueError:
-            raise DeviceError(f"{THREADS_ENV_VAR} must be a whole number, not {text!r}.") from None
+        count, problem = torch_threads()
+        if problem:
+            raise DeviceError(problem)
     if count < 1:
         raise DeviceError(f"The number of threads must be at least 1, not {count}.")
     torch.set_num_threads(count)

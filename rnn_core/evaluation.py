@@ -10,8 +10,9 @@ from .checkpoints import Checkpoint, CheckpointError
 from .data.drawn_digits import DrawnDigit, drawn_digit_set, render_drawing
 from .data.mnist import load_mnist
 from .data.names import CharVocab, load_names, split_names_v1
-from .recipes import mnist_classification_data, names_classification_data
+from .digit_recipe import mnist_classification_data
 from .metrics import Metrics, evaluate_classifier
+from .names_recipe import names_classification_data
 from .preprocess import preprocess_strokes
 
 

@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 
 from torch import nn
 
-from .settings import positive_number_from_env
 from .metrics import Metrics
+from .settings import IDLE_PAUSE_ENV_VAR, positive_number_from_env
 from .training import ClassifierTrainer
 
 IDLE_PAUSE_SECONDS = 30.0  # pause when nobody has looked at the run for this long
-IDLE_PAUSE_ENV_VAR = "RNN_IDLE_PAUSE_SECONDS"
 
 _LOGGER = logging.getLogger(__name__)
 

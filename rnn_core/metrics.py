@@ -7,6 +7,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .checkpoint_meta import ClassifierMetrics
+
 
 @dataclass
 class Metrics:
@@ -53,3 +55,10 @@ def predict_logits(model: nn.Module, inputs: tuple[torch.Tensor, ...], batch_siz
 def evaluate_classifier(model: nn.Module, inputs: tuple[torch.Tensor, ...], labels: torch.Tensor,
                         num_classes: int) -> Metrics:
     return metrics_from_logits(predict_logits(model, inputs), labels.cpu(), num_classes)
+
+
+def metrics_metadata(metrics: Metrics, labels: list[str]) -> ClassifierMetrics:
+    """Test metrics as checkpoint metadata records them."""
+    return ClassifierMetrics(accuracy=metrics.accuracy, balanced_accuracy=metrics.balanced_accuracy,
+                             loss=metrics.loss, examples=metrics.examples, confusion=metrics.confusion,
+                             per_class_recall=dict(zip(labels, metrics.per_class_recall())))

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import _free_port, process_cpu_seconds, start_app, wait_for_app
-from helpers import write_tiny_mnist
+from support.server import free_port, process_cpu_seconds, start_app, wait_for_app
+from support.tiny_data import write_tiny_mnist
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads CPU time from Linux's /proc")]
@@ -32,7 +32,7 @@ def cpu_used(pid: int, seconds: float) -> float:
 def server(tmp_path_factory):
     """A server of its own (its CPU time is the measure), on tiny MNIST, with a short idle pause."""
     data = write_tiny_mnist(tmp_path_factory.mktemp("data"), train=4000, test=200)
-    port = _free_port()
+    port = free_port()
     process = start_app(port, env={"RNN_DATA_DIR": str(data), "RNN_IDLE_PAUSE_SECONDS": str(IDLE_PAUSE_SECONDS)})
     yield f"http://127.0.0.1:{port}", process
     process.terminate()

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from conftest import wait_for_app
-from test_browser_digits import ANSWER, PROMPT, WAIT_MS, open_digits_page
+from support.browser_digits import ANSWER, PROMPT, WAIT_MS, canvas_box, clear, line, open_digits_page
+from support.server import wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -21,18 +21,6 @@ INK_JS = """(el) => {  // white pixels on the canvas's drawing layer
 def drawing_layer(page):
     # The drawing canvas's own lower layer (the background image canvas has one too).
     return page.locator("[class*='st-key-digits_canvas_'] div:has(> canvas.upper-canvas) > canvas.lower-canvas").first
-
-
-def canvas_box(page) -> dict:
-    canvas = page.locator("[class*='st-key-digits_canvas_'] canvas.upper-canvas").first
-    canvas.wait_for()
-    return canvas.bounding_box()
-
-
-def clear(page) -> None:
-    page.get_by_role("button", name="Clear").click()
-    page.get_by_text(PROMPT).wait_for()
-    expect(page.locator(ANSWER)).to_have_count(0, timeout=WAIT_MS)
 
 
 def test_mouse_strokes_starting_anywhere_ink_with_no_hover_first(page, app_url):
@@ -75,13 +63,6 @@ def test_touch_strokes_starting_anywhere_ink(browser, app_url):
             clear(page)
     finally:
         context.close()
-
-
-def line(page, box: dict, start: tuple[float, float], end: tuple[float, float]) -> None:
-    page.mouse.move(box["x"] + start[0] * box["width"], box["y"] + start[1] * box["height"])
-    page.mouse.down()
-    page.mouse.move(box["x"] + end[0] * box["width"], box["y"] + end[1] * box["height"], steps=8)
-    page.mouse.up()
 
 
 def test_no_toolbar_covers_the_square_and_undo_takes_back_one_stroke(page, app_url):

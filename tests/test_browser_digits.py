@@ -8,24 +8,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from conftest import wait_for_app
 from rnn_core.checkpoints import load_checkpoint
 from rnn_core.data.drawn_digits import CANVAS_SIZE, drawn_digit_set, render_drawing
 from rnn_core.inference import read_digit
 from rnn_core.preprocess import preprocess_strokes
+from support.browser_digits import ANSWER, PROMPT, WAIT_MS, open_digits_page
 
 pytestmark = pytest.mark.browser
-
-ANSWER = "[data-stale='false'] .digit-answer"  # stale copies linger in the DOM during a fragment rerun
-PROMPT = "Draw a digit on the black square"
-WAIT_MS = 30_000  # a fresh server on a busy machine can take seconds over its first answer
-
-
-def open_digits_page(page, app_url: str) -> None:
-    page.goto(app_url)
-    wait_for_app(page)
-    page.get_by_role("link", name="Draw a digit").first.click()
-    page.get_by_text(PROMPT).wait_for()
 
 
 def stroke(page, canvas_round: int, points: list[tuple[float, float]]) -> None:

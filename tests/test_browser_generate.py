@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from conftest import wait_for_app
+from support.server import wait_for_app
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import wait_for_app
+from support.server import wait_for_app
 from rnn_core.checkpoints import load_checkpoint
 
 pytestmark = pytest.mark.browser

@@ -15,20 +15,11 @@ from http.cookiejar import CookieJar
 
 import pytest
 
-from conftest import REPO, _free_port, start_app, wait_for_app
+from support.server import free_port, local_caddyfile, start_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 
 COOKIE = "rnn_replica"  # the cookie deploy/Caddyfile routes by
-
-
-def local_caddyfile(replica_ports: list[int], proxy_port: int) -> str:
-    """deploy/Caddyfile with the compose services swapped for local ports."""
-    config = (REPO / "deploy" / "Caddyfile").read_text()
-    assert "app1:8501 app2:8501" in config and ":80 {" in config
-    config = config.replace("app1:8501 app2:8501", " ".join(f"127.0.0.1:{p}" for p in replica_ports))
-    config = config.replace(":80 {", f":{proxy_port} {{")
-    return "{\n\tadmin off\n}\n" + config  # no admin endpoint: it would claim a fixed port
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +29,9 @@ def proxy_url(tmp_path_factory):
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    replica_ports = [_free_port(), _free_port()]
+    replica_ports = [free_port(), free_port()]
     replicas = [start_app(port) for port in replica_ports]
-    proxy_port = _free_port()
+    proxy_port = free_port()
     caddyfile = tmp_path_factory.mktemp("caddy") / "Caddyfile"
     caddyfile.write_text(local_caddyfile(replica_ports, proxy_port))
     proxy = subprocess.Popen(["caddy", "run", "--config", str(caddyfile), "--adapter", "caddyfile"],

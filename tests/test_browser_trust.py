@@ -7,9 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import wait_for_app
-from test_browser_canvas import canvas_box, clear, line
-from test_browser_digits import ANSWER, PROMPT, WAIT_MS, open_digits_page
+from support.browser_digits import ANSWER, PROMPT, WAIT_MS, canvas_box, clear, line, open_digits_page
+from support.server import wait_for_app
 
 pytestmark = pytest.mark.browser
 

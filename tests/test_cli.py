@@ -6,9 +6,9 @@ import pytest
 
 from rnn_core.__main__ import main
 from rnn_core.checkpoints import load_checkpoint
-from rnn_core.recipes import NamesRecipe
+from rnn_core.names_recipe import NamesRecipe
 
-from helpers import write_tiny_mnist, write_tiny_names
+from support.tiny_data import write_tiny_mnist, write_tiny_names
 
 
 def test_train_and_evaluate_mnist(tmp_path, capsys):

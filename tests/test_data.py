@@ -10,7 +10,7 @@ from rnn_core.data.mnist import load_mnist, random_affine
 from rnn_core.data.names import CharVocab, encode_batch, is_test_name, load_names, split_names_v1
 from rnn_core.data.waves import NextStepSineStream, SinCosStream
 
-from helpers import write_tiny_mnist, write_tiny_names
+from support.tiny_data import write_tiny_mnist, write_tiny_names
 
 
 def test_data_root_prefers_argument_then_environment(monkeypatch, tmp_path):

@@ -15,7 +15,7 @@ from rnn_core.generator import (END, IGNORED_TARGET, MAX_GENERATED_LENGTH, MAX_P
                                 teacher_forcing_tensors)
 from rnn_core.generator_recipe import GeneratorRecipe, generator_data, train_generator_model
 
-from helpers import TINY_NAMES
+from support.tiny_data import TINY_NAMES
 
 LANGUAGES = sorted(TINY_NAMES)
 PAIRS = [(name, language) for language, names in TINY_NAMES.items() for name in names]

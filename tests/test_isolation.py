@@ -8,11 +8,11 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 import ui.resources
-from conftest import APP_PATH
-from helpers import write_tiny_mnist
+from support.server import APP_PATH
+from support.tiny_data import write_tiny_mnist
 from rnn_core.checkpoints import weights_digest
 from rnn_core.preprocess import canvas_from_strokes
-from test_page_digits import canvas_state
+from support.canvas import canvas_state
 
 VISITORS = 6
 STROKE_WIDTH = 28

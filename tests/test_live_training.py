@@ -4,27 +4,9 @@ import time
 import torch
 
 from rnn_core.checkpoints import weights_digest
-from rnn_core.live_training import LiveTraining
 from rnn_core.models import RowClassifier, RowClassifierConfig
-from rnn_core.recipes import fine_tune_on_drawings
-from rnn_core.training import ClassifierTrainer, TrainConfig
-
-from test_training import tiny_task
-
-
-def live_run(epochs: float = 3) -> LiveTraining:
-    torch.manual_seed(0)
-    model = RowClassifier(RowClassifierConfig(cell="gru", hidden_size=16, num_layers=1, num_classes=4))
-    trainer = ClassifierTrainer(model, tiny_task(), TrainConfig(epochs=epochs, batch_size=32, lr=1e-2),
-                                torch.device("cpu"))
-    return LiveTraining(trainer, eval_limit=64, steps_per_point=2, eval_seconds=0.0)
-
-
-def wait_until(condition, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert condition()
+from rnn_core.digit_recipe import fine_tune_on_drawings
+from support.live_runs import live_run, wait_until
 
 
 def test_run_to_the_end_records_rising_curves():

@@ -6,7 +6,7 @@ import threading
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import APP_PATH
+from support.server import APP_PATH
 from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, LiveUpdateSchedule, updates_per_second
 
 

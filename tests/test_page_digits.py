@@ -1,14 +1,11 @@
 """The "Draw a digit" page under AppTest; drawings are injected into the canvas key (AppTest cannot draw)."""
 from __future__ import annotations
 
-import base64
-import io
 import re
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 import ui.resources
@@ -17,31 +14,12 @@ from rnn_core.data.mnist import load_mnist
 from rnn_core.inference import read_digit
 from rnn_core.data.drawn_digits import drawn_digit_set
 from rnn_core.preprocess import canvas_from_image, canvas_from_strokes, preprocess_canvas, preprocess_strokes
+from support.canvas import HORIZONTAL_LINE, STROKE_WIDTH, VERTICAL_LINE, canvas_state
+from support.page_reading import shown_answer
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = "app_pages/digits.py"
 CANVAS_KEY = "digits_canvas_0"  # the first canvas; "Clear" moves on to digits_canvas_1, ...
-STROKE_WIDTH = 28  # the page's pen
-HORIZONTAL_LINE = [[(40, 140), (240, 140)]]  # no digit: the shipped LSTM is unsure what it is
-VERTICAL_LINE = [[(140, 40), (140, 240)]]  # a "1"
-
-
-def png(array: np.ndarray, mode: str | None = None, fmt: str = "PNG") -> bytes:
-    """An image file of the array (PNG unless `fmt` says otherwise)."""
-    buffer = io.BytesIO()
-    Image.fromarray(array, mode).save(buffer, format=fmt)
-    return buffer.getvalue()
-
-
-def canvas_state_holding(data: bytes) -> dict:
-    """What the canvas component keeps in session state after a stroke, holding these image bytes."""
-    return {"drawing": {"raw": {"objects": [{"type": "path"}]},
-                        "data": "data:image/png;base64," + base64.b64encode(data).decode()}}
-
-
-def canvas_state(canvas: np.ndarray) -> dict:
-    """The canvas's session state after a stroke that left this RGBA drawing: the drawing as a PNG."""
-    return canvas_state_holding(png(canvas))
 
 
 def open_page() -> AppTest:
@@ -58,13 +36,6 @@ def draw(app: AppTest, canvas: np.ndarray, key: str = CANVAS_KEY) -> AppTest:
     app.run()
     assert not app.exception
     return app
-
-
-def shown_answer(app: AppTest) -> int | None:
-    """The big digit, or None when the page shows no answer."""
-    answers = [m.value for m in app.markdown if "digit-answer" in m.value]
-    assert len(answers) <= 1
-    return int(re.search(r">(\d)</div>", answers[0]).group(1)) if answers else None
 
 
 def button(app: AppTest, label: str):

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import APP_PATH
+from support.server import APP_PATH
 from rnn_core.memory_task import CHANCE, MemoryTaskConfig
 
 PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "memory.py")

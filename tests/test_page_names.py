@@ -3,7 +3,6 @@ user text is never rendered as markdown or HTML (it may only reach st.text, st.c
 chart labels)."""
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from rnn_core.checkpoint_meta import CheckpointMetadata
 from rnn_core.checkpoints import load_checkpoint, save_checkpoint
 from rnn_core.inference import MAX_BATCH_NAMES, MAX_NAME_LENGTH
+from support.page_reading import array, assert_never_rendered, charts
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = str(REPO / "app_pages" / "names.py")
@@ -52,32 +52,6 @@ def type_name(at: AppTest, text: str) -> AppTest:
     at.text_input(key="names_text").input(text).run()
     assert not at.exception, at.exception
     return at
-
-
-def charts(at: AppTest) -> dict[str, dict]:
-    """The page's plotly figures by their key."""
-    return {chart.proto.id.rsplit("-", 1)[-1]: json.loads(chart.proto.spec)
-            for chart in at.get("plotly_chart")}
-
-
-def array(value) -> np.ndarray:
-    """A figure's array: plotly sends numpy arrays as base64 typed arrays, lists as they are."""
-    if isinstance(value, dict):
-        data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        return data.reshape([int(n) for n in str(value.get("shape", len(data))).split(",")])
-    return np.asarray(value)
-
-
-def rendered_markup(at: AppTest) -> list[str]:
-    """Every string on the page that Streamlit renders as markdown."""
-    elements = [*at.title, *at.header, *at.subheader, *at.markdown, *at.caption, *at.info, *at.warning,
-                *at.error, *at.success]
-    return [element.value for element in elements] + [metric.label for metric in at.metric]
-
-
-def assert_never_rendered(at: AppTest, text: str) -> None:
-    for body in rendered_markup(at):
-        assert text.strip() not in body, f"user text reached markdown: {body!r}"
 
 
 def answer(at: AppTest) -> str:
@@ -283,11 +257,6 @@ def test_checkpoint_without_optional_metadata_still_classifies(monkeypatch, tmp_
     assert answer(at) in LANGUAGES
     assert {metric.value for metric in at.metric} == {"not recorded"}
     assert any("does not record" in info.value for info in at.info)
-
-
-def test_page_never_opts_into_raw_html():
-    source = Path(PAGE).read_text() + (REPO / "ui" / "name_charts.py").read_text()
-    assert "unsafe_allow_html" not in source and "st.html" not in source
 
 
 def test_the_model_card_speaks_to_students_first():

@@ -1,4 +1,4 @@
-"""The classroom benchmark's simulated student (benchmarks/streamlit_client.py) against a live server:
+"""The classroom benchmark's simulated student (support/streamlit_client.py) against a live server:
 it must see what a browser sees, or the benchmark measures nothing."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from benchmarks.streamlit_client import DIGITS, ScriptError, StreamlitSession, canvas_value
+from support.streamlit_client import DIGITS, ScriptError, StreamlitSession, canvas_value
 
 PAGES = ["", "digits", "waves", "memory", "inside", "names", "generate", "train"]
 

@@ -6,21 +6,8 @@ import torch
 
 from rnn_core.models import RowClassifier, RowClassifierConfig
 from rnn_core.metrics import metrics_from_logits
-from rnn_core.training import ClassificationData, ClassifierTrainer, TrainConfig
-
-
-def bar_images(labels: torch.Tensor) -> torch.Tensor:
-    """Class k is a vertical bar in columns 3 + 6k .. 4 + 6k, over noise."""
-    images = torch.rand(len(labels), 28, 28) * 0.3
-    for i, k in enumerate(labels.tolist()):
-        images[i, 4:24, 3 + 6 * k: 5 + 6 * k] = 1.0
-    return images
-
-
-def tiny_task(n_train: int = 256, n_test: int = 64) -> ClassificationData:
-    g = torch.Generator().manual_seed(0)
-    train_y, test_y = torch.randint(0, 4, (n_train,), generator=g), torch.randint(0, 4, (n_test,), generator=g)
-    return ClassificationData((bar_images(train_y),), train_y, (bar_images(test_y),), test_y, num_classes=4)
+from rnn_core.training import ClassifierTrainer, TrainConfig
+from support.tiny_data import tiny_task
 
 
 def make_trainer(epochs: float, **overrides) -> ClassifierTrainer:

@@ -26,15 +26,14 @@ CHECKPOINT_MESSAGES = [
     N_("the uploaded file"),
 ]
 
-# rnn_core.device, and what ui.resources adds when it falls back.
+# rnn_core.device and rnn_core.settings, and what ui.resources adds when it falls back.
 DEVICE_MESSAGES = [
     N_("{error} Using 1."),
     N_("{error} Using {device}."),
     N_("Unknown device {choice}: use one of {choices}."),
     N_("CUDA was requested but no CUDA GPU is available."),
     N_("Apple MPS was requested but is not available on this machine."),
-    N_("{variable} must be a whole number, not {text}."),
-    N_("The number of threads must be at least 1, not {count}."),
+    N_("{variable} must be a whole number of at least {minimum}, not {text}."),
 ]
 
 # rnn_core.data: a data set that is not where it should be.

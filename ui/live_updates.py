@@ -14,9 +14,8 @@ import time
 
 import streamlit as st
 
-from rnn_core.settings import positive_number_from_env
+from rnn_core.settings import LIVE_UPDATES_ENV_VAR, positive_number_from_env
 
-BUDGET_ENV_VAR = "RNN_LIVE_UPDATES_PER_SECOND"
 DEFAULT_UPDATES_PER_SECOND = 40.0
 
 
@@ -40,7 +39,7 @@ class LiveUpdateSchedule:
 
 def updates_per_second() -> tuple[float, str]:
     """The budget from $RNN_LIVE_UPDATES_PER_SECOND, and a warning when that was not usable."""
-    return positive_number_from_env(BUDGET_ENV_VAR, DEFAULT_UPDATES_PER_SECOND)
+    return positive_number_from_env(LIVE_UPDATES_ENV_VAR, DEFAULT_UPDATES_PER_SECOND)
 
 
 @st.cache_resource

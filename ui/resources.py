@@ -5,7 +5,6 @@ The shipped models are shared by every visitor: they are loaded in eval mode and
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,11 +16,11 @@ from rnn_core.data import DataMissingError, data_root
 from rnn_core.data.mnist import MnistData, load_mnist
 from rnn_core.data.names import CharVocab, NamesData, load_names
 from rnn_core.device import DeviceError, configure_threads, describe_device, pick_device
+from rnn_core.settings import CHECKPOINT_DIR_ENV_VAR, folder_from_env, torch_threads
 from ui.engine_words import data_words
 from ui.i18n import _
 
 CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
-CHECKPOINT_DIR_ENV_VAR = "RNN_CHECKPOINT_DIR"  # serve the shipped models from another folder
 DIGIT_CHECKPOINTS = {"LSTM": "digits-lstm.pt", "GRU": "digits-gru.pt", "RNN": "digits-rnn.pt"}
 NAMES_CHECKPOINT = "names.pt"
 GENERATOR_CHECKPOINT = "names-generator.pt"
@@ -40,13 +39,11 @@ class DeviceChoice:
 
 @st.cache_resource
 def device_choice() -> DeviceChoice:
-    """The device for this process: $RNN_DEVICE when valid, else the best available, with a warning."""
-    warnings = []
-    try:
-        configure_threads()
-    except DeviceError as error:
-        configure_threads(1)
-        warnings.append(f"{error} Using 1.")
+    """The device for this process: $RNN_DEVICE when valid, else the best available, with a warning; and
+    $RNN_TORCH_THREADS when valid, else 1, with a warning."""
+    threads, problem = torch_threads()
+    configure_threads(threads)
+    warnings = [f"{problem} Using {threads}."] if problem else []
     try:
         device = pick_device()
     except DeviceError as error:
@@ -63,7 +60,7 @@ class LoadedModel:
 
 def checkpoint_dir() -> Path:
     """The folder of the shipped models: $RNN_CHECKPOINT_DIR, else the repository's checkpoints/."""
-    return Path(os.environ.get(CHECKPOINT_DIR_ENV_VAR) or CHECKPOINT_DIR)
+    return folder_from_env(CHECKPOINT_DIR_ENV_VAR) or CHECKPOINT_DIR
 
 
 @st.cache_resource(show_spinner=False)  # a spinner's text here would be fixed in one language per process

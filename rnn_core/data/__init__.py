@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-DATA_ENV_VAR = "RNN_DATA_DIR"
+from ..settings import DATA_DIR_ENV_VAR, folder_from_env
 
 
 class DataMissingError(RuntimeError):
@@ -15,7 +15,8 @@ def data_root(override: str | os.PathLike | None = None) -> Path:
     """The data root: `override`, else $RNN_DATA_DIR, else a per-user cache folder."""
     if override:
         return Path(override).expanduser()
-    if os.environ.get(DATA_ENV_VAR):
-        return Path(os.environ[DATA_ENV_VAR]).expanduser()
+    from_env = folder_from_env(DATA_DIR_ENV_VAR)
+    if from_env:
+        return from_env
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return cache / "rnn-playground" / "data"

@@ -1,95 +1,23 @@
-"""How each shipped model is made: data -> model -> ClassifierTrainer -> metrics -> checkpoint metadata.
-
-The CLI (`python -m rnn_core train ...`) and the app's training page both call these.
-"""
+"""How the shipped names model is made: cross-fitted members on the names-v1 training split, a naive Bayes
+vote, a decision rule chosen on their out-of-fold answers, and the test split measured once."""
 from __future__ import annotations
 
-import copy
 import zlib
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 import torch
 
-from .checkpoint_meta import CheckpointMetadata, ClassifierMetrics, DecisionRuleRecord
+from .checkpoint_meta import CheckpointMetadata, DecisionRuleRecord
 from .checkpoints import half_precision_state
-from .data.mnist import MnistData, augment_digits, random_affine, to_unit_range
 from .data.names import CharVocab, NamesData, encode_batch, split_names_v1
-from .models import NameClassifier, NameClassifierConfig, NgramNaiveBayes, RowClassifier, RowClassifierConfig
+from .metrics import Metrics, metrics_from_logits, metrics_metadata, predict_logits
+from .models import NameClassifier, NameClassifierConfig, NgramNaiveBayes
 from .seeding import seeded
-from .metrics import Metrics, metrics_from_logits, predict_logits
 from .training import ClassificationData, ClassifierTrainer, StepReport, TrainConfig
 
-DIGIT_LABELS = [str(d) for d in range(10)]
-
 ProgressCallback = Callable[[str, StepReport], None]  # (phase, report)
-EpochCallback = Callable[[str, int, Metrics], None]  # (phase, epoch, test metrics)
 
-
-def metrics_metadata(metrics: Metrics, labels: list[str]) -> ClassifierMetrics:
-    """Test metrics as checkpoint metadata records them."""
-    return ClassifierMetrics(accuracy=metrics.accuracy, balanced_accuracy=metrics.balanced_accuracy,
-                             loss=metrics.loss, examples=metrics.examples, confusion=metrics.confusion,
-                             per_class_recall=dict(zip(labels, metrics.per_class_recall())))
-
-
-# ----------------------------------------------------------------------------- digits
-
-def mnist_classification_data(mnist: MnistData, augment: bool = True) -> ClassificationData:
-    def augment_images(inputs: tuple[torch.Tensor, ...], labels: torch.Tensor,
-                       generator: torch.Generator) -> tuple[torch.Tensor, ...]:
-        return (augment_digits(inputs[0], labels, generator),)
-
-    return ClassificationData(
-        train_inputs=(to_unit_range(mnist.train_images),), train_labels=mnist.train_labels,
-        test_inputs=(to_unit_range(mnist.test_images),), test_labels=mnist.test_labels,
-        num_classes=10, augment=augment_images if augment else None)
-
-
-def digit_metadata(metrics: Metrics, mnist: MnistData, train: TrainConfig, augment: bool) -> CheckpointMetadata:
-    return CheckpointMetadata(task="mnist", labels=DIGIT_LABELS, data_digest=mnist.digest,
-                              test_metrics=metrics_metadata(metrics, DIGIT_LABELS),
-                              training={**asdict(train), "augment": augment})
-
-
-def train_digit_model(mnist: MnistData, model_config: RowClassifierConfig, train: TrainConfig,
-                      device: torch.device, augment: bool = True,
-                      on_steps: Callable[[StepReport], None] | None = None,
-                      on_epoch: Callable[[int, Metrics], None] | None = None
-                      ) -> tuple[RowClassifier, CheckpointMetadata]:
-    """Train a row classifier on MNIST; returns the model (eval mode, CPU) and its checkpoint metadata."""
-    model = seeded(lambda: RowClassifier(model_config), train.seed)
-    trainer = ClassifierTrainer(model, mnist_classification_data(mnist, augment), train, device)
-    metrics = trainer.fit(on_steps=on_steps, on_epoch=on_epoch)
-    return model.cpu().eval(), digit_metadata(metrics, mnist, train, augment)
-
-
-def fine_tune_on_drawings(model: RowClassifier, drawings: torch.Tensor, labels: torch.Tensor,
-                          mnist: MnistData | None, steps: int = 30, lr: float = 1e-3,
-                          mnist_per_step: int = 32, seed: int = 0) -> RowClassifier:
-    """A copy of `model` fine-tuned on a visitor's drawings (N, 28, 28) and their labels (N,).
-
-    Each step mixes the drawings (slightly transformed, so it learns the digit rather than the exact
-    pixels) with fresh MNIST training digits, so the copy does not forget the rest. `model` is untouched.
-    """
-    generator = torch.Generator().manual_seed(seed)
-    tuned = copy.deepcopy(model).cpu().train().requires_grad_(True)  # shared models are frozen
-    optimizer = torch.optim.Adam(tuned.parameters(), lr=lr)
-    for _ in range(steps):
-        images, targets = random_affine(drawings, generator=generator), labels
-        if mnist is not None:
-            index = torch.randint(len(mnist.train_labels), (mnist_per_step,), generator=generator)
-            images = torch.cat([images, to_unit_range(mnist.train_images[index])])
-            targets = torch.cat([targets, mnist.train_labels[index]])
-        loss = torch.nn.functional.cross_entropy(tuned(images), targets)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(tuned.parameters(), 1.0)
-        optimizer.step()
-    return tuned.eval().requires_grad_(False)
-
-
-# ----------------------------------------------------------------------------- names
 
 @dataclass
 class NamesRecipe:
@@ -115,10 +43,8 @@ class NamesRecipe:
     label_smoothing: float = 0.1
     half_precision: bool = True  # weights stored as float16; the recorded test metrics are the file's
     prior_strengths: list[float] = field(default_factory=lambda: [i / 20 for i in range(0, 31)])
-    # The decision rule maximises out-of-fold accuracy + balance_weight x balanced accuracy. With the naive
-    # Bayes vote, the most accurate rule keeps balanced accuracy near the floor by itself (its vote carries
-    # no language prior), and nested cross-validation inside the training split preferred 0 (README).
-    # Without the vote, 1.0 keeps the small languages from being drowned out.
+    # The decision rule maximises out-of-fold accuracy + balance_weight x balanced accuracy; with the naive
+    # Bayes vote, which carries no language prior, 0 did best (docs/names-experiments.md).
     balance_weight: float = 0.0
     seed: int = 0
 
@@ -293,48 +219,3 @@ def train_name_model(names: NamesData, recipe: NamesRecipe, device: torch.device
             out_of_fold_balanced_accuracy=rule.out_of_fold.balanced_accuracy),
         training=asdict(recipe))
     return model, metadata
-
-
-# ----------------------------------------------------------------------------- the app's training page
-
-@dataclass
-class TrainingPlan:
-    """What a visitor picks on the training page."""
-    task: str  # "mnist" or "names"
-    cell: str
-    hidden_size: int
-    num_layers: int
-    lr: float
-    epochs: float
-    batch_size: int
-    seed: int = 0
-
-
-def prepare_training(plan: TrainingPlan, data: MnistData | NamesData, device: torch.device
-                     ) -> tuple[ClassifierTrainer, CheckpointMetadata]:
-    """A fresh model and its trainer for `plan`, and the metadata its checkpoint will carry.
-
-    Live runs use a constant learning rate and no augmentation, so the curves move from the first second.
-    """
-    train = TrainConfig(epochs=plan.epochs, batch_size=plan.batch_size, lr=plan.lr, schedule="constant",
-                        seed=plan.seed)
-    if plan.task == "mnist":
-        model = seeded(lambda: RowClassifier(RowClassifierConfig(cell=plan.cell, hidden_size=plan.hidden_size,
-                                                                 num_layers=plan.num_layers)), plan.seed)
-        metadata = CheckpointMetadata(task="mnist", labels=DIGIT_LABELS, data_digest=data.digest,
-                                      training={**asdict(train), "augment": False})
-        return ClassifierTrainer(model, mnist_classification_data(data, augment=False), train, device), metadata
-    train_pairs, test_pairs = split_names_v1(data.pairs)
-    vocab = CharVocab.from_names([name for name, _ in train_pairs])
-    config = NameClassifierConfig(vocab_size=len(vocab), num_classes=len(data.languages), cell=plan.cell,
-                                  hidden_size=plan.hidden_size, num_layers=plan.num_layers)
-    model = seeded(lambda: NameClassifier(config), plan.seed)
-    metadata = CheckpointMetadata(task="names", split="names-v1", labels=data.languages, vocab=vocab.chars,
-                                  data_digest=data.digest, line_counts=data.line_counts, training=asdict(train))
-    task_data = names_classification_data(train_pairs, test_pairs, data.languages, vocab)
-    return ClassifierTrainer(model, task_data, train, device), metadata
-
-
-def test_metrics_metadata(trainer: ClassifierTrainer, labels: list[str]) -> ClassifierMetrics:
-    """The trainer's model measured on its whole test split, as checkpoint metadata."""
-    return metrics_metadata(trainer.evaluate(), labels)

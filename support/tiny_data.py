@@ -1,10 +1,14 @@
-"""Tiny data sets written by the tests: MNIST IDX files and names files in a temporary data root."""
+"""Tiny data sets: MNIST IDX files and names files written to a temporary data root, and a small learnable
+classification task in memory."""
 from __future__ import annotations
 
 import struct
 from pathlib import Path
 
 import numpy as np
+import torch
+
+from rnn_core.training import ClassificationData
 
 
 def write_idx(path: Path, array: np.ndarray) -> None:
@@ -50,3 +54,18 @@ def write_tiny_names(root: Path, names: dict[str, list[str]] = TINY_NAMES) -> Pa
     for language, entries in names.items():
         (folder / f"{language}.txt").write_text("\n".join(entries) + "\n", encoding="utf-8")
     return root
+
+
+def bar_images(labels: torch.Tensor) -> torch.Tensor:
+    """Class k is a vertical bar in columns 3 + 6k .. 4 + 6k, over noise."""
+    images = torch.rand(len(labels), 28, 28) * 0.3
+    for i, k in enumerate(labels.tolist()):
+        images[i, 4:24, 3 + 6 * k: 5 + 6 * k] = 1.0
+    return images
+
+
+def tiny_task(n_train: int = 256, n_test: int = 64) -> ClassificationData:
+    """Four classes of bar_images, learnable in a few steps."""
+    g = torch.Generator().manual_seed(0)
+    train_y, test_y = torch.randint(0, 4, (n_train,), generator=g), torch.randint(0, 4, (n_test,), generator=g)
+    return ClassificationData((bar_images(train_y),), train_y, (bar_images(test_y),), test_y, num_classes=4)

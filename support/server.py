@@ -1,0 +1,85 @@
+"""A live `streamlit run app.py` for browser tests and benchmarks: a free port, the server, readiness in the
+page, the replicas' proxy config, and the CPU time a process has used."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+APP_PATH = str(REPO / "app.py")  # for AppTest.from_file, which resolves relative paths against the caller
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(port: int, env: dict[str, str] | None = None, cpus: set[int] | None = None,
+              log: Path | None = None) -> subprocess.Popen:
+    """`streamlit run app.py` on 127.0.0.1:port (on the given CPU cores); returns once it answers.
+
+    The server's stderr goes to `log` when given (read it for tracebacks), else to a temporary file.
+    """
+    log = log or Path(tempfile.mkstemp(prefix="streamlit-", suffix=".log")[1])
+    with log.open("wb") as stderr:  # a file, not a pipe: nobody reads a pipe, and a full one blocks the server
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=REPO, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=stderr,
+            preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited: {log.read_text(errors='replace')[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return process
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("streamlit did not answer its health check within 60 s")
+
+
+def local_caddyfile(replica_ports: list[int], proxy_port: int) -> str:
+    """deploy/Caddyfile with the compose services swapped for local ports."""
+    config = (REPO / "deploy" / "Caddyfile").read_text()
+    assert "app1:8501 app2:8501" in config and ":80 {" in config
+    config = config.replace("app1:8501 app2:8501", " ".join(f"127.0.0.1:{p}" for p in replica_ports))
+    config = config.replace(":80 {", f":{proxy_port} {{")
+    return "{\n\tadmin off\n}\n" + config  # no admin endpoint: it would claim a fixed port
+
+
+def proc_stat_fields(pid: int) -> list[str]:
+    """Linux's /proc/PID/stat after the command name: field 3 (state) is index 0."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def clock_seconds(fields: list[str], indices: tuple[int, ...]) -> float:
+    """The sum of some of proc_stat_fields' clock-tick counters, in seconds."""
+    return sum(int(fields[i]) for i in indices) / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, all its threads together."""
+    return clock_seconds(proc_stat_fields(pid), (11, 12))
+
+
+# True once Streamlit has finished running the script: no "Running" status indicator.
+APP_IDLE_JS = """() => { const status = document.querySelector('[data-testid="stStatusWidget"]');
+                         return !status || !status.innerText.includes('Running'); }"""
+
+
+def wait_for_app(page) -> None:
+    """Wait until Streamlit has finished running the script (no 'running' indicator)."""
+    page.wait_for_selector("[data-testid='stApp']")
+    page.wait_for_function(APP_IDLE_JS, timeout=30_000)

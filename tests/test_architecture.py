@@ -1,0 +1,83 @@
+"""The architecture, checked by reading the source: which widgets take free input, how checkpoints are
+loaded, who reads the link and the environment, and where raw HTML may appear."""
+from __future__ import annotations
+
+import ast
+import re
+
+from support.server import REPO
+
+
+FREE_INPUT = {"text_input", "text_area", "chat_input", "number_input", "date_input", "time_input",
+              "file_uploader", "camera_input", "audio_input", "data_editor"}
+
+
+def test_every_free_input_box_is_one_tested_here():
+    """The widgets that take what a visitor types or sends; a new one needs its own bad-input test."""
+    found = sorted((path.relative_to(REPO).as_posix(), node.func.attr)
+                   for path in [REPO / "app.py", *REPO.glob("app_pages/*.py"), *REPO.glob("ui/*.py")]
+                   for node in ast.walk(ast.parse(path.read_text()))
+                   if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                   and node.func.attr in FREE_INPUT)
+    assert found == [("app_pages/generate.py", "text_input"), ("app_pages/names.py", "file_uploader"),
+                     ("app_pages/names.py", "text_area"), ("app_pages/names.py", "text_input"),
+                     ("app_pages/train.py", "file_uploader")]
+
+
+def test_checkpoints_load_only_with_weights_only(tmp_path):
+    """Every torch.load in the project passes weights_only=True, so a file can never run code."""
+    # Tests excluded: one of them loads a pickle bomb without weights_only, to show it is one.
+    sources = [p for p in REPO.rglob("*.py") if not {".venv", "site-packages", "tests"} & set(p.parts)]
+    calls = [(path, node) for path in sources for node in ast.walk(ast.parse(path.read_text()))
+             if isinstance(node, ast.Call) and ast.unparse(node.func) == "torch.load"]
+    assert calls  # the checker sees the loader
+    for path, call in calls:
+        flags = {k.arg: k.value for k in call.keywords}
+        assert isinstance(flags.get("weights_only"), ast.Constant) and flags["weights_only"].value is True, \
+            f"{path.relative_to(REPO)}:{call.lineno} calls torch.load without weights_only=True"
+
+
+def test_only_the_wave_page_reads_the_link():
+    readers = [p.relative_to(REPO).as_posix() for p in [REPO / "app.py", *REPO.glob("app_pages/*.py"),
+                                                          *REPO.glob("ui/*.py")]
+               if "query_params" in p.read_text()]
+    assert sorted(readers) == ["app_pages/waves.py", "ui/i18n.py", "ui/wave_settings.py"]
+    # ui/i18n.py reads and writes its one parameter, the language, and nothing else of the link
+    uses = re.findall(r"st\.query_params\S*", (REPO / "ui" / "i18n.py").read_text())
+    assert uses and all(use.startswith(("st.query_params.get(QUERY_PARAM)", "st.query_params[QUERY_PARAM]"))
+                        for use in uses), uses
+
+
+def test_raw_html_is_used_once_and_only_with_numbers():
+    """unsafe_allow_html appears once, on the digit page's answer, and formats only numbers into it (the
+    confidence through its message in the visitor's language, escaped)."""
+    sources = [REPO / "app.py", *REPO.glob("app_pages/*.py"), *REPO.glob("ui/*.py")]
+    raw = []
+    for path in sources:
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                name = ast.unparse(node.func)
+                assert name not in ("st.html", "components.html", "st.components.v1.html"), f"{path}: {name}"
+                if any(k.arg == "unsafe_allow_html" for k in node.keywords):
+                    raw.append((path.name, node))
+    assert [name for name, _ in raw] == ["digits.py"]
+    values = {ast.unparse(v.value) for part in ast.walk(raw[0][1].args[0]) if isinstance(part, ast.JoinedStr)
+              for v in part.values if isinstance(v, ast.FormattedValue)}
+    assert values == {"color", "reading.digit", "confidence"}
+    source = (REPO / "app_pages" / "digits.py").read_text()  # the one message in it: a number, escaped
+    assert 'confidence = html.escape(_("{percent}% sure").format(percent=shown))' in source
+
+
+def test_page_never_opts_into_raw_html():
+    source = (REPO / "app_pages" / "names.py").read_text() + (REPO / "ui" / "name_charts.py").read_text()
+    assert "unsafe_allow_html" not in source and "st.html" not in source
+
+
+def test_only_the_settings_module_reads_rnn_variables():
+    read = re.compile(r"""(environ\.get\(|environ\[|getenv\()\s*(["']RNN_|\w*ENV_VAR)""")
+    readers = [f"{path.relative_to(REPO)}:{number}"
+               for folder in ("rnn_core", "ui", "app_pages") for path in sorted((REPO / folder).rglob("*.py"))
+               if path.name != "settings.py"
+               for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if read.search(line)]
+    assert not readers, readers

@@ -1,0 +1,32 @@
+"""The Play/Pause, step and Reset buttons of a page that trains live (the wave and memory pages)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from ui.i18n import _
+
+
+def _set_playing(state_key: str, playing: bool) -> None:
+    # Sets, never toggles: a click can reach the server twice (with a tick's rerun and with the full
+    # rerun), and a toggle handled twice cancels itself.
+    st.session_state[state_key] = playing
+
+
+def play_controls(key: Callable[[str], str], step_label: str, step_once: Callable[[], None],
+                  reset: Callable[[], None], step_help: str | None = None) -> None:
+    """The buttons in a row, in the current container; st.session_state[key("playing")] says which of Play and
+    Pause shows. Their keys are key("play"), key("pause"), key("step") and key("reset")."""
+    playing = st.session_state[key("playing")]
+    with st.container(horizontal=True):
+        # Two buttons, not one relabelled: a late copy of a Pause click can then never press Play.
+        if playing:
+            st.button(_("Pause"), icon=":material/pause:", key=key("pause"), on_click=_set_playing,
+                      args=(key("playing"), False), type="primary")
+        else:
+            st.button(_("Play"), icon=":material/play_arrow:", key=key("play"), on_click=_set_playing,
+                      args=(key("playing"), True), type="primary")
+        st.button(step_label, icon=":material/skip_next:", key=key("step"), on_click=step_once, disabled=playing,
+                  help=step_help)
+        st.button(_("Reset"), icon=":material/restart_alt:", key=key("reset"), on_click=reset)
