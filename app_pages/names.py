@@ -17,8 +17,8 @@ from rnn_core.inference import (MAX_BATCH_NAMES, NameInputError, NameReading, cl
 from rnn_core.models import NameClassifier, NameClassifierConfig
 from ui.engine_words import checkpoint_words
 from ui.i18n import N_, _, engine_message, ngettext, number, percent
-from ui.name_charts import (common_mix_ups, confusion_figure, data_counts_figure, language_name, prefix_heatmap,
-                            recall_by_language, top_languages_figure)
+from ui.name_charts import (common_mix_ups, confusion_figure, data_counts_figure, language_name,
+                            prefix_heatmap_spec, recall_by_language, top_languages_spec)
 from ui.resources import LoadedModel, names_model, names_vocab
 from ui.session_models import session_models
 
@@ -64,7 +64,8 @@ def show_answer(reading: NameReading) -> None:
         st.warning(_("Some characters never appear in the training names; the model reads each of them as "
                      "one “unknown” character:"), icon=":material/warning:")
         st.text("\n".join(describe_char(c) for c in reading.unknown_chars))
-    st.plotly_chart(top_languages_figure(reading.top(5)), key="names_top5", config={"displayModeBar": False})
+    with st.container(key="names_top5"):  # a Vega-Lite chart drawn without a selection takes no key of its own
+        st.vega_lite_chart(top_languages_spec(reading.top(5)), width="stretch")
 
 
 @st.fragment
@@ -88,7 +89,8 @@ def one_name(model: NameClassifier, vocab: CharVocab, languages: list[str]) -> N
         show_answer(reading)
     with letters:
         st.markdown(_("**Letter by letter: the answer if the name stopped here**"))
-        st.plotly_chart(prefix_heatmap(reading), key="names_heatmap", config={"displayModeBar": False})
+        with st.container(key="names_heatmap"):
+            st.vega_lite_chart(prefix_heatmap_spec(reading), width="stretch")
         st.caption(_("Each column is the whole model's answer for the name cut off after that character; the "
                      "last column is the final answer. These are not snapshots of one left-to-right reading: "
                      "the model also reads right to left, so each new letter changes how it reads the letters "

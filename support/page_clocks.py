@@ -32,6 +32,10 @@ WATCH_TEXT_JS = """([selector, text]) => {
 }""" % _OBSERVE
 TEXT_ELAPSED_JS = "() => window.__elapsed"
 
+# The letters under the names page's heatmap: the labels of Vega's x axis (Vega names it in aria-label). Vega
+# updates the chart in place, so they are read in their order on screen, not in the document.
+HEATMAP_LETTERS = ".role-axis[aria-label^='X-axis'] .role-axis-label text"
+
 # The names page's answer is on screen when the live answer names `name` and the heatmap spells it.
 # MARK_KEY_UP_JS once per page; WATCH_NAME_JS(name) before typing it; the time from the last key up to
 # that frame is then given by NAME_ELAPSED_JS (null until then).
@@ -42,7 +46,9 @@ WATCH_NAME_JS = """name => {
     const seen = () => {
         const answer = live('.st-key-names_answer');
         const heatmap = live('.st-key-names_heatmap');
-        const letters = heatmap ? [...heatmap.querySelectorAll('.xtick text')].map(t => t.textContent).join('') : '';
+        const letters = heatmap ? [...heatmap.querySelectorAll(%s)]
+            .sort((a, b) => a.getBoundingClientRect().x - b.getBoundingClientRect().x)
+            .map(t => t.textContent).join('') : '';
         return answer && answer.innerText.includes('for ' + name) && letters === name.replaceAll(' ', '␣');
     };
     const observer = new MutationObserver(() => {
@@ -51,7 +57,7 @@ WATCH_NAME_JS = """name => {
         requestAnimationFrame(() => { window.__nameElapsed = performance.now() - window.__keyUp; });
     });
     observer.observe(document.body, %s);
-}""" % _OBSERVE
+}""" % (repr(HEATMAP_LETTERS), _OBSERVE)
 NAME_ELAPSED_JS = "() => window.__nameElapsed"
 
 def count_updates_js(chart: str, status: str) -> str:

@@ -6,6 +6,7 @@ import json
 import re
 
 import numpy as np
+import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 
@@ -17,9 +18,20 @@ def shown_answer(app: AppTest) -> int | None:
 
 
 def charts(at: AppTest) -> dict[str, dict]:
-    """The page's plotly figures by their key."""
-    return {chart.proto.id.rsplit("-", 1)[-1]: json.loads(chart.proto.spec)
-            for chart in at.get("plotly_chart")}
+    """The page's charts by their key: a plotly figure as sent; a Vega-Lite chart (keyed by the container
+    around it) as its spec, with its dataset's rows under "rows"."""
+    found = {chart.proto.id.rsplit("-", 1)[-1]: json.loads(chart.proto.spec) for chart in at.get("plotly_chart")}
+
+    def walk(node) -> None:
+        for child in getattr(node, "children", {}).values():
+            if child.type == "vega_lite_chart" and node.proto.id:
+                spec = json.loads(child.proto.spec)
+                spec["rows"] = pa.ipc.open_stream(child.proto.datasets[0].data.data).read_all().to_pylist()
+                found[node.proto.id.rsplit("-", 1)[-1]] = spec
+            walk(child)
+
+    walk(at._tree)
+    return found
 
 
 def array(value) -> np.ndarray:

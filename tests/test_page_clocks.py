@@ -53,7 +53,8 @@ def test_watch_name_needs_the_answer_and_the_spelled_heatmap(blank_page):
         "<div class='st-key-names_answer'>Italian for Rossi</div>";""")
     page.wait_for_timeout(120)
     assert page.evaluate(NAME_ELAPSED_JS) is None  # the heatmap's letters are not there yet
-    ticks = "".join(f"<div class='xtick'><text>{letter}</text></div>" for letter in "Rossi")  # as plotly's
+    labels = "".join(f"<text>{letter}</text>" for letter in "Rossi")  # as Vega's SVG axis
+    ticks = f"<svg><g class='role-axis' aria-label='X-axis'><g class='role-axis-label'>{labels}</g></g></svg>"
     later(page, 0, f"""document.getElementById('root').insertAdjacentHTML('beforeend',
         "<div class='st-key-names_heatmap'>{ticks}</div>");""")
     elapsed = page.wait_for_function(NAME_ELAPSED_JS, polling=WAIT_POLL_MS).json_value()

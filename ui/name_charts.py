@@ -1,7 +1,9 @@
-"""Plotly figures for the name classifier page: the answer, the letter-by-letter view and the model card.
+"""Charts for the name classifier page: the answer and the letter-by-letter view (Vega-Lite, redrawn as
+the visitor types), and the model card (Plotly).
 
 Plotly reads a few HTML tags (<b>, <a>, <br>, ...) inside any text it draws, so every piece of user text
-that reaches a figure goes through html.escape first and is shown literally, never interpreted.
+that reaches a Plotly figure goes through html.escape first and is shown literally, never interpreted.
+Vega draws text as plain SVG text, so the Vega-Lite charts take user text as it is.
 """
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import html
 
 import numpy as np
 import plotly.graph_objects as go
+import pyarrow as pa
 
 from rnn_core.checkpoint_meta import ClassifierMetrics
 from rnn_core.inference import NameReading
@@ -43,18 +46,28 @@ def shown_char(char: str) -> str:
     return "␣" if char.isspace() else html.escape(char)
 
 
-def top_languages_figure(top: list[tuple[str, float]]) -> go.Figure:
-    """Horizontal bars, the most likely language on top, probabilities printed on the bars."""
-    languages = [language for language, _ in top]
-    probabilities = [p for _, p in top]
-    figure = go.Figure(go.Bar(
-        x=probabilities, y=language_names(languages), orientation="h", text=[f"{p:.1%}" for p in probabilities],
-        textposition="outside", cliponaxis=False, marker_color=[ACCENT] + [MUTED] * (len(top) - 1),
-        hovertemplate="%{y}: %{x:.1%}<extra></extra>"))
-    figure.update_layout(height=60 + 34 * len(top), margin=dict(l=0, r=50, t=10, b=30),
-                         xaxis=dict(range=[0, 1], tickformat=".0%", title=_("probability")),
-                         yaxis=dict(autorange="reversed", tickfont=LABEL_FONT), showlegend=False)
-    return figure
+def top_languages_spec(top: list[tuple[str, float]]) -> dict:
+    """Horizontal bars, the most likely language on top, probabilities printed beside the bars.
+
+    A Vega-Lite spec whose only varying part is its dataset, so the browser updates the drawn chart in place
+    as the visitor types (a Plotly figure is rebuilt and resent whole, at several times the server's CPU).
+    The dataset is an Arrow table, the form Streamlit sends, built by columns: no per-row conversion.
+    """
+    names, shares = language_names([language for language, _p in top]), [p for _language, p in top]
+    rows = pa.table({"language": names, "p": shares, "rank": list(range(len(top))),
+                     "colour": [ACCENT] + [MUTED] * (len(top) - 1),
+                     "tip": [f"{name}: {p:.1%}" for name, p in zip(names, shares)]})
+    y = {"field": "language", "type": "nominal", "title": None, "sort": {"field": "rank", "op": "min"},
+         "axis": {"labelFontSize": 13, "labelLimit": 160}}
+    x = {"field": "p", "type": "quantitative", "title": _("probability"), "scale": {"domain": [0, 1]},
+         "axis": {"format": ".0%", "tickCount": 2, "grid": False}}
+    return {"height": 60 + 34 * len(top), "width": "container", "padding": {"right": 50},
+            "datasets": {"top": rows}, "data": {"name": "top"},
+            "encoding": {"x": x, "y": y, "tooltip": {"field": "tip", "type": "nominal"}},
+            "layer": [{"mark": "bar",
+                       "encoding": {"color": {"field": "colour", "type": "nominal", "scale": None}}},
+                      {"mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 11, "color": "#6b7280"},
+                       "encoding": {"text": {"field": "p", "type": "quantitative", "format": ".1%"}}}]}
 
 
 def prefix_languages(reading: NameReading, k: int = 5) -> list[int]:
@@ -65,24 +78,44 @@ def prefix_languages(reading: NameReading, k: int = 5) -> list[int]:
     return sorted(shown, key=lambda i: -reading.probabilities[i])
 
 
-def prefix_heatmap(reading: NameReading) -> go.Figure:
-    """Characters (across) x languages (down): the answer for the name cut off after each character."""
+def prefix_heatmap_spec(reading: NameReading) -> dict:
+    """Characters (across) x languages (down): the answer for the name cut off after each character.
+
+    A fixed Vega-Lite spec over one dataset, as top_languages_spec. Each column's key is its position, zero
+    padded so the columns sort in reading order, then the character: a repeated letter keeps a column of its
+    own, and the axis label drops the position. Vega draws labels as plain SVG text, so nothing is escaped.
+    """
     rows = prefix_languages(reading)
-    z = reading.prefix_probabilities[:, rows].T  # (languages, characters)
-    chars = [shown_char(c) for c in reading.name]
-    prefixes = [html.escape(reading.name[: i + 1]) for i in range(len(reading.name))]
-    figure = go.Figure(go.Heatmap(
-        z=z, x=list(range(len(chars))), y=[language_name(reading.languages[i]) for i in rows],
-        zmin=0, zmax=1, colorscale=PROBABILITY_SCALE, xgap=2, ygap=2,
-        text=[[f"{p:.0%}" if p >= 0.1 else "" for p in row] for row in z], texttemplate="%{text}",
-        customdata=[prefixes] * len(rows),
-        hovertemplate=_("after “%{customdata}”<br>%{y}: %{z:.1%}") + "<extra></extra>",
-        colorbar=dict(title=_("probability"), tickformat=".0%", thickness=12)))
-    figure.update_layout(height=76 + 30 * len(rows), margin=dict(l=0, r=0, t=6, b=36),
-                         xaxis=dict(tickmode="array", tickvals=list(range(len(chars))), ticktext=chars,
-                                    tickfont=dict(size=16), title=_("the name cut off after this character")),
-                         yaxis=dict(autorange="reversed", tickfont=LABEL_FONT))
-    return figure
+    shares = reading.prefix_probabilities[:, rows].T.ravel().tolist()  # languages (down) x characters (across)
+    names = language_names(reading.languages[i] for i in rows)
+    length = len(reading.name)
+    columns = [f"{i:03d}{'␣' if char.isspace() else char}" for i, char in enumerate(reading.name)]
+    prefixes = [reading.name[: i + 1] for i in range(length)]
+    hover = _("after “{prefix}”, {language}: {share}")
+    row_names = [name for name in names for _i in range(length)]
+    cells = pa.table({
+        "column": columns * len(rows), "language": row_names, "rank": [i // length for i in range(len(shares))],
+        "p": shares, "label": [f"{p:.0%}" if p >= 0.1 else "" for p in shares],
+        "tip": [hover.format(prefix=prefix, language=name, share=f"{p:.1%}")
+                for prefix, name, p in zip(prefixes * len(rows), row_names, shares)]})
+    x = {"field": "column", "type": "ordinal", "title": _("the name cut off after this character"),
+         "axis": {"labelExpr": "substring(datum.value, 3)", "labelAngle": 0, "labelFontSize": 16,
+                  "labelOverlap": False, "ticks": False, "domain": False, "titlePadding": 8}}
+    y = {"field": "language", "type": "nominal", "title": None, "sort": {"field": "rank", "op": "min"},
+         "axis": {"labelFontSize": 13, "ticks": False, "domain": False, "labelLimit": 160}}
+    colour = {"field": "p", "type": "quantitative", "title": _("probability"),
+              "scale": {"domain": [0, 0.15, 1], "range": ["#ffffff", "#e0e3ff", ACCENT]},
+              "legend": {"format": ".0%", "gradientThickness": 12, "gradientLength": 30 * len(rows),
+                         "gradientStrokeColor": "#9ca3af", "gradientStrokeWidth": 0.5}}
+    return {"height": 76 + 30 * len(rows), "width": "container", "datasets": {"cells": cells},
+            "data": {"name": "cells"}, "encoding": {"x": x, "y": y},
+            "layer": [{"mark": {"type": "rect", "stroke": "white", "strokeWidth": 2},
+                       "encoding": {"color": colour, "tooltip": {"field": "tip", "type": "nominal"}}},
+                      {"mark": {"type": "text", "fontSize": {"expr": "clamp(bandwidth('x') / 3.4, 7, 11)"}},
+                       "encoding": {"text": {"field": "label", "type": "nominal"},
+                                    "color": {"condition": {"test": "datum.p > 0.6", "value": "white"},
+                                              "value": "#1f2333"},
+                                    "tooltip": {"field": "tip", "type": "nominal"}}}]}
 
 
 def row_normalised(confusion: np.ndarray) -> np.ndarray:
