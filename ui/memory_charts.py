@@ -11,7 +11,7 @@ import numpy as np
 
 from rnn_core.memory_task import CHANCE, GradientGrowth, MemoryTrainer
 from ui.i18n import _
-from ui.wave_charts import Panel, Series, series_rows, thin
+from ui.wave_charts import Panel, Series, arrow, series_rows, thin
 
 CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 CELL_COLORS = {"rnn": "#dc2626", "lstm": "#4f46e5", "gru": "#059669"}
@@ -50,7 +50,7 @@ def reach_spec(title: str, rows: list[dict], height: int = 300) -> dict:
     return {
         "title": {"text": title, "anchor": "start", "fontSize": 13},
         "height": height, "width": "container",
-        "datasets": {"reach": rows}, "data": {"name": "reach"}, "mark": "rect",
+        "datasets": {"reach": arrow(rows)}, "data": {"name": "reach"}, "mark": "rect",
         "encoding": {
             "x": {"field": "t", "type": "ordinal", "title": _("time step t (1: the symbol)"),
                   "axis": {"labelExpr": "datum.value == 1 || datum.value % 10 == 0 ? datum.label : ''",
