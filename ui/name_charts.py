@@ -60,7 +60,7 @@ def top_languages_spec(top: list[tuple[str, float]]) -> dict:
     y = {"field": "language", "type": "nominal", "title": None, "sort": {"field": "rank", "op": "min"},
          "axis": {"labelFontSize": 13, "labelLimit": 160}}
     x = {"field": "p", "type": "quantitative", "title": _("probability"), "scale": {"domain": [0, 1]},
-         "axis": {"format": ".0%", "tickCount": 2, "grid": False}}
+         "axis": {"format": ".0%", "values": [0, 0.5, 1], "grid": False}}
     return {"height": 60 + 34 * len(top), "width": "container", "padding": {"right": 50},
             "datasets": {"top": rows}, "data": {"name": "top"},
             "encoding": {"x": x, "y": y, "tooltip": {"field": "tip", "type": "nominal"}},
