@@ -6,7 +6,7 @@ in Chromium. Every ratio is against a baseline measured in the same run.
 
 cost     one optimizer step of each cell on the page's batch: plain (PyTorch's fused kernel, loss.backward)
          against the same step that also measures |dL/dh_t| for every t; the two take turns, median of rounds.
-learn    the page's defaults trained as the page trains them (3 steps a tick, norms measured every step), for
+learn    the page's defaults trained as the page trains them (2 steps a tick, norms measured every step), for
          60 s of this process's time: when the LSTM and the GRU pass 90%, where the RNN stands, and how much
          of the gradient at the question reaches the symbol's step.
 browser  the page playing in headless Chromium for 60 s: chart updates and steps per second, and the
@@ -62,7 +62,7 @@ def bench_cost(rounds: int, steps: int) -> None:
 
 # ----------------------------------------------------------------------------- learning in 60 s
 
-def bench_learn(seconds: float, seeds: list[int], speed: int = 3) -> None:
+def bench_learn(seconds: float, seeds: list[int], speed: int = 2) -> None:
     rows = []
     for seed in seeds:
         comparison = MemoryComparison(MemoryTaskConfig(seed=seed))
@@ -123,14 +123,22 @@ def bench_browser(seconds: float, baseline_seconds: float) -> None:
         server.wait(timeout=10)
     rate = result["charts"] / result["seconds"]
     accuracies = dict(re.findall(r"(RNN|LSTM|GRU) (\d+%)", result["last"] or ""))
-    print(f"## the page playing in headless Chromium for {seconds:.0f} s (3 cells, 3 steps each per update)\n")
+    passed = {}  # cell -> the first second its accuracy on screen read 90% or more
+    for seconds_in, text in result["texts"]:
+        for cell, shown in re.findall(r"(LSTM|GRU) (\d+)%", text):
+            if int(shown) >= 90:
+                passed.setdefault(cell, seconds_in)
+    print(f"## the page playing in headless Chromium for {seconds:.0f} s (3 cells, 2 steps each per update)\n")
     print(markdown_table(["measure", "value", "vs baseline", "target"], [
         ["baseline: a fragment that only redraws one tiny chart, updates/s", f"{baseline_rate:.1f}", "1.00", ""],
         ["accuracy chart updates/s", f"{rate:.1f}", f"{rate / baseline_rate:.2f}", ">= 5"],
         ["step counter updates/s", f"{result['counters'] / result['seconds']:.1f}", "", ""],
         ["optimizer steps/s (each of the 3 cells)", f"{result['steps'] / result['seconds']:.0f}", "", ""],
         ["on screen at the end: " + result["last"].split("·", 1)[0].strip(), " · ".join(
-            f"{cell} {accuracies.get(cell, '?')}" for cell in ("RNN", "LSTM", "GRU")), "", "LSTM, GRU >= 90%"]]))
+            f"{cell} {accuracies.get(cell, '?')}" for cell in ("RNN", "LSTM", "GRU")), "", "LSTM, GRU >= 90%"],
+        ["on screen, first at 90% or more (s after the count began)", " · ".join(
+            f"{cell} {passed[cell]:.0f} s" if cell in passed else f"{cell} not yet" for cell in ("LSTM", "GRU")),
+         "", "within 60 s"]]))
     print()
 
 

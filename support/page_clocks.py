@@ -63,7 +63,8 @@ NAME_ELAPSED_JS = "() => window.__nameElapsed"
 def count_updates_js(chart: str, status: str) -> str:
     """JS that, for `ms` milliseconds, counts how often a chart (its drawn lines, under the CSS selector
     `chart`) and a step counter (the text under `status`) change on screen: at most once per frame, as the
-    visitor sees them. It returns the counts, the steps taken meanwhile and the counter's last text."""
+    visitor sees them. It returns the counts, the steps taken meanwhile, the counter's last text, and each
+    new counter text with the seconds it appeared at."""
     return """async (ms) => {
   const lines = () => [...document.querySelectorAll('%s .mark-line path')]
     .map(p => p.getAttribute('d')).join('|');
@@ -75,22 +76,21 @@ def count_updates_js(chart: str, status: str) -> str:
   // The chart and the counter are counted apart: Vega draws new data a frame or so after the text changed.
   const step = (text) => text ? Number((text.match(/step ([\\d,]+)/i) || [0, "0"])[1].replace(/,/g, "")) : 0;
   let lastLines = lines(), lastStatus = step(status()), charts = 0, counters = 0, frameAsked = false;
-  const first = lastStatus;
+  const first = lastStatus, texts = [], start = performance.now();
   const count = () => {
     frameAsked = false;
     const l = lines(), s = step(status());
     if (l && l !== lastLines) { charts += 1; lastLines = l; }
-    if (s > lastStatus) { counters += 1; lastStatus = s; }
+    if (s > lastStatus) { counters += 1; lastStatus = s; texts.push([(performance.now() - start) / 1000, status()]); }
   };
   const observer = new MutationObserver(() => {
     if (!frameAsked) { frameAsked = true; requestAnimationFrame(count); }
   });
   observer.observe(document.body, %s);
-  const start = performance.now();
   await new Promise(resolve => setTimeout(resolve, ms));
   observer.disconnect();
   return {charts, counters, steps: step(status()) - first, seconds: (performance.now() - start) / 1000,
-          last: status()};
+          last: status(), texts};
 }""" % (chart, status, _OBSERVE)
 
 

@@ -68,11 +68,11 @@ def test_renders_ready_to_play():
 def test_each_run_while_playing_trains_all_three_cells_one_tick(playing):
     at = playing
     assert at.button(key="memory_pause").label == "Pause"
-    assert comparison(at).step_count == 3  # the default speed: 3 steps a tick
+    assert comparison(at).step_count == 2  # the default speed: 2 steps a tick
     at.run()
-    assert comparison(at).step_count == 6
-    assert all(t.step_count == 6 for t in comparison(at).trainers.values())
-    assert status(at).startswith("**Step 6**") and "RNN **" in status(at) and "GRU **" in status(at)
+    assert comparison(at).step_count == 4
+    assert all(t.step_count == 4 for t in comparison(at).trainers.values())
+    assert status(at).startswith("**Step 4**") and "RNN **" in status(at) and "GRU **" in status(at)
     drawn = charts(at)
     accuracy = drawn["Accuracy on each new batch (dashes: chance)"]
     assert {row["series"] for row in dataset(accuracy, "lines")} == {"RNN", "LSTM", "GRU"}
@@ -99,10 +99,10 @@ def test_pause_one_step_and_reset(playing):
 
 def test_speed_sets_steps_per_tick(playing):
     at = playing
-    at.slider(key="memory_speed").set_value(2).run()
+    at.slider(key="memory_speed").set_value(5).run()
     before = comparison(at).step_count
     at.run()
-    assert comparison(at).step_count == before + 2
+    assert comparison(at).step_count == before + 5
 
 
 def test_the_distance_starts_the_three_afresh(playing):
@@ -111,7 +111,7 @@ def test_the_distance_starts_the_three_afresh(playing):
     at.slider(key="memory_distance").set_value(10).run()
     assert not at.exception
     assert comparison(at) is not before and comparison(at).config.distance == 10
-    assert comparison(at).step_count == 3  # fresh, and the run ticked once
+    assert comparison(at).step_count == 2  # fresh, and the run ticked once
     rows = dataset(charts(at)["LSTM"], "reach")
     assert {row["t"] for row in rows} == set(range(1, 11))
 
