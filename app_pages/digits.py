@@ -324,11 +324,10 @@ def playground() -> None:
     show_row_story(torch.zeros(ROWS, ROWS) if image is None else image, reading,
                    redrawn=label is None and drawing is not None and drawing.redrawn)
     if reading is not None:
-        # Built only while open: the gate charts cost a drawing's answer more server time than all the rest.
-        with st.expander(_("Inside the cell: its gates at work, row by row"), key="digits_gates",
-                         on_change="rerun") as gates:
-            if gates.open:
-                show_gates(loaded.checkpoint.model, image, name)
+        # Built only when asked for: the gate charts cost a drawing's answer more server time than all the rest.
+        # (An expander that reruns when opened broke pages on a busy server: "Bad delta path index".)
+        if st.toggle(_("Inside the cell: its gates at work, row by row"), key="digits_gates"):
+            show_gates(loaded.checkpoint.model, image, name)
 
 
 playground()

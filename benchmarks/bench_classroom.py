@@ -315,6 +315,9 @@ def report(rooms: list[Classroom], args) -> None:
                   f"{statistics.median(draws):.0f} / {percentile(draws, 0.95):.0f} ms, name -> answer "
                   f"{statistics.median(names):.0f} / {percentile(names, 0.95):.0f} ms, errors "
                   f"{sum(len(tab.errors) for tab in room.canaries)}")
+            for i, tab in enumerate(room.canaries):
+                for error in tab.errors[:3]:
+                    print(f"- canary {i}: {error}")
     for replicas in sorted({r.replicas for r in rooms}):
         passing = [r.students for r in rooms if r.replicas == replicas and meets_goal(r)]
         print(f"Largest class that met the goal with {replicas} replica(s): {max(passing) if passing else 'none'}")

@@ -216,7 +216,7 @@ def test_the_digit_page_in_chinese_with_a_drawing_taught_and_fine_tuned():
 
     at = open_in_chinese("app_pages/digits.py")
     at.session_state["digits_canvas_0"] = canvas_state(canvas_from_strokes(VERTICAL_LINE, STROKE_WIDTH))
-    at.session_state["digits_gates"] = True  # the gates' expander open
+    at.session_state["digits_gates"] = True  # the gates shown
     at.run()
     next(b for b in at.button if b.label == "添加这幅画").click().run()
     next(b for b in at.button if b.label.startswith("在你的 1 幅画上微调")).click().run()

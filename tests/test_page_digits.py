@@ -226,10 +226,9 @@ def test_the_gates_of_each_model_under_a_drawing(model):
     app = open_page()
     app.radio(key="digits_model").set_value(model).run()
     app = draw(app, canvas_from_strokes(VERTICAL_LINE, STROKE_WIDTH))
-    assert any(e.label.startswith("Inside the cell") for e in app.expander)
-    assert not any(m.value == "##### Gates, row by row" for m in app.markdown)  # built only once opened
-    app.session_state["digits_gates"] = True  # the visitor opens the expander
-    app.run()
+    assert any(t.label.startswith("Inside the cell") for t in app.toggle)
+    assert not any(m.value == "##### Gates, row by row" for m in app.markdown)  # built only once asked for
+    app.toggle(key="digits_gates").set_value(True).run()
     if model == "RNN":
         assert any("no gates" in i.value for i in app.info)
     else:
