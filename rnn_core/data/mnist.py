@@ -80,10 +80,14 @@ def random_thickness(images: torch.Tensor, generator: torch.Generator, share: fl
     """
     b = images.shape[0]
     amount = torch.rand(b, generator=generator).mul(1.2).sub(0.5).to(images.device)  # < 0 thins, > 0 thickens
-    amount = torch.where(torch.rand(b, generator=generator).to(images.device) < share, amount, 0.0)[:, None, None]
-    thick = F.max_pool2d(images[:, None], 3, 1, 1)[:, 0]
-    thin = -F.max_pool2d(-images[:, None], 3, 1, 1)[:, 0]
-    return torch.where(amount > 0, images + amount * (thick - images), images - amount * (thin - images))
+    chosen = torch.rand(b, generator=generator).to(images.device) < share
+    picked, amount = images[chosen][:, None], amount[chosen][:, None, None, None]  # only those change
+    thick = F.max_pool2d(picked, 3, 1, 1)
+    thin = -F.max_pool2d(-picked, 3, 1, 1)
+    changed = torch.where(amount > 0, picked + amount * (thick - picked), picked - amount * (thin - picked))
+    images = images.clone()
+    images[chosen] = changed[:, 0]
+    return images
 
 
 def add_style_strokes(images: torch.Tensor, labels: torch.Tensor, generator: torch.Generator,
@@ -118,9 +122,10 @@ def add_style_strokes(images: torch.Tensor, labels: torch.Tensor, generator: tor
 
     ones, sevens = chosen & (labels == 1) & has_ink.any(1), chosen & (labels == 7) & has_ink.any(1)
     with_base = ones & (torch.rand(b, generator=generator).to(images.device) < 0.5)
-    images = torch.where(ones[:, None, None], images.maximum(segment_ink(*flag)), images)
-    images = torch.where(with_base[:, None, None], images.maximum(segment_ink(*base)), images)
-    return torch.where(sevens[:, None, None], images.maximum(segment_ink(*bar)), images)
+    images = images.clone()
+    for drawn, (start, end) in ((ones, flag), (with_base, base), (sevens, bar)):  # ink only where it is drawn
+        images[drawn] = images[drawn].maximum(segment_ink(start[drawn], end[drawn]))
+    return images
 
 
 def segment_ink(start: torch.Tensor, end: torch.Tensor, width: float = 2.0) -> torch.Tensor:
