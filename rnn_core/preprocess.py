@@ -7,7 +7,7 @@ digit look like the digits the model learned from.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -92,24 +92,31 @@ def ink_from_canvas(canvas: np.ndarray) -> np.ndarray:
     return luminance
 
 
-def mnistify(ink: np.ndarray) -> Drawing:
-    """Ink (H, W) in [0, 1] -> crop to the ink, fit a 20x20 box, centre by mass in 28x28."""
+def ink_box(ink: np.ndarray) -> tuple[np.ndarray | None, Drawing]:
+    """Ink (H, W) in [0, 1] -> the ink cropped to its box (None when blank), and a Drawing without its image
+    that says how much ink there is, how large and where."""
     ink_fraction = float((ink > 0.1).mean())
     if ink_fraction < MIN_INK_FRACTION:
-        return Drawing(None, ink_fraction)
+        return None, Drawing(None, ink_fraction)
     rows, cols = np.nonzero(ink > 0.1)
     crop = ink[rows.min(): rows.max() + 1, cols.min(): cols.max() + 1]
     side = max(ink.shape)
-    extent = max(crop.shape) / side
     off_centre = float(np.hypot((rows.min() + rows.max() + 1 - ink.shape[0]) / 2,
                                 (cols.min() + cols.max() + 1 - ink.shape[1]) / 2)) / side
+    return crop, Drawing(None, ink_fraction, max(crop.shape) / side, off_centre)
 
+
+def mnistify(ink: np.ndarray) -> Drawing:
+    """Ink (H, W) in [0, 1] -> crop to the ink, fit a 20x20 box, centre by mass in 28x28."""
+    crop, measured = ink_box(ink)
+    if crop is None:
+        return measured
     h, w = crop.shape
     scale = BOX_SIZE / max(h, w)
     new_h, new_w = max(1, round(h * scale)), max(1, round(w * scale))
     small = F.interpolate(torch.from_numpy(np.ascontiguousarray(crop))[None, None], size=(new_h, new_w),
                           mode="bilinear", antialias=True, align_corners=False)[0, 0].clamp(0, 1)
-    return Drawing(centre_by_mass(small), ink_fraction, extent, off_centre)
+    return replace(measured, image=centre_by_mass(small))
 
 
 def centre_by_mass(box: torch.Tensor) -> torch.Tensor:
@@ -195,11 +202,11 @@ def _polyline(commands: list) -> list[tuple[float, float]] | None:
 
 def preprocess_strokes(strokes: list[list[tuple[float, float]]], canvas: np.ndarray) -> Drawing:
     """The canvas and the pen paths that made it -> Drawing; blank, size and place judged on the canvas."""
-    seen = preprocess_canvas(canvas)
-    if seen.is_blank or not any(len(stroke) for stroke in strokes):
-        return seen
-    return Drawing(redraw_strokes([s for s in strokes if len(s)]), seen.ink_fraction, seen.extent, seen.off_centre,
-                   redrawn=True)
+    ink, strokes = ink_from_canvas(canvas), [stroke for stroke in strokes if len(stroke)]
+    if not strokes:
+        return mnistify(ink)
+    crop, measured = ink_box(ink)  # the canvas's image itself is not needed: the strokes are redrawn
+    return measured if crop is None else replace(measured, image=redraw_strokes(strokes), redrawn=True)
 
 
 # ----------------------------------------------------------------------------- drawings made in code
