@@ -16,7 +16,8 @@ then each, with a few seconds' thought between actions:
 4. one student in --trainer-every opens the training page, starts a run, watches it 10 s and stops it.
 An error is an exception on screen, a run that did not finish within --timeout s, or a lost connection.
 The server runs pinned to one core (each replica to its own with --replicas 2, behind deploy/Caddyfile);
-its CPU (cores busy) and peak RSS come from /proc. --canaries real Chromium tabs go through the same
+the load generator and the canary tabs keep to the cores left, where there are any, as the students'
+own laptops would. The server's CPU (cores busy) and peak RSS come from /proc. --canaries real Chromium tabs go through the same
 visit (benchmarks/bench_classroom_browser.py) during the largest class and report what is on screen.
 Ratios are against N = 1 in the same run. Prints tables; asserts nothing about time.
 """
@@ -171,9 +172,11 @@ class Servers:
     """One app process per replica, each on a core of its own; Caddy in front when there are several."""
 
     def __init__(self, replicas: int, logs: Path, env: dict[str, str]) -> None:
-        cores = sorted(os.sched_getaffinity(0))
+        self.generator_cores = os.sched_getaffinity(0)
+        cores = sorted(self.generator_cores)
         ports = [free_port() for _ in range(replicas)]
-        self.processes = [start_app(port, env=env, cpus={cores[i % len(cores)]}, log=logs / f"replica-{i}.log")
+        server_cores = [{cores[i % len(cores)]} for i in range(replicas)]
+        self.processes = [start_app(port, env=env, cpus=server_cores[i], log=logs / f"replica-{i}.log")
                           for i, port in enumerate(ports)]
         self.logs = [logs / f"replica-{i}.log" for i in range(replicas)]
         self.proxy = None
@@ -196,6 +199,9 @@ class Servers:
                     if time.monotonic() > deadline:
                         raise RuntimeError("Caddy did not answer in front of the replicas") from None
                     time.sleep(0.3)
+        # Students' browsers are not on the server: keep this process and the Chromium it starts off its cores.
+        if spare := self.generator_cores - set().union(*server_cores):
+            os.sched_setaffinity(0, spare)
 
     def cpu_seconds(self) -> float:
         return sum(process_cpu_seconds(p.pid) for p in self.processes)
@@ -210,6 +216,7 @@ class Servers:
         for process in [*self.processes, *([self.proxy] if self.proxy else [])]:
             process.terminate()
             process.wait(timeout=10)
+        os.sched_setaffinity(0, self.generator_cores)
 
 
 async def watch_rss(servers: Servers, peak: list[float], stop: asyncio.Event) -> None:

@@ -24,8 +24,8 @@ def mnist_classification_data(mnist: MnistData, augment: bool = True) -> Classif
         return (augment_digits(inputs[0], labels, generator),)
 
     return ClassificationData(
-        train_inputs=(to_unit_range(mnist.train_images),), train_labels=mnist.train_labels,
-        test_inputs=(to_unit_range(mnist.test_images),), test_labels=mnist.test_labels,
+        train_inputs=(mnist.unit_train_images,), train_labels=mnist.train_labels,
+        test_inputs=(mnist.unit_test_images,), test_labels=mnist.test_labels,
         num_classes=10, augment=augment_images if augment else None)
 
 

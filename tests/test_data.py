@@ -6,7 +6,8 @@ import pytest
 import torch
 
 from rnn_core.data import DataMissingError, data_root
-from rnn_core.data.mnist import load_mnist, random_affine
+from rnn_core.data.mnist import load_mnist, random_affine, to_unit_range
+from rnn_core.digit_recipe import mnist_classification_data
 from rnn_core.data.names import CharVocab, encode_batch, is_test_name, load_names, split_names_v1
 from rnn_core.data.waves import NextStepSineStream, SinCosStream
 
@@ -26,6 +27,15 @@ def test_mnist_reads_raw_idx_files(tmp_path):
     mnist = load_mnist(tmp_path, download=False)
     assert mnist.train_images.shape == (40, 28, 28) and mnist.train_images.dtype == torch.uint8
     assert mnist.test_labels.shape == (10,) and len(mnist.digest) == 64
+
+
+def test_training_runs_share_one_float_copy_of_mnist(tmp_path):
+    # The app trains every visitor's run from one cached MnistData: a float copy each was 220 MB a run.
+    mnist = load_mnist(write_tiny_mnist(tmp_path), download=False)
+    first, second = (mnist_classification_data(mnist, augment=False) for _ in range(2))
+    assert first.train_inputs[0] is second.train_inputs[0] and first.test_inputs[0] is second.test_inputs[0]
+    assert torch.equal(first.train_inputs[0], to_unit_range(mnist.train_images))
+    assert torch.equal(second.test_inputs[0], to_unit_range(mnist.test_images))
 
 
 def test_mnist_missing_says_where_to_put_it(tmp_path):

@@ -1,9 +1,13 @@
 """Background training runs (start, pause, stop, usable model at any time) and handwriting fine-tuning."""
+import os
+import sys
 import time
 
+import pytest
 import torch
 
 from rnn_core.checkpoints import weights_digest
+from rnn_core.live_training import BACKGROUND_NICENESS
 from rnn_core.models import RowClassifier, RowClassifierConfig
 from rnn_core.digit_recipe import fine_tune_on_drawings
 from support.live_runs import live_run, wait_until
@@ -51,6 +55,19 @@ def test_a_paused_run_holds_no_thread_and_stopping_it_measures_where_it_stands()
     run.wait()
     snap = run.snapshot()
     assert snap.status == "stopped" and snap.accuracies[-1][0] == snap.step
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux lowers one thread's priority")
+def test_the_training_thread_gives_way_to_the_servers_other_threads():
+    own_niceness = os.getpriority(os.PRIO_PROCESS, 0)  # 0: on Linux, the calling thread
+    run = live_run(epochs=50)
+    run.start()
+    wait_until(lambda: run.snapshot().step >= 2)
+    training_niceness = os.getpriority(os.PRIO_PROCESS, run._thread.native_id)
+    run.stop()
+    run.wait()
+    assert training_niceness >= BACKGROUND_NICENESS > own_niceness
+    assert os.getpriority(os.PRIO_PROCESS, 0) == own_niceness  # the rest of the server keeps its priority
 
 
 def test_fine_tuning_changes_the_copy_and_not_the_shared_model():
