@@ -39,7 +39,6 @@ OFF_CENTRE = 0.25  # the ink's centre this far from the square's (share of its s
 MNIST_TEST_DIGITS = 10_000  # the whole test split, on which the shipped models are measured
 TUNED_CHECK_DIGITS = 1000  # MNIST test digits that measure a fine-tuned copy, before and after
 ROWS = digit_charts.ROWS
-CHART_CONFIG = {"displayModeBar": False}
 
 state = st.session_state
 state.setdefault("digits_canvas_round", 0)  # part of the canvas key: a new key is a fresh, empty canvas
@@ -79,6 +78,12 @@ def show_mnist_digit(count: int) -> None:
 
 def back_to_drawing() -> None:
     state.digits_mnist_index = None
+
+
+def draw_chart(name: str, spec: dict, width: str = "stretch") -> None:
+    """A chart in a keyed container of its own: the same spec every drawing, so the browser updates it in place."""
+    with st.container(key=f"digits_{name}_chart"):
+        st.vega_lite_chart(spec, width=width)
 
 
 def model_label(name: str, loaded: LoadedModel) -> str:
@@ -123,8 +128,7 @@ def show_answer(reading: DigitReading, label: int | None, drawing: Drawing | Non
             st.success(_("Right: the test set labels it {digit}.").format(digit=label), icon=":material/check_circle:")
         else:
             st.error(_("Wrong: the test set labels it {digit}.").format(digit=label), icon=":material/cancel:")
-    st.plotly_chart(digit_charts.probability_bars(reading.probabilities, height=230), config=CHART_CONFIG,
-                    theme=None)
+    draw_chart("bars", digit_charts.probability_bars(reading.probabilities, height=230))
 
 
 def show_row_story(image: torch.Tensor, reading: DigitReading | None, redrawn: bool) -> None:
@@ -135,7 +139,7 @@ def show_row_story(image: torch.Tensor, reading: DigitReading | None, redrawn: b
     view_column, story_column = st.columns([1, 1.6], gap="medium")
     with view_column:
         st.markdown("##### " + _("What the model sees"))
-        st.plotly_chart(digit_charts.model_view(image.numpy(), rows_read), config=CHART_CONFIG, theme=None)
+        draw_chart("view", digit_charts.model_view(image.numpy(), rows_read), width="content")
         st.caption(_("Drawings are cropped, shrunk to {rows}x{rows} pixels and centred, the way MNIST's "
                      "digits were made.").format(rows=ROWS)
                    + (" " + _("Your strokes are drawn again with a pen as thin as MNIST's, so a small digit "
@@ -149,8 +153,7 @@ def show_row_story(image: torch.Tensor, reading: DigitReading | None, redrawn: b
         guess = reading.row_probabilities[rows_read - 1]
         st.markdown("##### " + _("After {read} of {rows} rows it would say {digit} ({share})").format(
             read=rows_read, rows=ROWS, digit=int(guess.argmax()), share=percent(guess.max())))
-        st.plotly_chart(digit_charts.row_story(reading.row_probabilities, rows_read), config=CHART_CONFIG,
-                        theme=None)
+        draw_chart("story", digit_charts.row_story(reading.row_probabilities, rows_read))
         st.caption(_("It settles on its final answer, {digit}, after row {row}.").format(
             digit=reading.digit, row=reading.settled_row))
     st.markdown("##### " + _("Hidden state"))
@@ -160,7 +163,7 @@ def show_row_story(image: torch.Tensor, reading: DigitReading | None, redrawn: b
                  "drawing, each row one unit, sorted by the row where it changes most. Empty rows barely move "
                  "them; strokes do. This memory is the only link from one row to the next.").format(
                      units=reading.hidden.shape[1], shown=shown))
-    st.plotly_chart(digit_charts.hidden_story(reading.hidden, rows_read), config=CHART_CONFIG, theme=None)
+    draw_chart("hidden", digit_charts.hidden_story(reading.hidden, rows_read))
 
 
 def add_taught_drawing(image: torch.Tensor) -> None:

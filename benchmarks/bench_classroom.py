@@ -17,8 +17,9 @@ then each, with a few seconds' thought between actions:
 An error is an exception on screen, a run that did not finish within --timeout s, or a lost connection.
 The server runs pinned to one core (each replica to its own with --replicas 2, behind deploy/Caddyfile);
 the load generator and the canary tabs keep to the cores left, where there are any, as the students'
-own laptops would. The server's CPU (cores busy) and peak RSS come from /proc. --canaries real Chromium tabs go through the same
-visit (benchmarks/bench_classroom_browser.py) during the largest class and report what is on screen.
+own laptops would. The server's CPU (cores busy) and peak RSS come from /proc. --canaries real Chromium
+tabs go through the same visit (benchmarks/bench_classroom_browser.py) during the largest class and report
+what is on screen.
 Ratios are against N = 1 in the same run. Prints tables; asserts nothing about time.
 """
 from __future__ import annotations

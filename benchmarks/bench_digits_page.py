@@ -1,7 +1,7 @@
 """How fast the "Draw a digit" page answers a stroke.
 
 1. Server side, on the CPU: what one stroke costs the page (the canvas's PNG decoded, preprocessed, read
-   row by row by the shipped LSTM, and the four figures built and serialised as st.plotly_chart does),
+   row by row by the shipped LSTM, and the four charts built and serialised as st.vega_lite_chart does),
    against the bare model forward measured in the same process. Target: p50 <= 50 ms.
 2. In a real browser (headless Chromium; `--no-browser` skips it): mouse-up on the canvas to the answer on screen,
    against the page's own "Clear" button (a fragment rerun that reads nothing). Target: p50 <= 0.5 s.
@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import base64
 import io
+import json
 import os
 import statistics
 import threading
@@ -23,7 +24,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-import plotly.io
+import pyarrow as pa
 import torch
 from PIL import Image
 
@@ -60,12 +61,21 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+def serialise(spec: dict) -> None:
+    """What st.vega_lite_chart sends: the spec as JSON, each dataset as an Arrow stream."""
+    json.dumps({key: value for key, value in spec.items() if key != "datasets"})
+    for table in spec["datasets"].values():
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+
+
 def server_side(strokes: int) -> None:
     model = load_checkpoint(REPO / "checkpoints" / "digits-lstm.pt", expected_kind="row_classifier").model
     mnist = load_mnist(data_root(), download=False)
     urls = [png_data_url(canvas_from_image(image)) for image in mnist.test_images[:strokes]]
     stages = {name: [] for name in ("model forward (baseline)", "decode PNG", "preprocess", "read_digit",
-                                    "figures + JSON", "stroke -> answer (total)")}
+                                    "charts + JSON and Arrow", "stroke -> answer (total)")}
 
     def one_stroke(url: str) -> None:
         t0 = time.perf_counter()
@@ -75,11 +85,11 @@ def server_side(strokes: int) -> None:
         t2 = time.perf_counter()
         reading = read_digit(model, image)
         t3 = time.perf_counter()
-        for figure in (digit_charts.probability_bars(reading.probabilities),
-                       digit_charts.model_view(reading.image, 28),
-                       digit_charts.row_story(reading.row_probabilities, 28),
-                       digit_charts.hidden_story(reading.hidden, 28)):
-            plotly.io.to_json(figure, validate=False)
+        for spec in (digit_charts.probability_bars(reading.probabilities),
+                     digit_charts.model_view(reading.image, 28),
+                     digit_charts.row_story(reading.row_probabilities, 28),
+                     digit_charts.hidden_story(reading.hidden, 28)):
+            serialise(spec)
         t4 = time.perf_counter()
         with torch.no_grad():
             model(image.unsqueeze(0))
@@ -130,7 +140,7 @@ def browser_side(trials: int) -> None:
             page.get_by_text("Draw a digit on the black square").wait_for()
             page.evaluate(MARK_MOUSE_UP_JS)
             stroke_ms, clear_ms = [], []
-            for trial in range(trials + 1):  # trial 0 warms up (plotly's first draw, the model's first run)
+            for trial in range(trials + 1):  # trial 0 warms up (the charts' first draw, the model's first run)
                 canvas = page.locator(f".st-key-digits_canvas_{trial} canvas.upper-canvas")  # Clear: next key
                 canvas.wait_for()
                 box = canvas.bounding_box()

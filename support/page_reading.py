@@ -19,14 +19,17 @@ def shown_answer(app: AppTest) -> int | None:
 
 def charts(at: AppTest) -> dict[str, dict]:
     """The page's charts by their key: a plotly figure as sent; a Vega-Lite chart (keyed by the container
-    around it) as its spec, with its dataset's rows under "rows"."""
+    around it) as its spec, with its first dataset's rows under "rows" and every dataset's, by name, under
+    "datasets"."""
     found = {chart.proto.id.rsplit("-", 1)[-1]: json.loads(chart.proto.spec) for chart in at.get("plotly_chart")}
 
     def walk(node) -> None:
         for child in getattr(node, "children", {}).values():
             if child.type == "vega_lite_chart" and node.proto.id:
                 spec = json.loads(child.proto.spec)
-                spec["rows"] = pa.ipc.open_stream(child.proto.datasets[0].data.data).read_all().to_pylist()
+                spec["datasets"] = {dataset.name: pa.ipc.open_stream(dataset.data.data).read_all().to_pylist()
+                                    for dataset in child.proto.datasets}
+                spec["rows"] = next(iter(spec["datasets"].values()))
                 found[node.proto.id.rsplit("-", 1)[-1]] = spec
             walk(child)
 

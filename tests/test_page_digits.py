@@ -15,7 +15,7 @@ from rnn_core.inference import read_digit
 from rnn_core.data.drawn_digits import drawn_digit_set
 from rnn_core.preprocess import canvas_from_image, canvas_from_strokes, preprocess_canvas, preprocess_strokes
 from support.canvas import HORIZONTAL_LINE, STROKE_WIDTH, VERTICAL_LINE, canvas_state
-from support.page_reading import shown_answer
+from support.page_reading import charts, shown_answer
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = "app_pages/digits.py"
@@ -116,11 +116,31 @@ def test_a_stroke_that_is_no_digit_shows_how_unsure_the_answer_is(lstm):
     assert expected.digit == 1 and not unsure  # the vertical line is a confident "1"
 
 
+def specs_without_data(found: dict[str, dict]) -> dict[str, dict]:
+    return {name: {k: v for k, v in spec.items() if k not in ("datasets", "rows")} for name, spec in found.items()}
+
+
+def datasets_by_chart(found: dict[str, dict]) -> dict[str, dict]:
+    """{"story": {"cells": rows, "marker": rows}, ...} from the keys digits_<chart>_chart."""
+    return {name.removeprefix("digits_").removesuffix("_chart"): spec["datasets"] for name, spec in found.items()}
+
+
 def test_the_row_slider_replays_the_reading(lstm):
     canvas = canvas_from_strokes(VERTICAL_LINE, STROKE_WIDTH)
     expected = read_digit(lstm, preprocess_canvas(canvas).image)
     app = draw(open_page(), canvas)
+    whole = charts(app)
     app.slider(key="digits_rows_read").set_value(5).run()
+    at_five = charts(app)
+    # The same specs, so the browser redraws the charts in place; only the amber frame and the veil move.
+    assert specs_without_data(whole) == specs_without_data(at_five)
+    before, data = datasets_by_chart(whole), datasets_by_chart(at_five)
+    assert before["story"]["marker"] == [{"row": 28}] and not before["view"]["veiled"]
+    assert data["story"]["marker"] == data["hidden"]["marker"] == [{"row": 5}]
+    assert [row["row"] for row in data["view"]["veiled"]] == list(range(6, 29))
+    story = {(cell["row"], cell["digit"]): cell["p"] for cell in data["story"]["cells"]}
+    assert story[(5, 3)] == pytest.approx(float(expected.row_probabilities[4, 3]))
+    assert [bar["p"] for bar in data["bars"]["bars"]] == pytest.approx(expected.probabilities.tolist())
     after_five = expected.row_probabilities[4]
     assert any(f"After 5 of 28 rows it would say {after_five.argmax()}" in m.value for m in app.markdown)
     assert any("row 5; shaded: rows not read yet" in c.value for c in app.caption)

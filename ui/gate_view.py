@@ -13,13 +13,14 @@ import torch
 
 from rnn_core.gates import CANDIDATES, DigitGates, NoGatesError, digit_gates, gate_means, telling_units
 from rnn_core.models import RowClassifier
-from ui.digit_charts import AMBER, FONT, INDIGO, ROWS
+from ui.digit_charts import AMBER, INDIGO, ROWS
 from ui.i18n import N_, _
 
 UNITS = 20  # units per heatmap: the most telling ones, enough to see patterns, few enough to read
 GATE_SCALE = [[0.0, "#ffffff"], [0.5, "#a5b4fc"], [1.0, INDIGO]]  # closed (0) white, open (1) indigo
 GATE_COLOURS = {"input": INDIGO, "forget": AMBER, "output": "#10b981", "reset": AMBER, "update": INDIGO}
 CHART_CONFIG = {"displayModeBar": False}
+FONT = dict(family="Source Sans Pro, Source Sans, sans-serif", size=15, color="#1f2333")
 GATE_NAMES = {"input": N_("input gate"), "forget": N_("forget gate"), "output": N_("output gate"),
               "reset": N_("reset gate"), "update": N_("update gate")}
 CAPTIONS = {  # translated where shown
