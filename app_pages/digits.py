@@ -128,14 +128,17 @@ def show_answer(reading: DigitReading, label: int | None, drawing: Drawing | Non
             st.success(_("Right: the test set labels it {digit}.").format(digit=label), icon=":material/check_circle:")
         else:
             st.error(_("Wrong: the test set labels it {digit}.").format(digit=label), icon=":material/cancel:")
-    draw_chart("bars", digit_charts.probability_bars(reading.probabilities, height=230))
 
 
 def show_row_story(image: torch.Tensor, reading: DigitReading | None, redrawn: bool) -> None:
     """The model's view beside the per-row answers, both following the row slider; then the memory.
 
+    The charts are there with or without a reading (empty without), each always in the same place, and
+    what comes and goes around them has a container of its own: so a drawing, or Clear, updates the drawn
+    charts in place, which costs a slow browser a fraction of building them again.
     `redrawn`: the view is the visitor's strokes drawn again with MNIST's thin pen."""
-    rows_read = None if reading is None else st.slider(_("Rows read"), 1, ROWS, ROWS, key="digits_rows_read")
+    with st.container():
+        rows_read = None if reading is None else st.slider(_("Rows read"), 1, ROWS, ROWS, key="digits_rows_read")
     view_column, story_column = st.columns([1, 1.6], gap="medium")
     with view_column:
         st.markdown("##### " + _("What the model sees"))
@@ -146,24 +149,33 @@ def show_row_story(image: torch.Tensor, reading: DigitReading | None, redrawn: b
                               "reads like a large one.") if redrawn else "")
                    + ("" if rows_read in (None, ROWS)
                       else " " + _("Amber: row {row}; shaded: rows not read yet.").format(row=rows_read)))
-    if reading is None:
-        story_column.info(_("The story appears here once a model reads a digit."), icon=":material/menu_book:")
-        return
     with story_column:
-        guess = reading.row_probabilities[rows_read - 1]
-        st.markdown("##### " + _("After {read} of {rows} rows it would say {digit} ({share})").format(
-            read=rows_read, rows=ROWS, digit=int(guess.argmax()), share=percent(guess.max())))
-        draw_chart("story", digit_charts.row_story(reading.row_probabilities, rows_read))
-        st.caption(_("It settles on its final answer, {digit}, after row {row}.").format(
-            digit=reading.digit, row=reading.settled_row))
+        with st.container():
+            if reading is None:
+                st.info(_("The story appears here once a model reads a digit."), icon=":material/menu_book:")
+            else:
+                guess = reading.row_probabilities[rows_read - 1]
+                st.markdown("##### " + _("After {read} of {rows} rows it would say {digit} ({share})").format(
+                    read=rows_read, rows=ROWS, digit=int(guess.argmax()), share=percent(guess.max())))
+        row_probabilities = np.zeros((ROWS, 10)) if reading is None else reading.row_probabilities
+        draw_chart("story", digit_charts.row_story(row_probabilities, rows_read))
+        with st.container():
+            if reading is not None:
+                st.caption(_("It settles on its final answer, {digit}, after row {row}.").format(
+                    digit=reading.digit, row=reading.settled_row))
     st.markdown("##### " + _("Hidden state"))
-    shown = min(digit_charts.HIDDEN_UNITS_SHOWN, reading.hidden.shape[1])
-    st.caption(_("The network's memory after each row: {units} numbers (red positive, blue negative) that carry "
-                 "what it has read so far on to the next row. Shown: the {shown} that change most on this "
-                 "drawing, each row one unit, sorted by the row where it changes most. Empty rows barely move "
-                 "them; strokes do. This memory is the only link from one row to the next.").format(
-                     units=reading.hidden.shape[1], shown=shown))
-    draw_chart("hidden", digit_charts.hidden_story(reading.hidden, rows_read))
+    if reading is None:
+        st.caption(_("The network's memory after each row shows here once a model reads a digit."))
+        hidden = np.zeros((ROWS, digit_charts.HIDDEN_UNITS_SHOWN))
+    else:
+        hidden = reading.hidden
+        shown = min(digit_charts.HIDDEN_UNITS_SHOWN, hidden.shape[1])
+        st.caption(_("The network's memory after each row: {units} numbers (red positive, blue negative) that "
+                     "carry what it has read so far on to the next row. Shown: the {shown} that change most on "
+                     "this drawing, each row one unit, sorted by the row where it changes most. Empty rows barely "
+                     "move them; strokes do. This memory is the only link from one row to the next.").format(
+                         units=hidden.shape[1], shown=shown))
+    draw_chart("hidden", digit_charts.hidden_story(hidden, rows_read))
 
 
 def add_taught_drawing(image: torch.Tensor) -> None:
@@ -300,20 +312,24 @@ def playground() -> None:
 
     with answer_column:
         st.markdown("##### " + _("The answer"))
-        if loaded.checkpoint is None:
-            st.error(_("The {model} model is not available: {reason}").format(
-                model=name, reason=checkpoint_words(loaded.error)), icon=":material/warning:")
-            st.caption(_("Pick another model above; your drawing stays."))
-        elif problem:
-            st.error(problem, icon=":material/warning:")
-        elif reading is None:
-            st.info(_("Draw a digit on the black square with your mouse or finger. The answer appears as "
-                      "soon as you lift the pen."), icon=":material/draw:")
-        else:
-            show_answer(reading, label, drawing)
+        with st.container():  # what it says comes and goes; the bars below keep their place
+            if loaded.checkpoint is None:
+                st.error(_("The {model} model is not available: {reason}").format(
+                    model=name, reason=checkpoint_words(loaded.error)), icon=":material/warning:")
+                st.caption(_("Pick another model above; your drawing stays."))
+            elif problem:
+                st.error(problem, icon=":material/warning:")
+            elif reading is None:
+                st.info(_("Draw a digit on the black square with your mouse or finger. The answer appears as "
+                          "soon as you lift the pen."), icon=":material/draw:")
+            else:
+                show_answer(reading, label, drawing)
+        draw_chart("bars", digit_charts.probability_bars(np.zeros(10) if reading is None else reading.probabilities,
+                                                         height=230))
 
-    if reading is not None and label is None:  # the visitor's own drawing, not an MNIST test digit
-        teach(image, reading, name, loaded.checkpoint)
+    with st.container():
+        if reading is not None and label is None:  # the visitor's own drawing, not an MNIST test digit
+            teach(image, reading, name, loaded.checkpoint)
 
     st.markdown("#### " + _("Reading row by row"))
     st.markdown(_(
@@ -323,7 +339,7 @@ def playground() -> None:
         "line per digit, darker for more likely. While the rows are empty it can only guess; as the "
         "strokes come in, its guess sharpens. Move the slider to replay the reading: the amber frame "
         "marks the row being read, on the image and on the heatmaps."))
-    # With nothing drawn the model's view is an empty black square (and the page's charts are ready).
+    # With nothing drawn the model's view is an empty black square, and the other charts are empty.
     show_row_story(torch.zeros(ROWS, ROWS) if image is None else image, reading,
                    redrawn=label is None and drawing is not None and drawing.redrawn)
     if reading is not None:

@@ -125,6 +125,38 @@ def datasets_by_chart(found: dict[str, dict]) -> dict[str, dict]:
     return {name.removeprefix("digits_").removesuffix("_chart"): spec["datasets"] for name, spec in found.items()}
 
 
+def chart_places(app: AppTest) -> dict[str, tuple[int, ...]]:
+    """Each keyed chart container's place in the page: the path by which the browser matches elements."""
+    places = {}
+
+    def walk(node, path: tuple[int, ...]) -> None:
+        for index, child in getattr(node, "children", {}).items():
+            key = getattr(getattr(child, "proto", None), "id", "")
+            if key.endswith("_chart"):
+                places[key.rsplit("-", 1)[-1]] = (*path, index)
+            walk(child, (*path, index))
+
+    walk(app._tree, ())
+    return places
+
+
+def test_the_charts_keep_their_place_and_spec_from_blank_to_drawn_and_back(lstm):
+    # The browser updates a chart in place only where the same spec arrives at the same place: rebuilding
+    # the three charts on every drawing made a slow browser's first answer seconds late.
+    app = open_page()
+    blank, blank_places = charts(app), chart_places(app)
+    draw(app, canvas_from_strokes(VERTICAL_LINE, STROKE_WIDTH))
+    drawn, drawn_places = charts(app), chart_places(app)
+    button(app, "Clear").click().run()
+    assert shown_answer(app) is None
+    assert set(blank_places) == {"digits_bars_chart", "digits_view_chart", "digits_story_chart",
+                                 "digits_hidden_chart"}
+    assert blank_places == drawn_places == chart_places(app)
+    assert specs_without_data(blank) == specs_without_data(drawn) == specs_without_data(charts(app))
+    assert not any(bar["p"] for bar in datasets_by_chart(blank)["bars"]["bars"])
+    assert max(bar["p"] for bar in datasets_by_chart(drawn)["bars"]["bars"]) > 0.5
+
+
 def test_the_row_slider_replays_the_reading(lstm):
     canvas = canvas_from_strokes(VERTICAL_LINE, STROKE_WIDTH)
     expected = read_digit(lstm, preprocess_canvas(canvas).image)

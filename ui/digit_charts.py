@@ -36,6 +36,12 @@ def _row_marker_layer() -> dict:
             "encoding": {"x": {"field": "row", "type": "ordinal"}}}
 
 
+# Hundreds of cells: drawn on a canvas, without an accessible description per cell (which a screen reader
+# could not use either), they cost the browser a fraction of as many SVG elements, most on a slow phone.
+CANVAS_RENDERER = {"embedOptions": {"renderer": "canvas"}}  # the spec's "usermeta"
+NO_ARIA_PER_CELL = {"aria": False}  # the spec's config for marks
+
+
 def _rows_axis() -> dict:
     return {"field": "row", "type": "ordinal", "title": _("rows read"), "scale": {"domain": ROW_NUMBERS.tolist()},
             "axis": {"values": ROW_TICKS, "labelAngle": 0, "ticks": False, "domain": False}}
@@ -60,8 +66,11 @@ def probability_bars(probabilities: np.ndarray, height: int = 260) -> dict:
                        "encoding": {"text": {"field": "label", "type": "nominal"}}}]}
 
 
-def model_view(image: np.ndarray, rows_read: int | None = None, height: int = 260) -> dict:
-    """The 28x28 input, large and pixelated; the row being read outlined, rows not read yet veiled."""
+def model_view(image: np.ndarray, rows_read: int | None = None, pixel_size: int = 6) -> dict:
+    """The 28x28 input, large and pixelated; the row being read outlined, rows not read yet veiled.
+
+    `pixel_size`: screen pixels per image pixel, a whole number so no seams show between the cells. Six
+    fits the narrow column of a 1024-pixel laptop screen, axis included."""
     rows, columns = np.divmod(np.arange(ROWS * ROWS), ROWS)
     pixels = pa.table({"row": rows + 1, "column": columns + 1,
                        "value": np.asarray(image, dtype=np.float64).ravel()})
@@ -69,7 +78,7 @@ def model_view(image: np.ndarray, rows_read: int | None = None, height: int = 26
     axis = {"values": ROW_TICKS, "labelAngle": 0, "ticks": False, "domain": False}
     y = {"field": "row", "type": "ordinal", "title": _("row"), "scale": {"domain": ROW_NUMBERS.tolist()},
          "axis": axis}
-    side = (height - 30) // ROWS * ROWS  # whole screen pixels per image pixel: no seams between the cells
+    side = pixel_size * ROWS
     # "pad": width and height are the image's own, so it stays square beside the axis.
     return {"height": side, "width": side, "autosize": {"type": "pad"}, "datasets": {"pixels": pixels, "veiled": veiled,
                                                         "marker": _marker_rows(rows_read)},
@@ -88,7 +97,7 @@ def model_view(image: np.ndarray, rows_read: int | None = None, height: int = 26
                       {"data": {"name": "marker"}, "mark": {"type": "rect", "fill": None, "stroke": AMBER,
                                                             "strokeWidth": 3},
                        "encoding": {"y": {"field": "row", "type": "ordinal"}}}],
-            "config": {"view": {"stroke": None}}}
+            "usermeta": CANVAS_RENDERER, "config": {"view": {"stroke": None}, "mark": NO_ARIA_PER_CELL}}
 
 
 def row_story(row_probabilities: np.ndarray, rows_read: int | None = None, height: int = 300) -> dict:
@@ -106,10 +115,11 @@ def row_story(row_probabilities: np.ndarray, rows_read: int | None = None, heigh
             "layer": [{"data": {"name": "cells"}, "mark": {"type": "rect", "stroke": "white", "strokeWidth": 1},
                        "encoding": {"x": _rows_axis(),
                                     "y": {"field": "digit", "type": "ordinal", "title": _("digit"),
-                                          "axis": {"labelFontSize": 16, "labelOverlap": False, "ticks": False,
+                                          "axis": {"labelFontSize": 16, "labelOverlap": False, "labelFlush": False, "ticks": False,
                                                    "domain": False}},
                                     "color": colour, "tooltip": tooltip}},
-                      _row_marker_layer()]}
+                      _row_marker_layer()],
+            "usermeta": CANVAS_RENDERER, "config": {"mark": NO_ARIA_PER_CELL}}
 
 
 def ordered_units(hidden: np.ndarray, count: int) -> np.ndarray:
@@ -145,4 +155,5 @@ def hidden_story(hidden: np.ndarray, rows_read: int | None = None, height: int =
                                           "scale": {"domain": list(range(len(shown)))},
                                           "axis": {"labels": False, "ticks": False, "domain": False}},
                                     "color": colour, "tooltip": tooltip}},
-                      _row_marker_layer()]}
+                      _row_marker_layer()],
+            "usermeta": CANVAS_RENDERER, "config": {"mark": NO_ARIA_PER_CELL}}
