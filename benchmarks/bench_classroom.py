@@ -18,8 +18,8 @@ An error is an exception on screen, a run that did not finish within --timeout s
 The server runs pinned to one core (each replica to its own with --replicas 2, behind deploy/Caddyfile);
 the load generator and the canary tabs keep to the cores left, where there are any, as the students'
 own laptops would. The server's CPU (cores busy) and peak RSS come from /proc. --canaries real Chromium
-tabs go through the same visit (benchmarks/bench_classroom_browser.py) during the largest class and report
-what is on screen.
+tabs go through the same visit (benchmarks/bench_classroom_browser.py) during the N = 30 class and report
+what is on screen; they go through it once before that with no class, for what they cost themselves.
 Ratios are against N = 1 in the same run. Prints tables; asserts nothing about time.
 """
 from __future__ import annotations
@@ -283,7 +283,15 @@ def meets_goal(room: Classroom) -> bool:
             and error_count(room) == 0)
 
 
-def report(rooms: list[Classroom], args) -> None:
+def canary_line(tabs: list, when: str) -> str:
+    draws = [ms for tab in tabs for ms in tab.draw_ms]
+    names = [ms for tab in tabs for ms in tab.name_ms]
+    return (f"Canary tabs in Chromium {when}: draw -> answer on screen p50 / p95 {statistics.median(draws):.0f} / "
+            f"{percentile(draws, 0.95):.0f} ms, name -> answer {statistics.median(names):.0f} / "
+            f"{percentile(names, 0.95):.0f} ms, errors {sum(len(tab.errors) for tab in tabs)}")
+
+
+def report(rooms: list[Classroom], args, canaries_alone: Classroom | None = None) -> None:
     print(f"\n## A class at the server, {os.cpu_count()} cores: each student draws {args.draws} digits, types "
           f"{args.names} surnames, plays the waves {args.wave_seconds:.0f} s; one in {args.trainer_every} "
           f"trains a model; arrivals over {args.arrival_seconds:.0f} s; each replica pinned to one core; live "
@@ -315,14 +323,12 @@ def report(rooms: list[Classroom], args) -> None:
         for i, student in enumerate(room.results):
             for error in student.errors[:3]:
                 print(f"- N={room.students}, {room.replicas} replica(s), student {i}: {error}")
+    if canaries_alone is not None:
+        print("\n" + canary_line(canaries_alone.canaries, "alone, the same visit on a server with no class: what "
+                                                          "the tabs cost themselves on the cores left to them"))
     for room in rooms:
         if room.canaries:
-            draws = [ms for tab in room.canaries for ms in tab.draw_ms]
-            names = [ms for tab in room.canaries for ms in tab.name_ms]
-            print(f"\nCanary tabs in Chromium during N = {room.students}: draw -> answer on screen p50 / p95 "
-                  f"{statistics.median(draws):.0f} / {percentile(draws, 0.95):.0f} ms, name -> answer "
-                  f"{statistics.median(names):.0f} / {percentile(names, 0.95):.0f} ms, errors "
-                  f"{sum(len(tab.errors) for tab in room.canaries)}")
+            print(("" if canaries_alone else "\n") + canary_line(room.canaries, f"during N = {room.students}"))
             for i, tab in enumerate(room.canaries):
                 for error in tab.errors[:3]:
                     print(f"- canary {i}: {error}")
@@ -348,13 +354,17 @@ def main() -> None:
     parser.add_argument("--live-budget", default="", help="RNN_LIVE_UPDATES_PER_SECOND for the servers "
                                                           "(wave and memory chart updates a second, all visitors)")
     args = parser.parse_args()
-    rooms = []
-    for n in map(int, args.students.split(",")):
+    rooms, sizes = [], list(map(int, args.students.split(",")))
+    # The tabs share this machine's spare cores: first see what they cost themselves, with no class.
+    canaries_alone = None
+    if args.canaries and 30 in sizes:
+        canaries_alone = asyncio.run(classroom(0, args.replicas, args.canaries, args))
+    for n in sizes:
         rooms.append(asyncio.run(classroom(n, args.replicas, args.canaries if n == 30 else 0, args)))
         print(f"N = {n}: done in {rooms[-1].seconds:.0f} s", file=sys.stderr)
     while args.until_it_breaks and meets_goal(rooms[-1]):
         rooms.append(asyncio.run(classroom(rooms[-1].students + 50, args.replicas, 0, args)))
-    report(rooms, args)
+    report(rooms, args, canaries_alone)
 
 
 if __name__ == "__main__":
