@@ -13,6 +13,7 @@ from ui import streamlit_fixes
 from ui.engine_words import checkpoint_words, device_words
 from ui.i18n import _, choose_language, language_switch, ngettext, number, percent
 from ui.icon import app_icon
+from ui.live_updates import live_update_schedule
 from ui.resources import device_choice, digit_models, generator_model, names_model
 
 streamlit_fixes.install()  # a run-start race that blanks pages on a busy server (see the module)
@@ -69,4 +70,5 @@ with st.sidebar:
             for label, error in broken.items():
                 st.text(f"{label}: {checkpoint_words(error)}")
 
-page.run()
+with live_update_schedule().interactive():  # a page run is what a visitor waits for: live ticks hold back
+    page.run()

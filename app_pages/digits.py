@@ -26,6 +26,7 @@ from ui.engine_words import checkpoint_words
 from ui.gate_view import show_gates
 from ui.resources import LoadedModel, digit_models, training_data
 from ui.session_models import add_session_model, session_models
+from ui.live_updates import interactive_run
 from ui.i18n import _, ngettext, number, percent
 
 CANVAS_SIZE = 280
@@ -253,6 +254,7 @@ st.markdown(_("Draw one digit, 0 to 9, filling the black square. A recurrent net
               "**one row of pixels at a time**, top to bottom, {rows} rows of {rows} pixels, and says which "
               "digit it is.").format(rows=ROWS))
 @st.fragment
+@interactive_run  # live ticks hold back while it answers
 def playground() -> None:
     # The shipped models, then this visitor's own (fine-tuned here, or trained or uploaded on the
     # training page): read on every run, so a model made a moment ago is already in the list.

@@ -16,6 +16,7 @@ from rnn_core.inference import (MAX_BATCH_NAMES, NameInputError, NameReading, cl
                                 name_lines_from_file, read_name)
 from rnn_core.models import NameClassifier, NameClassifierConfig
 from ui.engine_words import checkpoint_words
+from ui.live_updates import interactive_run
 from ui.i18n import N_, _, engine_message, ngettext, number, percent
 from ui.name_charts import (common_mix_ups, confusion_figure, data_counts_figure, language_name,
                             prefix_heatmap_spec, recall_by_language, top_languages_spec)
@@ -69,6 +70,7 @@ def show_answer(reading: NameReading) -> None:
 
 
 @st.fragment
+@interactive_run  # live ticks hold back while it answers
 def one_name(model: NameClassifier, vocab: CharVocab, languages: list[str]) -> None:
     """The text box and its answer; a fragment, so typing reruns only this part of the page."""
     st.session_state.setdefault("names_text", EXAMPLES[0])  # open on an answer, not on an empty box
@@ -145,6 +147,7 @@ def show_batch(model: NameClassifier, vocab: CharVocab, languages: list[str], li
 
 
 @st.fragment
+@interactive_run  # live ticks hold back while it answers
 def many_names(model: NameClassifier, vocab: CharVocab, languages: list[str]) -> None:
     paste, upload = st.tabs([_("Paste a list"), _("Upload a file")])
     with paste:

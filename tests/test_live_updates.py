@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from support.server import APP_PATH
-from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, LiveUpdateSchedule, updates_per_second
+from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, MAX_YIELD_SECONDS, LiveUpdateSchedule, updates_per_second
 
 
 def test_ticks_asking_together_get_slots_one_gap_apart(monkeypatch):
@@ -46,3 +46,53 @@ def test_a_bad_budget_setting_is_noted_on_the_wave_page_which_still_plays(monkey
     at.button(key="waves_play").click().run()
     at.run()
     assert not at.exception and at.session_state["waves_trainer"].step_count > 0
+
+
+def test_a_tick_holds_back_while_another_visitor_waits_for_an_answer():
+    schedule = LiveUpdateSchedule(per_second=1000)
+    answering, tick_done = threading.Event(), threading.Event()
+    waited: list[float] = []
+
+    def answer() -> None:
+        with schedule.interactive():
+            answering.set()
+            threading.Event().wait(0.3)  # the visitor's rerun runs; the tick must not start meanwhile
+
+    def tick() -> None:
+        answering.wait()
+        waited.append(schedule.wait_for_slot())
+        tick_done.set()
+
+    threads = [threading.Thread(target=answer), threading.Thread(target=tick)]
+    for thread in threads:
+        thread.start()
+    assert not tick_done.wait(0.15)  # still held back while the answer runs
+    for thread in threads:
+        thread.join()
+    assert 0.2 < waited[0] < 0.3 + MAX_YIELD_SECONDS / 2  # it went once the answer was done, not at the cap
+
+
+def test_a_tick_inside_a_visitors_own_page_run_does_not_wait_for_itself():
+    schedule = LiveUpdateSchedule(per_second=1000)
+    with schedule.interactive(), schedule.interactive():  # the page, and a fragment run inline within it
+        assert schedule.wait_for_slot() == 0.0
+    assert schedule.interactive_runs == 0
+
+
+def test_a_tick_holds_back_at_most_the_cap(monkeypatch):
+    monkeypatch.setattr("ui.live_updates.MAX_YIELD_SECONDS", 0.2)
+    schedule = LiveUpdateSchedule(per_second=1000)
+    release, entered = threading.Event(), threading.Event()
+
+    def endless_answer() -> None:
+        with schedule.interactive():
+            entered.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=endless_answer)
+    thread.start()
+    entered.wait()
+    waited = schedule.wait_for_slot()
+    release.set()
+    thread.join()
+    assert 0.15 < waited < 1.0  # animations slow down in a busy room, never stop

@@ -115,8 +115,8 @@ def row_story(row_probabilities: np.ndarray, rows_read: int | None = None, heigh
             "layer": [{"data": {"name": "cells"}, "mark": {"type": "rect", "stroke": "white", "strokeWidth": 1},
                        "encoding": {"x": _rows_axis(),
                                     "y": {"field": "digit", "type": "ordinal", "title": _("digit"),
-                                          "axis": {"labelFontSize": 16, "labelOverlap": False, "labelFlush": False, "ticks": False,
-                                                   "domain": False}},
+                                          "axis": {"labelFontSize": 16, "labelOverlap": False, "labelFlush": False,
+                                                   "ticks": False, "domain": False}},
                                     "color": colour, "tooltip": tooltip}},
                       _row_marker_layer()],
             "usermeta": CANVAS_RENDERER, "config": {"mark": NO_ARIA_PER_CELL}}
