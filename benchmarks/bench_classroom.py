@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,6 +63,7 @@ class Student:
     trained: bool = False
     errors: list[str] = field(default_factory=list)
     lost: bool = False  # the connection closed under the student
+    replica: str = ""  # behind Caddy: its cookie, which names the replica the student landed on
 
 
 @dataclass
@@ -148,6 +150,7 @@ async def one_student(url: str, index: int, args) -> Student:
         student.errors.append(f"open: {error}")
         return student
     student.open_s = time.perf_counter() - started
+    student.replica = session.cookie
     steps = [("draw", lambda: draw_digits(session, student, args, chance)),
              ("names", lambda: type_names(session, student, args, chance, names)),
              ("waves", lambda: play_waves(session, student, args))]
@@ -283,6 +286,14 @@ def meets_goal(room: Classroom) -> bool:
             and error_count(room) == 0)
 
 
+def students_per_replica(room: Classroom) -> str:
+    """How the load balancer split the class, largest share first (students counted by its cookie)."""
+    if room.replicas == 1:
+        return str(len(room.results))
+    shares = Counter(student.replica for student in room.results if student.open_s is not None)
+    return " / ".join(str(count) for _replica, count in shares.most_common())
+
+
 def canary_line(tabs: list, when: str) -> str:
     draws = [ms for tab in tabs for ms in tab.draw_ms]
     names = [ms for tab in tabs for ms in tab.name_ms]
@@ -313,12 +324,13 @@ def report(rooms: list[Classroom], args, canaries_alone: Classroom | None = None
                      f"{statistics.median(rates):.1f}" if rates else "-", f"{sum(rates):.0f}" if rates else "-",
                      sum(s.trained for s in room.results), error_count(room), sum(s.lost for s in room.results),
                      f"{room.server_cpu_s / room.seconds:.2f}", f"{room.server_peak_rss_mib:.0f}",
-                     f"{room.generator_cpu_s / room.seconds:.2f}", "yes" if meets_goal(room) else "no"])
+                     f"{room.generator_cpu_s / room.seconds:.2f}", students_per_replica(room),
+                     "yes" if meets_goal(room) else "no"])
     print(markdown_table(["students", "replicas", "open p50 ms", "draw->answer p50 / p95 / p99 ms",
                           "p95 vs N=1", "name->answer p50 / p95 / p99 ms", "wave updates/s per student p50",
                           "wave updates/s, all", "training runs", "errors", "lost sessions",
                           "server cores busy", "server peak RSS MiB", "load generator cores busy",
-                          "p95 draw <= 1 s, name <= 0.5 s, no errors"], rows))
+                          "students per replica", "p95 draw <= 1 s, name <= 0.5 s, no errors"], rows))
     for room in rooms:
         for i, student in enumerate(room.results):
             for error in student.errors[:3]:

@@ -72,9 +72,10 @@ class Run:
 class StreamlitSession:
     """One visitor's session: a websocket and the widget values that visitor has set on the current page."""
 
-    def __init__(self, socket, base_url: str) -> None:
+    def __init__(self, socket, base_url: str, cookie: str = "") -> None:
         self._socket = socket
         self.base_url = base_url
+        self.cookie = cookie  # a sticky load balancer's cookie names the replica this session is on
         self.pages: dict[str, str] = {}  # url path ("" for the home page) -> page script hash
         self.page = ""
         self.widgets: dict[str, Widget] = {}  # key (or label, for widgets without one) -> widget
@@ -90,7 +91,7 @@ class StreamlitSession:
         socket = await websockets.connect(url, subprotocols=["streamlit"], open_timeout=open_timeout,
                                           additional_headers={"Cookie": cookie} if cookie else None,
                                           max_size=MAX_MESSAGE_BYTES, compression=None)
-        session = cls(socket, base_url)
+        session = cls(socket, base_url, cookie)
         await session.open_page("")
         return session
 
