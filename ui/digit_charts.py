@@ -5,9 +5,8 @@ the same amber, so the eye can follow one row from the image to the heatmaps.
 
 Each spec is the same from one drawing to the next, and from one position of the row slider to the next:
 what varies (the pixels, the probabilities, the row being read) is in named datasets, Arrow tables built
-by columns. The browser then updates a drawn chart in place, instead of building it again as it did for
-the Plotly figures these replace (the largest share of a drawing's cost in the browser, and 12 ms of the
-server's).
+by columns. The browser then updates a drawn chart in place instead of building it again, which is most
+of what a slow browser spends on an answer (with the page keeping each chart in one place, even when empty).
 """
 from __future__ import annotations
 
