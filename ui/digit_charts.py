@@ -22,6 +22,7 @@ HIDDEN_UNITS_SHOWN = 32  # of 128: the ones that change most, so a pattern shows
 INDIGO, AMBER, GREY = "#4f46e5", "#f59e0b", "#c7cbe0"
 ROW_TICKS = [1, 7, 14, 21, 28]
 ROW_NUMBERS = np.arange(1, ROWS + 1)
+ROW_AXIS = {"values": ROW_TICKS, "labelAngle": 0, "ticks": False, "domain": False}  # the image and both stories
 
 
 def _marker_rows(rows_read: int | None) -> pa.Table:
@@ -43,7 +44,7 @@ NO_ARIA_PER_CELL = {"aria": False}  # the spec's config for marks
 
 def _rows_axis() -> dict:
     return {"field": "row", "type": "ordinal", "title": _("rows read"), "scale": {"domain": ROW_NUMBERS.tolist()},
-            "axis": {"values": ROW_TICKS, "labelAngle": 0, "ticks": False, "domain": False}}
+            "axis": ROW_AXIS}
 
 
 def probability_bars(probabilities: np.ndarray, height: int = 260) -> dict:
@@ -74,13 +75,12 @@ def model_view(image: np.ndarray, rows_read: int | None = None, pixel_size: int 
     pixels = pa.table({"row": rows + 1, "column": columns + 1,
                        "value": np.asarray(image, dtype=np.float64).ravel()})
     veiled = pa.table({"row": pa.array([] if rows_read is None else list(range(rows_read + 1, ROWS + 1)), pa.int64())})
-    axis = {"values": ROW_TICKS, "labelAngle": 0, "ticks": False, "domain": False}
     y = {"field": "row", "type": "ordinal", "title": _("row"), "scale": {"domain": ROW_NUMBERS.tolist()},
-         "axis": axis}
+         "axis": ROW_AXIS}
     side = pixel_size * ROWS
     # "pad": width and height are the image's own, so it stays square beside the axis.
-    return {"height": side, "width": side, "autosize": {"type": "pad"}, "datasets": {"pixels": pixels, "veiled": veiled,
-                                                        "marker": _marker_rows(rows_read)},
+    return {"height": side, "width": side, "autosize": {"type": "pad"},
+            "datasets": {"pixels": pixels, "veiled": veiled, "marker": _marker_rows(rows_read)},
             "layer": [{"data": {"name": "pixels"}, "mark": "rect",
                        "encoding": {"x": {"field": "column", "type": "ordinal", "axis": None,
                                           "scale": {"domain": ROW_NUMBERS.tolist()}},
