@@ -53,8 +53,9 @@ def start_app(port: int, env: dict[str, str] | None = None, cpus: set[int] | Non
 def local_caddyfile(replica_ports: list[int], proxy_port: int) -> str:
     """deploy/Caddyfile with the compose services swapped for local ports."""
     config = (REPO / "deploy" / "Caddyfile").read_text()
-    assert "app1:8501 app2:8501" in config and ":80 {" in config
-    config = config.replace("app1:8501 app2:8501", " ".join(f"127.0.0.1:{p}" for p in replica_ports))
+    assert len(replica_ports) == 2 and "app2:8501" in config and ":80 {" in config, "the Caddyfile names app1, app2"
+    for number, port in enumerate(replica_ports, start=1):
+        config = config.replace(f"app{number}:8501", f"127.0.0.1:{port}")
     config = config.replace(":80 {", f":{proxy_port} {{")
     return "{\n\tadmin off\n}\n" + config  # no admin endpoint: it would claim a fixed port
 

@@ -1,21 +1,25 @@
 """The deploy recipe: two replicas of the app behind Caddy, configured by deploy/Caddyfile itself.
 
 Streamlit needs sticky sessions across replicas: a visitor's websocket and uploads must reach the process
-that holds their session. Here first visits spread over both replicas, and a visitor's upload (a separate
-HTTP request to the replica) works through the proxy.
+that holds their session. Here first visits spread over both replicas, a class that arrives splits evenly,
+and a visitor's upload (a separate HTTP request to the replica) works through the proxy. The routing rules
+one by one, with stand-in replicas: tests/test_caddyfile.py.
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
 import time
 import urllib.request
+from collections import Counter
 from http.cookiejar import CookieJar
 
 import pytest
 
 from support.server import free_port, local_caddyfile, start_app, wait_for_app
+from support.streamlit_client import StreamlitSession
 
 pytestmark = pytest.mark.browser
 
@@ -64,8 +68,21 @@ def replica_cookie(url: str) -> str:
 
 
 def test_first_visits_spread_over_the_replicas(proxy_url):
-    # The first visit lands on a replica at random: 20 visits all on one would happen once in 500,000 runs.
+    # With no tab open, each first visit is a tie, broken at random: 20 all on one, once in 500,000 runs.
     assert len({replica_cookie(proxy_url) for _ in range(20)}) == 2
+
+
+def test_a_class_that_arrives_one_by_one_splits_evenly(proxy_url):
+    async def arrive(students: int) -> list[str]:
+        sessions = []
+        for _ in range(students):  # each keeps its websocket open, as a student's tab does
+            sessions.append(await StreamlitSession.connect(proxy_url))
+        for session in sessions:
+            await session.close()
+        return [session.cookie for session in sessions]
+
+    # At random, 10 students would split 5 / 5 one time in four.
+    assert sorted(Counter(asyncio.run(arrive(10))).values()) == [5, 5]
 
 
 def test_a_visitor_stays_on_one_replica_through_the_websocket_and_an_upload(browser, proxy_url, tmp_path):
