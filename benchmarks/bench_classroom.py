@@ -216,7 +216,7 @@ class Servers:
             caddyfile.write_text(local_caddyfile(ports * (2 // replicas), proxy_port))  # one replica: both names
             self.proxy = subprocess.Popen(["caddy", "run", "--config", str(caddyfile), "--adapter", "caddyfile"],
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                          preexec_fn=lambda: os.sched_setaffinity(0, replica_cores)
+                                          preexec_fn=(lambda: os.sched_setaffinity(0, replica_cores))
                                           if share_cores else None)
             self.url = f"http://127.0.0.1:{proxy_port}/"
             deadline = time.monotonic() + 30
@@ -478,9 +478,12 @@ def main() -> None:
     if args.scaling:
         pairs = []
         for n in sizes:
-            for repeat in range(args.repeat):  # one and two back to back, in turns first: the machine drifts
-                one, two = ((1, n), (2, round(args.factor * n)))[::1 if repeat % 2 == 0 else -1]
-                rooms = {r: asyncio.run(classroom(size, r, 0, args, share_cores=True)) for r, size in (one, two)}
+            for repeat in range(args.repeat):
+                runs = [(1, n), (2, round(args.factor * n))]  # (replicas, students)
+                if repeat % 2:  # back to back, in turns first: the machine's speed drifts
+                    runs.reverse()
+                rooms = {replicas: asyncio.run(classroom(size, replicas, 0, args, share_cores=True))
+                         for replicas, size in runs}
                 pairs.append((rooms[1], rooms[2]))
                 print(f"N = {n}, pair {repeat + 1}: done", file=sys.stderr)
         scaling_report(pairs)
