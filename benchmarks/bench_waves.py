@@ -1,13 +1,17 @@
 """Wave regressor benchmarks: our WaveTrainer against the seeds' own loops, run in this process.
 
-    .venv/bin/python -m benchmarks.bench_waves                   # everything
+    .venv/bin/python -m benchmarks.bench_waves                   # everything but the lesson
     .venv/bin/python -m benchmarks.bench_waves --only sincos,nextstep
     .venv/bin/python -m benchmarks.bench_waves --only browser,memory
+    .venv/bin/python -m benchmarks.bench_waves --only lesson --lesson-minutes 30
 
 sincos    sin -> cos, 100 windows of pi with 10 points: MSE over the last 10 windows, seed loop vs ours.
 nextstep  next-step sine, 6000 steps: teacher-forced and free-running MSE, seed loop vs ours.
 browser   chart updates per second in headless Chromium at 5 optimizer steps per update.
 memory    the server's resident memory while the page trains 10,000 steps in the browser.
+lesson    the page as a teacher leaves it: the defaults played unattended for --lesson-minutes; each minute
+          the step, chart updates per second, the server's memory, and anything wrong on screen (an
+          exception, a lost connection, the collapse alarm).
 
 Torch runs on one thread: these models are tiny, and on a shared 2-core machine more threads only wait
 for each other. Both sides of every comparison run under the same setting.
@@ -293,7 +297,7 @@ def baseline_updates(browser, seconds: float) -> dict:
         server.wait(timeout=10)
 
 
-def bench_browser(sections: set[str], seconds: float, memory_steps: int) -> None:
+def bench_browser(sections: set[str], seconds: float, memory_steps: int, lesson_minutes: int) -> None:
     from support.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app
     from playwright.sync_api import sync_playwright
 
@@ -339,10 +343,33 @@ def bench_browser(sections: set[str], seconds: float, memory_steps: int) -> None
                 table(["step", "server RSS MiB"], rows)
                 print(f"RSS growth from step {warm[0]:,} to {samples[-1][0]:,}: {samples[-1][1] - warm[1]:+.1f} MiB "
                       f"({time.perf_counter() - started:.0f} s)\n")
+            if "lesson" in sections:
+                play_a_lesson(browser, port, server.pid, lesson_minutes)
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def play_a_lesson(browser, port: int, server_pid: int, minutes: int) -> None:
+    from benchmarks.bench_classroom_browser import TROUBLE_JS
+
+    print(f"## a lesson: the page's defaults played unattended for {minutes} minutes\n")
+    page = open_page(browser, f"http://127.0.0.1:{port}/waves")
+    page.locator(".st-key-waves_play button").click()
+    page.locator(".st-key-waves_window_chart svg").first.wait_for()
+    rows = []
+    for minute in range(1, minutes + 1):
+        counted = page.evaluate(COUNT_UPDATES_JS, 60_000)
+        step = step_of(page.locator(".st-key-waves_status").first.inner_text())
+        trouble = (page.evaluate(TROUBLE_JS)
+                   + page.locator(".st-key-waves_health [data-testid='stAlert']").all_inner_texts())
+        rows.append([minute, f"{step:,}", f"{counted['charts'] / counted['seconds']:.1f}",
+                     f"{rss_mib(server_pid):.0f}", "; ".join(text[:80] for text in trouble) or "-"])
+    page.locator(".st-key-waves_pause button").click()
+    page.close()
+    table(["minute", "step", "chart updates/s", "server RSS MiB", "on screen: exception, lost connection, alarm"],
+          rows)
 
 
 def main() -> None:
@@ -351,6 +378,7 @@ def main() -> None:
     parser.add_argument("--iterations", type=int, default=6000, help="next-step training steps")
     parser.add_argument("--seconds", type=float, default=10.0, help="browser: counting time per setup")
     parser.add_argument("--memory-steps", type=int, default=20_000)
+    parser.add_argument("--lesson-minutes", type=int, default=30)
     parser.add_argument("--variants", action="store_true", help="next-step: also run the ablations")
     args = parser.parse_args()
     configure_threads()  # as the app does ($RNN_TORCH_THREADS, default 1)
@@ -359,8 +387,8 @@ def main() -> None:
         bench_sin_to_cos()
     if "nextstep" in sections:
         bench_next_step(args.iterations, args.variants)
-    if sections & {"browser", "memory"}:
-        bench_browser(sections, args.seconds, args.memory_steps)
+    if sections & {"browser", "memory", "lesson"}:
+        bench_browser(sections, args.seconds, args.memory_steps, args.lesson_minutes)
 
 
 if __name__ == "__main__":
