@@ -27,11 +27,15 @@ class StandIn:
 
     def __init__(self) -> None:
         self.released = threading.Event()
+        self.holding = 0  # requests now held open
+        self.count_lock = threading.Lock()
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 if self.path == "/hold":
+                    with stand_in.count_lock:
+                        stand_in.holding += 1
                     stand_in.released.wait(30)
                 body = str(stand_in.port).encode()
                 self.send_response(200)
@@ -98,7 +102,10 @@ def test_a_first_visit_goes_to_the_replica_with_fewer_open_connections(proxy):
     with ThreadPoolExecutor(3) as held:
         for _ in range(3):  # three tabs on one replica, their connections open
             held.submit(visit, f"{url}/hold", f"{COOKIE}=127.0.0.1:{busy.port}")
-        time.sleep(0.5)
+        deadline = time.monotonic() + 10
+        while busy.holding < 3 and time.monotonic() < deadline:  # until all three have reached the replica
+            time.sleep(0.01)
+        assert busy.holding == 3
         # Chosen at random, ten visits would all land on the idle one once in a thousand runs.
         assert [visit(url)[0] for _ in range(10)] == [idle.port] * 10
         busy.released.set()
