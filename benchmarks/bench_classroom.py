@@ -39,11 +39,9 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +49,7 @@ from pathlib import Path
 from benchmarks.bench_waves import rss_mib
 from support.streamlit_client import DIGITS, ScriptError, StreamlitSession, canvas_value
 from benchmarks.timing import markdown_table
-from support.server import free_port, local_caddyfile, process_cpu_seconds, start_app
+from support.server import free_port, process_cpu_seconds, start_app, start_caddy
 
 REPO = Path(__file__).resolve().parent.parent
 os.environ.setdefault("RNN_DATA_DIR", str(REPO.parent / "shared" / "data"))
@@ -211,23 +209,9 @@ class Servers:
         if replicas > 1 or share_cores:
             if not shutil.which("caddy"):
                 raise SystemExit("Caddy is needed for --replicas 2 and --scaling (apt-get install caddy)")
-            proxy_port = free_port()
-            caddyfile = logs / "Caddyfile"
-            caddyfile.write_text(local_caddyfile(ports * (2 // replicas), proxy_port))  # one replica: both names
-            self.proxy = subprocess.Popen(["caddy", "run", "--config", str(caddyfile), "--adapter", "caddyfile"],
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                          preexec_fn=(lambda: os.sched_setaffinity(0, replica_cores))
-                                          if share_cores else None)
-            self.url = f"http://127.0.0.1:{proxy_port}/"
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    urllib.request.urlopen(f"{self.url}_stcore/health", timeout=2)
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise RuntimeError("Caddy did not answer in front of the replicas") from None
-                    time.sleep(0.3)
+            # one replica: both of the Caddyfile's names point at it
+            self.proxy, url = start_caddy(ports * (2 // replicas), logs, replica_cores if share_cores else None)
+            self.url = url + "/"
         if share_cores:
             os.sched_setaffinity(0, replica_cores)
         # Students' browsers are not on the server: keep this process and the Chromium it starts off its cores.

@@ -1,5 +1,5 @@
 """A live `streamlit run app.py` for browser tests and benchmarks: a free port, the server, readiness in the
-page, the replicas' proxy config, and the CPU time a process has used."""
+page, Caddy in front of replicas, and the CPU time a process has used."""
 from __future__ import annotations
 
 import os
@@ -58,6 +58,29 @@ def local_caddyfile(replica_ports: list[int], proxy_port: int) -> str:
         config = config.replace(f"app{number}:8501", f"127.0.0.1:{port}")
     config = config.replace(":80 {", f":{proxy_port} {{")
     return "{\n\tadmin off\n}\n" + config  # no admin endpoint: it would claim a fixed port
+
+
+def start_caddy(replica_ports: list[int], directory: Path,
+                cpus: set[int] | None = None) -> tuple[subprocess.Popen, str]:
+    """Caddy with local_caddyfile in front of the replicas (on the given CPU cores); returns it and its url
+    once a health check answers through it."""
+    proxy_port = free_port()
+    caddyfile = directory / "Caddyfile"
+    caddyfile.write_text(local_caddyfile(replica_ports, proxy_port))
+    proxy = subprocess.Popen(["caddy", "run", "--config", str(caddyfile), "--adapter", "caddyfile"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
+    url = f"http://127.0.0.1:{proxy_port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+            return proxy, url
+        except OSError:
+            if time.monotonic() > deadline or proxy.poll() is not None:
+                proxy.kill()
+                raise RuntimeError("Caddy did not answer in front of the replicas") from None
+            time.sleep(0.2)
 
 
 def proc_stat_fields(pid: int) -> list[str]:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import subprocess
-import time
 import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +17,7 @@ from http.cookiejar import CookieJar
 
 import pytest
 
-from support.server import free_port, local_caddyfile, start_app, wait_for_app
+from support.server import free_port, start_app, start_caddy, wait_for_app
 from support.streamlit_client import StreamlitSession
 
 pytestmark = pytest.mark.browser
@@ -36,22 +34,13 @@ def proxy_url(tmp_path_factory):
         pytest.skip(message)
     replica_ports = [free_port(), free_port()]
     replicas = [start_app(port) for port in replica_ports]
-    proxy_port = free_port()
-    caddyfile = tmp_path_factory.mktemp("caddy") / "Caddyfile"
-    caddyfile.write_text(local_caddyfile(replica_ports, proxy_port))
-    proxy = subprocess.Popen(["caddy", "run", "--config", str(caddyfile), "--adapter", "caddyfile"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{proxy_port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or proxy.poll() is not None:
-                    raise RuntimeError("Caddy did not answer in front of the replicas")
-                time.sleep(0.3)
+        proxy, url = start_caddy(replica_ports, tmp_path_factory.mktemp("caddy"))
+    except RuntimeError:
+        for process in replicas:
+            process.terminate()
+        raise
+    try:
         yield url
     finally:
         proxy.terminate()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import threading
 import time
 import urllib.request
@@ -17,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from support.server import free_port, local_caddyfile
+from support.server import start_caddy
 
 COOKIE = "rnn_replica"
 
@@ -64,22 +63,13 @@ def proxy(tmp_path):
             pytest.fail(message)
         pytest.skip(message)
     replicas = [StandIn(), StandIn()]
-    proxy_port = free_port()
-    caddyfile = tmp_path / "Caddyfile"
-    caddyfile.write_text(local_caddyfile([r.port for r in replicas], proxy_port))
-    caddy = subprocess.Popen(["caddy", "run", "--config", str(caddyfile), "--adapter", "caddyfile"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{proxy_port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or caddy.poll() is not None:
-                    raise RuntimeError("Caddy did not answer in front of the stand-ins") from None
-                time.sleep(0.2)
+        caddy, url = start_caddy([r.port for r in replicas], tmp_path)
+    except RuntimeError:
+        for replica in replicas:
+            replica.stop()
+        raise
+    try:
         yield url, replicas
     finally:
         caddy.terminate()
