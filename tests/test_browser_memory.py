@@ -67,7 +67,7 @@ def test_playing_moves_the_curves_and_heatmaps_and_pause_stops_them(page, app_ur
     assert all(cell in legend for cell in ("RNN", "LSTM", "GRU"))
 
     page.get_by_role("button", name="Pause").click()
-    page.get_by_role("button", name="Play").wait_for(timeout=2000)
+    page.get_by_role("button", name="Play").wait_for()
     page.wait_for_timeout(1500)  # a tick already on its way may still land
     paused, paused_step = page.evaluate(SNAPSHOT_JS, HEATMAPS), shown_step(page)
     page.wait_for_timeout(2000)
