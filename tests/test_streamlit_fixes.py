@@ -1,14 +1,18 @@
-"""The fix for Streamlit's lost-elements race: a script thread goes on only once the event loop has handled
-what it scheduled, so a run cannot count as stopped while its elements still wait on the loop."""
+"""The fix for Streamlit's lost-elements race: a script thread asks for its next request only once the event
+loop has handled everything it scheduled, so a run cannot count as stopped while its elements still wait
+on the loop; and it does not wait element by element."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 import threading
 import time
 from types import SimpleNamespace
 
 import pytest
 from streamlit.runtime.app_session import AppSession
+from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
+from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequests, ScriptRequestType
 
 from ui import streamlit_fixes
 
@@ -25,12 +29,36 @@ def session():
     loop.close()
 
 
-def test_a_script_thread_goes_on_only_after_the_loop_handled_its_event(session):
+def in_a_script_thread(work) -> None:
+    """Runs `work` in a thread of its own, as Streamlit runs each script runner (the handoff is per thread)."""
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as failure:  # noqa: BLE001 - re-raised in the test's thread
+            failures.append(failure)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=10)
+    if failures:
+        raise failures[0]
+
+
+def test_a_run_asks_for_its_next_request_only_after_the_loop_handled_its_elements(session):
     handled = []
-    # A busy loop: the handler runs 50 ms later than it was scheduled.
-    session._event_loop.call_soon_threadsafe(time.sleep, 0.05)
-    streamlit_fixes._call_on_event_loop_and_wait(session, lambda: handled.append("run started"))
-    assert handled == ["run started"]  # what the script queues next comes after the handler's clearing
+
+    def script() -> None:
+        session._event_loop.call_soon_threadsafe(time.sleep, 0.05)  # a busy loop: handlers run 50 ms late
+        for element in range(3):
+            streamlit_fixes._call_on_event_loop_and_note(session, lambda element=element: handled.append(element))
+        assert handled == []  # the script went on without waiting for each element
+        request = streamlit_fixes._ask_for_next_request_once_handed_over(ScriptRequests())
+        assert request.type == ScriptRequestType.STOP  # no request: this runner now counts as stopped...
+        assert handled == [0, 1, 2]  # ...and every element it made is already on the loop's side
+
+    in_a_script_thread(script)
 
 
 def test_the_loop_itself_is_never_made_to_wait_for_itself(session):
@@ -38,7 +66,8 @@ def test_the_loop_itself_is_never_made_to_wait_for_itself(session):
 
     async def schedule_from_the_loop() -> None:
         handled = []
-        streamlit_fixes._call_on_event_loop_and_wait(session, lambda: handled.append(1))
+        streamlit_fixes._call_on_event_loop_and_note(session, lambda: handled.append(1))
+        streamlit_fixes.wait_for_last_handoff()  # nothing noted for the loop's own thread
         assert handled == []  # scheduled for later, not awaited: the loop is running this very code
         finished.set()
 
@@ -50,51 +79,61 @@ def test_a_slow_loop_is_waited_for_however_long_it_takes_and_logged(session, mon
     monkeypatch.setattr(streamlit_fixes, "SLOW_HANDOFF_SECONDS", 0.1)
     monkeypatch.setattr(streamlit_fixes, "LOOP_CHECK_SECONDS", 0.05)
     handled = []
-    session._event_loop.call_soon_threadsafe(time.sleep, 0.4)  # an overloaded server
+
+    def script() -> None:
+        session._event_loop.call_soon_threadsafe(time.sleep, 0.4)  # an overloaded server
+        streamlit_fixes._call_on_event_loop_and_note(session, lambda: handled.append("element"))
+        streamlit_fixes.wait_for_last_handoff()
+        assert handled == ["element"]  # no time limit ran out first
+
     with caplog.at_level("WARNING", logger="ui.streamlit_fixes"):
-        streamlit_fixes._call_on_event_loop_and_wait(session, lambda: handled.append("element"))
-    assert handled == ["element"]  # no time limit ran out first
+        in_a_script_thread(script)
     assert "overloaded" in caplog.text
 
 
-def test_a_closed_loop_does_not_hold_the_script_thread():
-    loop = asyncio.new_event_loop()
+@pytest.mark.parametrize("state", ["closed", "stopped"])
+def test_a_loop_on_its_way_down_does_not_hold_the_script_thread(state):
+    loop = asyncio.new_event_loop()  # stopped: open, but nothing runs it
+    if state == "closed":
+        loop.close()
+    waited: list[float] = []
+
+    def script() -> None:
+        streamlit_fixes._call_on_event_loop_and_note(SimpleNamespace(_event_loop=loop), lambda: None)
+        started = time.monotonic()
+        streamlit_fixes.wait_for_last_handoff()
+        waited.append(time.monotonic() - started)
+
+    in_a_script_thread(script)
     loop.close()
-    started = time.monotonic()
-    streamlit_fixes._call_on_event_loop_and_wait(SimpleNamespace(_event_loop=loop), lambda: None)
-    assert time.monotonic() - started < 0.5
+    assert waited[0] < 2 * streamlit_fixes.LOOP_CHECK_SECONDS + 0.5
 
 
-def test_a_stopped_loop_does_not_hold_the_script_thread():
-    loop = asyncio.new_event_loop()  # open, but nothing runs it: a server on its way down
-    started = time.monotonic()
-    streamlit_fixes._call_on_event_loop_and_wait(SimpleNamespace(_event_loop=loop), lambda: None)
-    assert time.monotonic() - started < 2 * streamlit_fixes.LOOP_CHECK_SECONDS + 0.5
-    loop.close()
+def patched_methods():
+    return AppSession._call_soon_on_event_loop, ScriptRequests.on_scriptrunner_ready
 
 
-def test_install_patches_the_method_streamlit_calls(monkeypatch):
-    monkeypatch.setattr(AppSession, "_call_soon_on_event_loop", AppSession._call_soon_on_event_loop)
-    streamlit_fixes.install()
-    assert AppSession._call_soon_on_event_loop is streamlit_fixes._call_on_event_loop_and_wait
+def test_install_patches_the_methods_streamlit_calls(monkeypatch):
+    monkeypatch.setattr(AppSession, "_call_soon_on_event_loop", streamlit_fixes._schedule_on_event_loop)
+    monkeypatch.setattr(ScriptRequests, "on_scriptrunner_ready", streamlit_fixes._ask_for_next_request)
+    assert streamlit_fixes.install() and streamlit_fixes.install()  # twice: once in place, it stays
+    assert patched_methods() == (streamlit_fixes._call_on_event_loop_and_note,
+                                 streamlit_fixes._ask_for_next_request_once_handed_over)
 
 
 def test_install_leaves_another_streamlit_alone_and_says_so(monkeypatch, caplog):
-    original = AppSession._call_soon_on_event_loop
-    monkeypatch.setattr(AppSession, "_call_soon_on_event_loop", original)
-    if original is streamlit_fixes._call_on_event_loop_and_wait:  # already installed in this process
-        monkeypatch.setattr(AppSession, "_call_soon_on_event_loop", streamlit_fixes._schedule_on_event_loop)
+    monkeypatch.setattr(AppSession, "_call_soon_on_event_loop", streamlit_fixes._schedule_on_event_loop)
+    monkeypatch.setattr(ScriptRequests, "on_scriptrunner_ready", streamlit_fixes._ask_for_next_request)
     with caplog.at_level("WARNING", logger="ui.streamlit_fixes"):
         assert not streamlit_fixes.install(version="9.9.9")
-    assert AppSession._call_soon_on_event_loop is not streamlit_fixes._call_on_event_loop_and_wait
+    assert patched_methods() == (streamlit_fixes._schedule_on_event_loop, streamlit_fixes._ask_for_next_request)
     assert "written for Streamlit 1.67.0, not 9.9.9" in caplog.text
-    assert streamlit_fixes.install() and streamlit_fixes.install()  # twice: once in place, it stays
 
 
-def test_streamlit_still_sends_a_runs_events_through_the_patched_method():
-    """The fix works only while Streamlit hands every script-runner event to the loop this way."""
-    import inspect
-
-    handler = inspect.getsource(AppSession._on_scriptrunner_event)
-    assert "self._call_soon_on_event_loop(" in handler
+def test_streamlit_still_works_the_way_the_fix_relies_on():
+    """Every script-runner event goes to the loop through the patched method, and the script thread asks
+    for its next request (where its runner may stop) through the other."""
+    assert "self._call_soon_on_event_loop(" in inspect.getsource(AppSession._on_scriptrunner_event)
     assert "def _call_soon_on_event_loop(self, callback" in inspect.getsource(AppSession)
+    script_thread = inspect.getsource(ScriptRunner._run_script_thread)
+    assert script_thread.count("self._requests.on_scriptrunner_ready()") == 2
