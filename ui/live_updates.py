@@ -7,9 +7,10 @@ RNN_LIVE_UPDATES_PER_SECOND slots a second. Alone, a visitor gets every update t
 room, everyone's animation slows down evenly, and everything else stays quick. Each playing page has at
 most two ticks waiting (its fast chart and its slow one), so a wait lasts at most 2 x players / gap s.
 
-The gap between slots also follows what a tick costs on this machine: it is at least the recent tick's
-time divided by LIVE_SHARE, so the ticks take at most that share of the core on a slow machine too (40
-updates of 25 ms each would take all of it), and the rest stays for answers.
+While the room is at work (someone's answer ran in the last BUSY_ROOM_SECONDS), the gap between slots
+also follows what a tick costs on this machine: it is at least the recent tick's time divided by
+LIVE_SHARE, so the ticks take at most that share of the core on a slow machine too (40 updates of 25 ms
+each would take all of it), and the rest stays for answers. A room that only watches gets every slot.
 
 And a tick gives way to what a visitor is waiting for: while a page or an interactive fragment runs (a
 click, a stroke, a letter), new ticks hold back, up to MAX_YIELD_SECONDS, so the answer does not share the
@@ -29,13 +30,15 @@ from rnn_core.settings import LIVE_UPDATES_ENV_VAR, positive_number_from_env
 
 DEFAULT_UPDATES_PER_SECOND = 40.0
 MAX_YIELD_SECONDS = 1.0  # the longest a tick holds back for visitors' reruns: animations slow, never stop
-LIVE_SHARE = 0.3  # the most of the server's core the live ticks take together
+LIVE_SHARE = 0.3  # the most of the server's core the live ticks take together while the room is at work
+BUSY_ROOM_SECONDS = 1.0  # an answer this recent means more may come: keep the core's rest free for them
 COST_SMOOTHING = 0.2  # how fast the typical tick cost follows the last one: a few ticks, not one outlier
 Function = TypeVar("Function", bound=Callable)
 
 
 class LiveUpdateSchedule:
-    """Hands out time slots first come first served, `1 / per_second` apart or more when ticks are dear."""
+    """Hands out time slots first come first served, `1 / per_second` apart, or more while the room is at
+    work and ticks are dear."""
 
     def __init__(self, per_second: float):
         self.shortest_gap = 1.0 / per_second
@@ -44,6 +47,7 @@ class LiveUpdateSchedule:
         self.lock = threading.Lock()
         self.no_interactive_runs = threading.Condition(self.lock)
         self.interactive_runs = 0  # threads now running a rerun a visitor waits for
+        self.last_answer_ended = float("-inf")  # when the last of those ended (time.monotonic)
         self.local = threading.local()  # this thread's depth of interactive() (a page runs its fragments inline)
 
     @contextmanager
@@ -61,6 +65,7 @@ class LiveUpdateSchedule:
             if depth == 0:
                 with self.lock:
                     self.interactive_runs -= 1
+                    self.last_answer_ended = time.monotonic()
                     self.no_interactive_runs.notify_all()
 
     def wait_for_slot(self) -> float:
@@ -75,7 +80,8 @@ class LiveUpdateSchedule:
                 held = time.monotonic() - started
             now = time.monotonic()
             slot = max(now, self.next_slot)
-            self.next_slot = slot + max(self.shortest_gap, self.tick_cost / LIVE_SHARE)
+            room_at_work = self.interactive_runs > own or now - self.last_answer_ended < BUSY_ROOM_SECONDS
+            self.next_slot = slot + max(self.shortest_gap, self.tick_cost / LIVE_SHARE if room_at_work else 0.0)
         time.sleep(slot - now)  # sleeping holds no core: the server answers other visitors meanwhile
         return held + slot - now
 
