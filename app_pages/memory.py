@@ -19,7 +19,7 @@ from rnn_core.settings import LIVE_UPDATES_ENV_VAR
 from ui import memory_charts
 from ui.i18n import _, bound_gettext, number
 from ui.i18n import percent as locale_percent
-from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, live_tick, updates_per_second
+from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, live_update_schedule, updates_per_second
 from ui.play_controls import play_controls
 from ui.wave_charts import chart_spec
 
@@ -168,17 +168,17 @@ def draw_reach(comparison: MemoryComparison) -> None:
 @st.fragment(run_every=TICK_SECONDS if playing else None)
 def live() -> None:
     comparison: MemoryComparison = st.session_state[key("comparison")]
-    playing_now = st.session_state[key("playing")]
-    with live_tick(playing_now):  # in a full room, every player's ticks slow down evenly
-        if playing_now:
-            comparison.step(st.session_state[key("speed")])
-        draw_live(comparison)
+    if st.session_state[key("playing")]:
+        live_update_schedule().wait_for_slot()  # in a full room, every player's ticks slow down evenly
+        comparison.step(st.session_state[key("speed")])
+    draw_live(comparison)
 
 
 @st.fragment(run_every=REACH_SECONDS if playing else None)
 def reach() -> None:
-    with live_tick(st.session_state[key("playing")]):
-        draw_reach(st.session_state[key("comparison")])
+    if st.session_state[key("playing")]:
+        live_update_schedule().wait_for_slot()
+    draw_reach(st.session_state[key("comparison")])
 
 
 live()

@@ -18,7 +18,7 @@ from rnn_core.settings import LIVE_UPDATES_ENV_VAR
 from rnn_core.wave_training import CarryComparison, WaveHealth, WaveTrainer
 from ui import wave_charts
 from ui.i18n import _, bound_gettext, number, percent
-from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, live_tick, updates_per_second
+from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, live_update_schedule, updates_per_second
 from ui.play_controls import play_controls
 from ui.wave_settings import (CELLS, CLIP_CHOICES, FEEDBACK_CHOICES, HIDDEN_SIZES, LEARNING_RATES, POINTS_RANGE,
                               SPEED_RANGE, TASKS, WINDOW_LENGTHS, WaveSettings, clip_shown,
@@ -302,22 +302,22 @@ def target_name(trainer: WaveTrainer) -> str:
 def live() -> None:
     trainer: WaveTrainer = st.session_state[key("trainer")]
     comparison: CarryComparison | None = st.session_state[key("comparison")]
-    playing_now = st.session_state[key("playing")]
-    with live_tick(playing_now):  # in a full room, every player's ticks slow down evenly
-        if playing_now:
-            trainer.step(st.session_state[key("speed")])
-            if comparison is not None:
-                comparison.step(st.session_state[key("speed")])
-            if trainer.diverged_at is not None:  # nothing left to train: pause, and let Play come back
-                st.session_state[key("playing")] = False
-                st.rerun()
-        draw_live(trainer)
+    if st.session_state[key("playing")]:
+        live_update_schedule().wait_for_slot()  # in a full room, every player's ticks slow down evenly
+        trainer.step(st.session_state[key("speed")])
+        if comparison is not None:
+            comparison.step(st.session_state[key("speed")])
+        if trainer.diverged_at is not None:  # nothing left to train: pause, and let Play come back
+            st.session_state[key("playing")] = False
+            st.rerun()
+    draw_live(trainer)
 
 
 @st.fragment(run_every=RECENT_SECONDS if playing else None)
 def recent() -> None:
-    with live_tick(st.session_state[key("playing")]):
-        draw_recent(st.session_state[key("trainer")], st.session_state[key("comparison")])
+    if st.session_state[key("playing")]:
+        live_update_schedule().wait_for_slot()
+    draw_recent(st.session_state[key("trainer")], st.session_state[key("comparison")])
 
 
 with charts_column:

@@ -8,8 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from support.server import APP_PATH
-from ui.live_updates import (DEFAULT_UPDATES_PER_SECOND, LIVE_SHARE, MAX_YIELD_SECONDS, LiveUpdateSchedule,
-                             updates_per_second)
+from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, MAX_YIELD_SECONDS, LiveUpdateSchedule, updates_per_second
 
 
 def test_ticks_asking_together_get_slots_one_gap_apart(monkeypatch):
@@ -26,60 +25,6 @@ def test_a_player_alone_never_waits_after_the_gap():
     schedule.wait_for_slot()
     threading.Event().wait(0.01)  # longer than a gap: the next slot is free already
     assert schedule.wait_for_slot() == 0.0
-
-
-class FakeClock:
-    """time.monotonic and time.sleep for a test that runs many ticks without waiting for them."""
-
-    def __init__(self):
-        self.now = 1000.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += max(seconds, 0.0)
-
-
-def another_visitors_answer(schedule: LiveUpdateSchedule) -> None:
-    """An answer run in a thread of its own, as the server runs each visitor's rerun; it ends at once."""
-    def answer() -> None:
-        with schedule.interactive():
-            pass
-    thread = threading.Thread(target=answer)
-    thread.start()
-    thread.join()
-
-
-def run_ticks(monkeypatch, schedule: LiveUpdateSchedule, cost: float, count: int,
-              answers_meanwhile: bool) -> list[float]:
-    """Plays `count` ticks of `cost` seconds each, one after another, each after another visitor's answer
-    or in a room that only watches; returns when each tick started."""
-    clock = FakeClock()
-    monkeypatch.setattr("ui.live_updates.time.monotonic", clock.monotonic)
-    monkeypatch.setattr("ui.live_updates.time.sleep", clock.sleep)
-    starts = []
-    for _ in range(count):
-        if answers_meanwhile:
-            another_visitors_answer(schedule)
-        with schedule.tick():
-            starts.append(clock.now)
-            clock.now += cost  # the tick trains and draws
-    return starts
-
-
-def test_dear_ticks_take_at_most_their_share_of_the_core_while_the_room_is_at_work(monkeypatch):
-    # 1,000 slots a second would let 30 ms ticks fill the whole core; their cost widens the gap instead.
-    starts = run_ticks(monkeypatch, LiveUpdateSchedule(per_second=1000), cost=0.030, count=60,
-                       answers_meanwhile=True)
-    busy = 0.030 * 39 / (starts[-1] - starts[-40])  # the last 39 gaps, once the cost is learned
-    assert LIVE_SHARE * 0.9 < busy <= LIVE_SHARE * 1.01
-
-
-@pytest.mark.parametrize("cost", [0.001, 0.030])
-def test_a_room_that_only_watches_gets_every_slot_of_the_budget(monkeypatch, cost):
-    starts = run_ticks(monkeypatch, LiveUpdateSchedule(per_second=20), cost=cost, count=10, answers_meanwhile=False)
-    assert [b - a for a, b in zip(starts, starts[1:])] == pytest.approx([0.05] * 9)
 
 
 @pytest.mark.parametrize("text, expected, warned", [("", DEFAULT_UPDATES_PER_SECOND, False), ("120", 120.0, False),

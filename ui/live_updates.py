@@ -5,12 +5,7 @@ ticks would take all of the server's one Python core, and a drawing or a name ty
 behind them. So every live tick first takes the next free slot of a server-wide schedule,
 RNN_LIVE_UPDATES_PER_SECOND slots a second. Alone, a visitor gets every update they ask for; in a full
 room, everyone's animation slows down evenly, and everything else stays quick. Each playing page has at
-most two ticks waiting (its fast chart and its slow one), so a wait lasts at most 2 x players / gap s.
-
-While the room is at work (someone's answer ran in the last BUSY_ROOM_SECONDS), the gap between slots
-also follows what a tick costs on this machine: it is at least the recent tick's time divided by
-LIVE_SHARE, so the ticks take at most that share of the core on a slow machine too (40 updates of 25 ms
-each would take all of it), and the rest stays for answers. A room that only watches gets every slot.
+most two ticks waiting (its fast chart and its slow one), so a wait lasts at most 2 x players / budget s.
 
 And a tick gives way to what a visitor is waiting for: while a page or an interactive fragment runs (a
 click, a stroke, a letter), new ticks hold back, up to MAX_YIELD_SECONDS, so the answer does not share the
@@ -30,24 +25,18 @@ from rnn_core.settings import LIVE_UPDATES_ENV_VAR, positive_number_from_env
 
 DEFAULT_UPDATES_PER_SECOND = 40.0
 MAX_YIELD_SECONDS = 1.0  # the longest a tick holds back for visitors' reruns: animations slow, never stop
-LIVE_SHARE = 0.3  # the most of the server's core the live ticks take together while the room is at work
-BUSY_ROOM_SECONDS = 1.0  # an answer this recent means more may come: keep the core's rest free for them
-COST_SMOOTHING = 0.2  # how fast the typical tick cost follows the last one: a few ticks, not one outlier
 Function = TypeVar("Function", bound=Callable)
 
 
 class LiveUpdateSchedule:
-    """Hands out time slots first come first served, `1 / per_second` apart, or more while the room is at
-    work and ticks are dear."""
+    """Hands out time slots `1 / per_second` apart, first come first served."""
 
     def __init__(self, per_second: float):
-        self.shortest_gap = 1.0 / per_second
-        self.tick_cost = 0.0  # seconds, smoothed over the last few ticks
+        self.gap = 1.0 / per_second
         self.next_slot = 0.0
         self.lock = threading.Lock()
         self.no_interactive_runs = threading.Condition(self.lock)
         self.interactive_runs = 0  # threads now running a rerun a visitor waits for
-        self.last_answer_ended = float("-inf")  # when the last of those ended (time.monotonic)
         self.local = threading.local()  # this thread's depth of interactive() (a page runs its fragments inline)
 
     @contextmanager
@@ -65,7 +54,6 @@ class LiveUpdateSchedule:
             if depth == 0:
                 with self.lock:
                     self.interactive_runs -= 1
-                    self.last_answer_ended = time.monotonic()
                     self.no_interactive_runs.notify_all()
 
     def wait_for_slot(self) -> float:
@@ -80,22 +68,9 @@ class LiveUpdateSchedule:
                 held = time.monotonic() - started
             now = time.monotonic()
             slot = max(now, self.next_slot)
-            room_at_work = self.interactive_runs > own or now - self.last_answer_ended < BUSY_ROOM_SECONDS
-            self.next_slot = slot + max(self.shortest_gap, self.tick_cost / LIVE_SHARE if room_at_work else 0.0)
+            self.next_slot = slot + self.gap
         time.sleep(slot - now)  # sleeping holds no core: the server answers other visitors meanwhile
         return held + slot - now
-
-    @contextmanager
-    def tick(self) -> Iterator[float]:
-        """Around one live update: waits for its slot (yields the seconds waited), and learns what it cost."""
-        waited = self.wait_for_slot()
-        started = time.monotonic()
-        try:
-            yield waited
-        finally:
-            cost = time.monotonic() - started  # wall time: a tick slowed by others' answers counts as dearer
-            with self.lock:
-                self.tick_cost += COST_SMOOTHING * (cost - self.tick_cost)
 
 
 def updates_per_second() -> tuple[float, str]:
@@ -107,16 +82,6 @@ def updates_per_second() -> tuple[float, str]:
 def live_update_schedule() -> LiveUpdateSchedule:
     """The one schedule of this server process."""
     return LiveUpdateSchedule(updates_per_second()[0])
-
-
-@contextmanager
-def live_tick(playing: bool) -> Iterator[None]:
-    """Around a live fragment's run: while it plays, the run is a tick of the server's schedule."""
-    if not playing:
-        yield
-        return
-    with live_update_schedule().tick():
-        yield
 
 
 def interactive_run(function: Function) -> Function:
