@@ -17,10 +17,6 @@ import argparse
 import asyncio
 import os
 import statistics
-import subprocess
-import sys
-import time
-import urllib.request
 from collections import defaultdict
 from pathlib import Path
 from typing import Awaitable, Callable
@@ -113,11 +109,11 @@ async def visit_baseline(url: str, meter: Meter, ticks: int) -> None:
     meter.end_round()
 
 
-def serve(script: str | None, core: int, rounds: int, visit: Callable[[str, Meter], Awaitable[None]]
+def serve(script: Path, core: int, rounds: int, visit: Callable[[str, Meter], Awaitable[None]]
           ) -> dict[str, list[float]]:
     """Start a server on one core, run `visit(url, meter)` `rounds` times, stop it; the samples by action."""
     port = free_port()
-    process = start_app(port, cpus={core}) if script is None else start_script(script, port, core)
+    process = start_app(port, cpus={core}, script=script)
     try:
         meter = Meter(process.pid)
         for _ in range(rounds):
@@ -126,25 +122,6 @@ def serve(script: str | None, core: int, rounds: int, visit: Callable[[str, Mete
     finally:
         process.terminate()
         process.wait(timeout=10)
-
-
-def start_script(script: str, port: int, core: int) -> subprocess.Popen:
-    """`streamlit run` of a script other than app.py, from the repository (its .streamlit/config.toml)."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        preexec_fn=lambda: os.sched_setaffinity(0, {core}))
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return process
-        except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                raise
-            time.sleep(0.3)
 
 
 def main() -> None:
@@ -156,9 +133,10 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("RNN_DATA_DIR", str(REPO.parent / "shared" / "data"))
 
-    baseline = serve(str(REPO / "benchmarks" / "fragment_baseline_app.py"), args.core, args.repeats,
+    baseline = serve(REPO / "benchmarks" / "fragment_baseline_app.py", args.core, args.repeats,
                      lambda url, meter: visit_baseline(url, meter, args.ticks))
-    app = serve(None, args.core, args.repeats, lambda url, meter: visit_app(url, meter, args.draws, args.ticks))
+    app = serve(REPO / "app.py", args.core, args.repeats,
+                lambda url, meter: visit_app(url, meter, args.draws, args.ticks))
     unit = statistics.median(baseline["baseline: one tick of its chart"])
     rows = [[name, f"{statistics.median(samples):.1f}", f"{min(samples):.1f} - {max(samples):.1f}",
              f"{statistics.median(samples) / unit:.1f}x"] for name, samples in {**baseline, **app}.items()]

@@ -21,8 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import subprocess
-import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -271,25 +269,13 @@ def count_updates(page, seconds: float) -> dict:
 
 def baseline_updates(browser, seconds: float) -> dict:
     """The same count on the cheapest possible live page, served the same way: the platform's ceiling."""
-    from support.server import free_port
+    from support.server import free_port, start_app
 
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "benchmarks" / "fragment_baseline_app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # cwd: the app's .streamlit/config.toml
+    server = start_app(port := free_port(), script=REPO / "benchmarks" / "fragment_baseline_app.py")
     try:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(60_000)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                page.goto(f"http://127.0.0.1:{port}/")
-                break
-            except Exception:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
+        page.goto(f"http://127.0.0.1:{port}/")
         page.locator(".st-key-waves_play button").wait_for()
         return count_updates(page, seconds)
     finally:

@@ -25,29 +25,38 @@ def free_port() -> int:
 
 
 def start_app(port: int, env: dict[str, str] | None = None, cpus: set[int] | None = None,
-              log: Path | None = None) -> subprocess.Popen:
-    """`streamlit run app.py` on 127.0.0.1:port (on the given CPU cores); returns once it answers.
+              log: Path | None = None, script: Path = REPO / "app.py") -> subprocess.Popen:
+    """`streamlit run app.py` (or another script) on 127.0.0.1:port (on the given CPU cores); returns once
+    it answers.
 
-    The server's stderr goes to `log` when given (read it for tracebacks), else to a temporary file.
+    The server runs in the repository, with its .streamlit/config.toml. Its stderr goes to `log` when given
+    (read it for tracebacks), else to a temporary file.
     """
     log = log or Path(tempfile.mkstemp(prefix="streamlit-", suffix=".log")[1])
     with log.open("wb") as stderr:  # a file, not a pipe: nobody reads a pipe, and a full one blocks the server
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true"],
             cwd=REPO, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=stderr,
             preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited: {log.read_text(errors='replace')[-2000:]}")
+    if not wait_for_health(f"http://127.0.0.1:{port}", process, seconds=60):
+        raise RuntimeError(f"streamlit exited or did not answer its health check within 60 s: "
+                           f"{log.read_text(errors='replace')[-2000:]}")
+    return process
+
+
+def wait_for_health(url: str, process: subprocess.Popen, seconds: float) -> bool:
+    """Whether Streamlit's health check at `url` answers before `seconds` pass; a process that exits, or
+    does not answer in time, is killed."""
+    deadline = time.monotonic() + seconds
+    while process.poll() is None and time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return process
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return True
         except OSError:
-            time.sleep(0.3)
+            time.sleep(0.2)
     process.kill()
-    raise RuntimeError("streamlit did not answer its health check within 60 s")
+    return False
 
 
 def local_caddyfile(replica_ports: list[int], proxy_port: int) -> str:
@@ -71,16 +80,9 @@ def start_caddy(replica_ports: list[int], directory: Path,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                              preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
     url = f"http://127.0.0.1:{proxy_port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-            return proxy, url
-        except OSError:
-            if time.monotonic() > deadline or proxy.poll() is not None:
-                proxy.kill()
-                raise RuntimeError("Caddy did not answer in front of the replicas") from None
-            time.sleep(0.2)
+    if not wait_for_health(url, proxy, seconds=30):
+        raise RuntimeError("Caddy did not answer in front of the replicas")
+    return proxy, url
 
 
 def proc_stat_fields(pid: int) -> list[str]:
