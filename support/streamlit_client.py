@@ -22,7 +22,10 @@ import io
 import json
 import time
 import urllib.request
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import websockets
 from google.protobuf.message import Message
@@ -33,6 +36,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 RERUN_STATUSES = {ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN}  # another run follows at once
 MAX_MESSAGE_BYTES = 200 * 1024 * 1024  # the server's own default for a message
+T = TypeVar("T")
 
 
 class ScriptError(RuntimeError):
@@ -53,6 +57,8 @@ class Run:
     seconds: float = 0.0
     elements: list[Message] = field(default_factory=list)
     exceptions: list[str] = field(default_factory=list)
+    references: int = 0  # messages sent as a hash of one the tab said it had cached, not in full
+    largest_message_bytes: int = 0
 
     def texts(self) -> list[str]:
         """The text of every markdown, text, alert and heading element the run sent."""
@@ -77,6 +83,7 @@ class StreamlitSession:
         self.base_url = base_url
         self.cookie = cookie  # a sticky load balancer's cookie names the replica this session is on
         self.pages: dict[str, str] = {}  # url path ("" for the home page) -> page script hash
+        self.cached_hashes: set[str] = set()  # the messages a tab would keep, and say it has, on each rerun
         self.page = ""
         self.widgets: dict[str, Widget] = {}  # key (or label, for widgets without one) -> widget
         self._values: dict[str, WidgetState] = {}  # widget id -> the value the page holds
@@ -128,6 +135,17 @@ class StreamlitSession:
 
     async def _rerun(self, fragment_id: str = "", auto: bool = False, extra: tuple[WidgetState, ...] = (),
                      timeout: float = 60) -> Run:
+        started = time.perf_counter()
+        await self.send_rerun(fragment_id, auto, extra)
+        run = await self.read_run(timeout)
+        run.seconds = time.perf_counter() - started
+        if run.exceptions:
+            raise ScriptError(run.exceptions[0])
+        return run
+
+    async def send_rerun(self, fragment_id: str = "", auto: bool = False,
+                         extra: tuple[WidgetState, ...] = ()) -> None:
+        """Ask for a run and go on at once, as a tab does when it is clicked during a run."""
         message = BackMsg()
         state = message.rerun_script
         state.query_string = self.query_string
@@ -137,28 +155,34 @@ class StreamlitSession:
         state.fragment_id = fragment_id
         state.is_auto_rerun = auto
         state.widget_states.widgets.extend([*self._values.values(), *extra])
+        state.cached_message_hashes.extend(sorted(self.cached_hashes))
         state.context_info.timezone = "UTC"
         state.context_info.locale = "en-US"
         state.context_info.url = f"{self.base_url.rstrip('/')}/{self.page}"
         if not fragment_id:
             self.auto_reruns = {}  # a full run declares its timed fragments again
-        started = time.perf_counter()
         await self._socket.send(message.SerializeToString())
+
+    async def read_run(self, timeout: float = 60) -> Run:
+        """What the server sends until a run finishes (one that another run does not follow at once)."""
         run = Run()
         try:
             await asyncio.wait_for(self._read_until_finished(run), timeout)
         except TimeoutError:
             raise ScriptError(f"no answer within {timeout:.0f} s") from None
-        run.seconds = time.perf_counter() - started
-        if run.exceptions:
-            raise ScriptError(run.exceptions[0])
         return run
 
     async def _read_until_finished(self, run: Run) -> None:
         while True:
+            raw = await self._socket.recv()
             message = ForwardMsg()
-            message.ParseFromString(await self._socket.recv())
+            message.ParseFromString(raw)
+            run.largest_message_bytes = max(run.largest_message_bytes, len(raw))
+            if message.metadata.cacheable:
+                self.cached_hashes.add(message.hash)
             kind = message.WhichOneof("type")
+            if kind == "ref_hash":
+                run.references += 1
             if kind == "navigation":
                 self.pages = {page.url_pathname: page.page_script_hash for page in message.navigation.app_pages}
             elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
@@ -182,6 +206,13 @@ class StreamlitSession:
             key = widget_id.split("-", 2)[2] if widget_id.count("-") >= 2 else ""
             widget = Widget(widget_id, kind, label if isinstance(label, str) else "", fragment_id)
             self.widgets[key if key and key != "None" else widget.label] = widget
+
+
+def visit_on_own_thread(visit: Coroutine[Any, Any, T], timeout: float = 120) -> T:
+    """Run a visit to its end from synchronous code, on a thread of its own: a test process may already have
+    an event loop running in this one (Playwright's sync API keeps one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, asyncio.wait_for(visit, timeout)).result()
 
 
 def _first_page_cookie(base_url: str) -> str:
