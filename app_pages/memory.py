@@ -20,7 +20,7 @@ from ui import memory_charts
 from ui.i18n import _, bound_gettext, number
 from ui.i18n import percent as locale_percent
 from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, live_update_schedule, updates_per_second
-from ui.play_controls import play_controls
+from ui.play_controls import model_lock, play_controls
 from ui.wave_charts import chart_spec
 
 # Ten updates a second at most: asked for faster, the browser dropped most chart redraws (3-4 drawn a second).
@@ -167,18 +167,22 @@ def draw_reach(comparison: MemoryComparison) -> None:
 
 @st.fragment(run_every=TICK_SECONDS if playing else None)
 def live() -> None:
-    comparison: MemoryComparison = st.session_state[key("comparison")]
-    if st.session_state[key("playing")]:
+    playing_now = st.session_state[key("playing")]
+    if playing_now:
         live_update_schedule().wait_for_slot()  # in a full room, every player's ticks slow down evenly
-        comparison.step(st.session_state[key("speed")])
-    draw_live(comparison)
+    with model_lock(key):
+        comparison: MemoryComparison = st.session_state[key("comparison")]
+        if playing_now:
+            comparison.step(st.session_state[key("speed")])
+        draw_live(comparison)
 
 
 @st.fragment(run_every=REACH_SECONDS if playing else None)
 def reach() -> None:
     if st.session_state[key("playing")]:
         live_update_schedule().wait_for_slot()
-    draw_reach(st.session_state[key("comparison")])
+    with model_lock(key):
+        draw_reach(st.session_state[key("comparison")])
 
 
 live()

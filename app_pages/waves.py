@@ -19,7 +19,7 @@ from rnn_core.wave_training import CarryComparison, WaveHealth, WaveTrainer
 from ui import wave_charts
 from ui.i18n import _, bound_gettext, number, percent
 from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, live_update_schedule, updates_per_second
-from ui.play_controls import play_controls
+from ui.play_controls import model_lock, play_controls
 from ui.wave_settings import (CELLS, CLIP_CHOICES, FEEDBACK_CHOICES, HIDDEN_SIZES, LEARNING_RATES, POINTS_RANGE,
                               SPEED_RANGE, TASKS, WINDOW_LENGTHS, WaveSettings, clip_shown,
                               settings_from_query_params)
@@ -192,7 +192,8 @@ with settings_column:
                      "window to window, one starting each window from zeros."))
 
 settings = settings_from_widgets(st.session_state[key("applied")])
-apply_settings(settings)
+with model_lock(key):
+    apply_settings(settings)
 if st.query_params.to_dict() != (wanted := settings.to_query_params(keep=st.query_params.to_dict())):
     st.query_params.from_dict(wanted)  # the address bar now holds a link to this very setup
 
@@ -300,24 +301,28 @@ def target_name(trainer: WaveTrainer) -> str:
 # makes training look live. Only the fast one trains.
 @st.fragment(run_every=TICK_SECONDS if playing else None)
 def live() -> None:
-    trainer: WaveTrainer = st.session_state[key("trainer")]
-    comparison: CarryComparison | None = st.session_state[key("comparison")]
-    if st.session_state[key("playing")]:
+    playing_now = st.session_state[key("playing")]
+    if playing_now:
         live_update_schedule().wait_for_slot()  # in a full room, every player's ticks slow down evenly
-        trainer.step(st.session_state[key("speed")])
-        if comparison is not None:
-            comparison.step(st.session_state[key("speed")])
-        if trainer.diverged_at is not None:  # nothing left to train: pause, and let Play come back
-            st.session_state[key("playing")] = False
-            st.rerun()
-    draw_live(trainer)
+    with model_lock(key):
+        trainer: WaveTrainer = st.session_state[key("trainer")]
+        comparison: CarryComparison | None = st.session_state[key("comparison")]
+        if playing_now:
+            trainer.step(st.session_state[key("speed")])
+            if comparison is not None:
+                comparison.step(st.session_state[key("speed")])
+            if trainer.diverged_at is not None:  # nothing left to train: pause, and let Play come back
+                st.session_state[key("playing")] = False
+                st.rerun()
+        draw_live(trainer)
 
 
 @st.fragment(run_every=RECENT_SECONDS if playing else None)
 def recent() -> None:
     if st.session_state[key("playing")]:
         live_update_schedule().wait_for_slot()
-    draw_recent(st.session_state[key("trainer")], st.session_state[key("comparison")])
+    with model_lock(key):
+        draw_recent(st.session_state[key("trainer")], st.session_state[key("comparison")])
 
 
 with charts_column:
