@@ -9,12 +9,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from types import SimpleNamespace
+
+import numpy as np
 import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from support.server import APP_PATH
 from rnn_core.memory_task import CHANCE, MemoryTaskConfig
+from ui.memory_charts import reach_rows
 
 PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "memory.py")
 
@@ -82,6 +86,16 @@ def test_each_run_while_playing_trains_all_three_cells_one_tick(playing):
         assert rows and {row["t"] for row in rows} == set(range(1, 41))
         assert all(0 < row["value"] <= 1e3 for row in rows)
     assert sum("gets **" in c.value for c in at.caption) == 3
+
+
+def test_the_reach_heatmap_has_one_cell_per_step_and_row_relative_to_the_last_step():
+    log_profiles = np.array([[-2.0, -1.0, 0.0], [np.nan, 0.0, 0.0], [1.0, 1.0, 3.0]])  # (rows, T)
+    history = SimpleNamespace(reach=SimpleNamespace(curve=lambda: (np.array([10.0, 20.0, 30.0]), log_profiles)))
+    cells = {(cell["step"], cell["t"]): cell["value"] for cell in reach_rows(history).to_pylist()}
+    assert sorted(cells) == [(10, 1), (10, 2), (10, 3), (30, 1), (30, 2), (30, 3)]  # a non-finite row left out
+    assert cells[(10, 1)] == pytest.approx(0.01) and cells[(10, 3)] == 1.0 and cells[(30, 2)] == pytest.approx(0.01)
+    empty = SimpleNamespace(reach=SimpleNamespace(curve=lambda: (np.zeros(0), np.zeros(0))))
+    assert reach_rows(empty).num_rows == 0
 
 
 def test_pause_one_step_and_reset(playing):

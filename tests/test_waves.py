@@ -9,8 +9,8 @@ import pytest
 import torch
 
 from rnn_core.data.waves import NextStepSineStream, SinCosStream
-from rnn_core.wave_training import CarryComparison, WaveTrainer, WaveTrainerConfig
-from ui.wave_charts import thin
+from rnn_core.wave_training import CarryComparison, WaveTrainer, WaveTrainerConfig, WaveWindowRecord
+from ui.wave_charts import hidden_panel, series_rows, thin
 from ui.wave_settings import WINDOW_LENGTHS, WaveSettings, settings_from_query_params
 
 
@@ -183,6 +183,27 @@ def test_thin_keeps_short_curves_and_averages_long_ones():
     thin_steps, thin_values = thin(steps, values)
     assert len(thin_values) == 300 and np.allclose(thin_values, 1.0)
     assert thin_steps[0] == pytest.approx(4.5) and np.all(np.diff(thin_steps) > 0)
+
+
+def test_series_rows_keep_each_point_with_its_series_and_leave_out_what_cannot_be_drawn():
+    rows = series_rows(("a", np.array([0, 1, 2]), np.array([1.0, np.nan, -3.0])),
+                       ("b", np.array([5.0, np.inf]), np.array([2.0, 2.0]))).to_pylist()
+    assert rows == [{"x": 0.0, "y": 1.0, "series": "a"}, {"x": 2.0, "y": -3.0, "series": "a"},
+                    {"x": 5.0, "y": 2.0, "series": "b"}]
+    on_a_log_scale = series_rows(("a", np.arange(3), np.array([1.0, 0.0, -3.0])), positive=True)
+    assert on_a_log_scale.to_pylist() == [{"x": 0.0, "y": 1.0, "series": "a"}]
+
+
+def test_the_hidden_heatmap_has_one_cell_per_point_and_unit_in_its_place():
+    hidden = np.arange(12, dtype=np.float32).reshape(4, 3) / 10  # (T, H)
+    hidden[2, 1] = np.nan
+    t = np.arange(4.0)
+    record = WaveWindowRecord(step=1, loss=0.1, t=t, inputs=t, targets=t, predictions=t, hidden=hidden)
+    cells = hidden_panel(record).rows.to_pylist()
+    assert len(cells) == 12
+    by_place = {(cell["x"], cell["unit"]): cell["value"] for cell in cells}
+    assert by_place[(3, 0)] == pytest.approx(0.9) and by_place[(0, 2)] == pytest.approx(0.2)
+    assert by_place[(2, 1)] == 0.0  # a diverged unit is drawn white, not left out
 
 
 @pytest.mark.parametrize("clip", [0.0, 0.1, 10.0])

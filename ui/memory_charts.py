@@ -8,6 +8,7 @@ drawn from a dataset), and the heatmaps' colour scale has a fixed domain. Nothin
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
 
 from rnn_core.memory_task import CHANCE, GradientGrowth, MemoryTrainer
 from ui.i18n import _
@@ -23,27 +24,26 @@ REACH_DOMAIN = [1e-8, 1e2]
 def accuracy_panel(trainers: dict[str, MemoryTrainer], height: int = 240) -> Panel:
     """Each cell's accuracy over the whole run (means over runs of batches), and chance as a dashed rule."""
     series = [Series(CELL_NAMES[cell], CELL_COLORS[cell]) for cell in trainers]
-    rows = []
-    for cell, trainer in trainers.items():
-        rows += series_rows(CELL_NAMES[cell], *thin(*trainer.accuracy.curve()))
+    rows = series_rows(*[(CELL_NAMES[cell], *thin(*trainer.accuracy.curve())) for cell, trainer in trainers.items()])
     return Panel(_("Accuracy on each new batch (dashes: chance)"), series, rows, {"domain": [0, 1]},
                  x_title=_("optimizer step"), height=height, legend_columns=3, h_rules=[CHANCE])
 
 
-def reach_rows(trainer: MemoryTrainer) -> list[dict]:
+def reach_rows(trainer: MemoryTrainer) -> pa.Table:
     """One cell per (row of the run, time step t): |dL/dh_t| relative to the last step (geometric means over
     the row's stretch of training), kept just outside the colour scale's domain at both ends."""
-    steps, log_profiles = trainer.reach.curve()
-    rows = []
-    for step, log_profile in zip(steps, log_profiles):
-        if not np.all(np.isfinite(log_profile)):
-            continue
-        relative = np.clip(10.0 ** (log_profile - log_profile[-1]), REACH_DOMAIN[0] / 10, REACH_DOMAIN[1] * 10)
-        rows += [{"t": t + 1, "step": int(step), "value": float(v)} for t, v in enumerate(relative)]
-    return rows
+    steps, log_profiles = trainer.reach.curve()  # (R,), (R, T)
+    if not len(steps):
+        return pa.table({"t": [], "step": [], "value": []})
+    finite = np.isfinite(log_profiles).all(axis=1)
+    steps, log_profiles = steps[finite].astype(np.int64), log_profiles[finite]
+    relative = np.clip(10.0 ** (log_profiles - log_profiles[:, -1:]), REACH_DOMAIN[0] / 10, REACH_DOMAIN[1] * 10)
+    length = log_profiles.shape[1]
+    return pa.table({"t": np.tile(np.arange(1, length + 1), len(steps)), "step": np.repeat(steps, length),
+                     "value": relative.ravel()})  # row-major: every t of the first row, then the next row
 
 
-def reach_spec(title: str, rows: list[dict], height: int = 300) -> dict:
+def reach_spec(title: str, rows: pa.Table, height: int = 300) -> dict:
     """A heatmap: time step t across (1 = the symbol, T = the question), the run down (newest at the
     bottom, labelled by the step each row ends at), colour = how much of the gradient at the last step
     reaches step t (log scale, fixed domain)."""
@@ -72,8 +72,7 @@ def growth_panel(growth: GradientGrowth, clip: float | None, height: int = 260) 
     series = [Series(_("gradient norm"), RAW, points=True),
               Series(_("after clipping"), CLIPPED, dashed=True, points=True)]
     applied = np.minimum(norms, clip) if clip else norms
-    rows = (series_rows(_("gradient norm"), distances, norms, positive=True)
-            + series_rows(_("after clipping"), distances, applied, positive=True))
+    rows = series_rows((_("gradient norm"), distances, norms), (_("after clipping"), distances, applied), positive=True)
     return Panel(_("Gradient norm against the distance T (log)"), series, rows, {"type": "log"},
                  x_title=_("distance T (steps)"), height=height, legend_columns=2, h_rules=[clip] if clip else [],
                  subtitle=_("one step of an untrained RNN · red dashes: clipping"))

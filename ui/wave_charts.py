@@ -38,7 +38,7 @@ class Panel:
     """One chart: line series over a shared x, or a heatmap of hidden units."""
     title: str
     series: list[Series]
-    rows: list[dict]  # long form: {"x", "y", "series"}; a heatmap's: {"x", "unit", "value"}
+    rows: pa.Table  # long form: columns x, y, series; a heatmap's: x, unit, value
     y_scale: dict = field(default_factory=dict)
     x_title: str = "t"
     window_starts: list[float] = field(default_factory=list)  # faint vertical lines where windows begin
@@ -50,16 +50,23 @@ class Panel:
     h_rules: list[float] | None = None  # horizontal rules (a threshold) drawn from data; None: no such layer
 
 
-def series_rows(series: str, x: np.ndarray, y: np.ndarray, positive: bool = False) -> list[dict]:
-    """Long-form rows of one series; non-finite values (and, for a log scale, non-positive ones) left out."""
-    keep = np.isfinite(x) & np.isfinite(y) & ((y > 0) if positive else True)
-    return [{"x": float(a), "y": float(b), "series": series} for a, b in zip(x[keep], y[keep])]
+def series_rows(*series: tuple[str, np.ndarray, np.ndarray], positive: bool = False) -> pa.Table:
+    """Long-form rows (x, y, series) of each (name, x, y), built by columns, never a dict per point (those
+    dicts were most of a tick's CPU); non-finite values (and, for a log scale, non-positive ones) left out."""
+    xs, ys, names = [], [], []
+    for name, x, y in series:
+        x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        keep = np.isfinite(x) & np.isfinite(y) & ((y > 0) if positive else True)
+        xs.append(x[keep])
+        ys.append(y[keep])
+        names += [name] * int(keep.sum())
+    return pa.table({"x": np.concatenate(xs), "y": np.concatenate(ys), "series": pa.array(names, pa.string())})
 
 
-def arrow(rows: list[dict]) -> pa.Table | list[dict]:
-    """Rows as an Arrow table, the form Streamlit sends, in one call: from a list, Streamlit goes through a
-    pandas DataFrame, about ten times the CPU of every tick's data. An empty list stays as it is."""
-    return pa.Table.from_pylist(rows) if rows else rows
+def arrow(table: pa.Table) -> pa.Table | list:
+    """A dataset as Streamlit takes it: an Arrow table, sent as it is (a list of dicts goes through a pandas
+    DataFrame first, about ten times the CPU); a table without rows, an empty list."""
+    return table if table.num_rows else []
 
 
 def chart_spec(panel: Panel) -> dict:
@@ -95,12 +102,14 @@ def chart_spec(panel: Panel) -> dict:
         layers.append({"transform": [{"filter": {"field": "series", "oneOf": marked}}],
                        "mark": {"type": "point", "filled": True, "size": 30, "clip": True},
                        "encoding": {"x": x, "y": y, "color": color}})
-    datasets = {"lines": arrow(panel.rows), "starts": arrow([{"x": s} for s in panel.window_starts[1:]])}
+    starts = pa.table({"x": pa.array(panel.window_starts[1:], pa.float64())})
+    datasets = {"lines": arrow(panel.rows), "starts": arrow(starts)}
     if panel.h_rules is not None:  # the layer is always there; its data is empty when there is no rule
         layers.append({"data": {"name": "rules"},
                        "mark": {"type": "rule", "color": THRESHOLD, "strokeDash": [6, 4], "strokeWidth": 1.5},
                        "encoding": {"y": {"field": "y", "type": "quantitative"}}})
-        datasets["rules"] = arrow([{"y": float(y)} for y in panel.h_rules if np.isfinite(y) and y > 0])
+        datasets["rules"] = arrow(pa.table({"y": pa.array([y for y in panel.h_rules if np.isfinite(y) and y > 0],
+                                                             pa.float64())}))
     return {"title": title, "height": panel.height, "width": "container", "datasets": datasets,
             "data": {"name": "lines"}, "layer": layers}
 
@@ -124,16 +133,16 @@ def window_panel(record: WaveWindowRecord, target_name: str) -> Panel:
     """The window just trained on: target against prediction (and the input, faint)."""
     series = [Series(_("input"), INPUT, dashed=True), Series(target_name, TARGET, points=True),
               Series(_("prediction"), PREDICTION, points=True)]
-    rows = (series_rows(_("input"), record.t, record.inputs) + series_rows(target_name, record.t, record.targets)
-            + series_rows(_("prediction"), record.t, record.predictions))
+    rows = series_rows((_("input"), record.t, record.inputs), (target_name, record.t, record.targets),
+                       (_("prediction"), record.t, record.predictions))
     return Panel(_("Current window"), series, rows, {"domain": WAVE_RANGE}, height=320, legend_columns=1)
 
 
 def loss_panel(steps: np.ndarray, losses: np.ndarray, eval_steps: np.ndarray, eval_losses: np.ndarray,
                height: int = 320) -> Panel:
     series = [Series(_("training"), PREDICTION), Series(_("held-out"), EVALUATION, points=True)]
-    rows = (series_rows(_("training"), *thin(steps, losses), positive=True)
-            + series_rows(_("held-out"), eval_steps, eval_losses, positive=True))
+    rows = series_rows((_("training"), *thin(steps, losses)), (_("held-out"), eval_steps, eval_losses),
+                       positive=True)
     return Panel(_("Loss (MSE, log scale)"), series, rows, {"type": "log"}, x_title="", height=height, legend=False,
                  subtitle=_("dots: held-out windows"))
 
@@ -141,7 +150,7 @@ def loss_panel(steps: np.ndarray, losses: np.ndarray, eval_steps: np.ndarray, ev
 def gradient_panel(steps: np.ndarray, norms: np.ndarray, clip: float | None, height: int = 320) -> Panel:
     """The gradient norm of each optimizer step, before clipping (the largest of each run of steps when
     thinned), and the clipping threshold as a dashed red rule."""
-    rows = series_rows(_("gradient norm"), *thin(steps, norms, largest=True), positive=True)
+    rows = series_rows((_("gradient norm"), *thin(steps, norms, largest=True)), positive=True)
     return Panel(_("Gradient norm (log)"), [Series(_("gradient norm"), GRADIENT)], rows,
                  {"type": "log"}, x_title=_("optimizer step"), height=height, legend=False,
                  h_rules=[clip] if clip else [], subtitle=_("red dashes: clipping"))
@@ -150,17 +159,18 @@ def gradient_panel(steps: np.ndarray, norms: np.ndarray, clip: float | None, hei
 def stream_panel(stream: WaveWindowRecord, window_starts: list[float], target_name: str) -> Panel:
     """The last few windows stitched end to end, with a faint line where each window begins."""
     series = [Series(_("input"), INPUT, dashed=True), Series(target_name, TARGET), Series(_("prediction"), PREDICTION)]
-    rows = (series_rows(_("input"), stream.t, stream.inputs) + series_rows(target_name, stream.t, stream.targets)
-            + series_rows(_("prediction"), stream.t, stream.predictions))
+    rows = series_rows((_("input"), stream.t, stream.inputs), (target_name, stream.t, stream.targets),
+                       (_("prediction"), stream.t, stream.predictions))
     return Panel(_("Recent stream (grey lines: where each window begins)"), series, rows, {"domain": WAVE_RANGE},
                  window_starts=window_starts)
 
 
 def hidden_panel(stream: WaveWindowRecord) -> Panel:
     """Hidden units (rows) over time (columns): the network's memory as it reads the stream."""
-    hidden = np.nan_to_num(stream.hidden, nan=0.0)  # (T, H)
-    rows = [{"x": i, "unit": unit, "value": float(value)}
-            for i, values in enumerate(hidden) for unit, value in enumerate(values)]
+    hidden = np.nan_to_num(stream.hidden, nan=0.0).astype(np.float64)  # (T, H)
+    steps, units = hidden.shape
+    rows = pa.table({"x": np.repeat(np.arange(steps), units), "unit": np.tile(np.arange(units), steps),
+                     "value": hidden.ravel()})  # row-major: x = 0 for every unit, then x = 1, ...
     return Panel(_("Hidden state over time (one row per unit; red +1, white 0, blue -1)"), [], rows, height=180,
                  heatmap=True)
 
@@ -169,8 +179,8 @@ def generation_panel(t: np.ndarray, generated: np.ndarray, truth: np.ndarray, re
     """Next-step task: the window the model read, then what it generates alone, against the truth."""
     series = [Series(_("read (true samples)"), INPUT), Series(_("truth"), TARGET, dashed=True),
               Series(_("free-running generation"), PREDICTION)]
-    rows = (series_rows(_("read (true samples)"), read.t, read.targets) + series_rows(_("truth"), t, truth)
-            + series_rows(_("free-running generation"), t, generated))
+    rows = series_rows((_("read (true samples)"), read.t, read.targets), (_("truth"), t, truth),
+                       (_("free-running generation"), t, generated))
     return Panel(_("Free-running: each output is fed back as the next input"), series, rows, {"domain": [-1.5, 1.5]},
                  window_starts=[float(read.t[0]), float(t[0])])
 
@@ -180,8 +190,8 @@ def comparison_panel(carrying: WaveWindowRecord, resetting: WaveWindowRecord, wi
     """Both models' predictions over the same recent stream: the one without memory fails at each border."""
     series = [Series(target_name, TARGET), Series(_("carries its state"), CARRYING, dashed=True),
               Series(_("starts each window from zeros"), RESETTING, dashed=True)]
-    rows = (series_rows(target_name, carrying.t, carrying.targets)
-            + series_rows(_("carries its state"), carrying.t, carrying.predictions)
-            + series_rows(_("starts each window from zeros"), resetting.t, resetting.predictions))
+    rows = series_rows((target_name, carrying.t, carrying.targets),
+                       (_("carries its state"), carrying.t, carrying.predictions),
+                       (_("starts each window from zeros"), resetting.t, resetting.predictions))
     return Panel(_("Carry vs reset: two more models on the same recent stream"), series, rows, {"domain": WAVE_RANGE},
                  window_starts=window_starts)
