@@ -46,8 +46,11 @@ def engine_words(error: Exception | str) -> str:
     return engine_message(str(error), ENGINE_MESSAGES)
 
 
-def use_example(name: str) -> None:
-    st.session_state["names_text"] = name
+def use_example() -> None:
+    """A chosen example fills the box, and its pill lets go, so that it can be chosen again."""
+    if st.session_state["names_examples"] is not None:
+        st.session_state["names_text"] = st.session_state["names_examples"]
+        st.session_state["names_examples"] = None
 
 
 def describe_char(char: str) -> str:
@@ -76,11 +79,8 @@ def one_name(model: NameClassifier, vocab: CharVocab, languages: list[str]) -> N
     st.session_state.setdefault("names_text", EXAMPLES[0])  # open on an answer, not on an empty box
     st.text_input(_("Surname"), key="names_text", live=LIVE_DELAY, placeholder=_("Type a surname, e.g. Nakamura"),
                   help=_("The answer updates when you pause typing."))
-    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
-        st.caption(_("Or try:"), width="content")
-        for example in EXAMPLES:
-            st.button(example, key=f"names_try_{example}", type="tertiary", on_click=use_example,
-                      args=(example,))
+    # One widget, not a button per example: each element is a message of its own on every letter typed.
+    st.pills(_("Or try:"), EXAMPLES, key="names_examples", on_change=use_example)
     try:
         reading = read_name(model, vocab, languages, st.session_state["names_text"])
     except NameInputError as error:

@@ -95,11 +95,16 @@ def test_letter_by_letter_view_is_labelled_honestly():
     assert "also reads right to left" in captions
 
 
-def test_try_button_fills_the_box():
+def test_an_example_fills_the_box_every_time_it_is_chosen():
     at = names_page()
-    at.button(key="names_try_Rossi").click().run()
+    examples = at.button_group(key="names_examples")
+    examples.set_value("Rossi").run()
     assert at.text_input(key="names_text").value == "Rossi"
     assert any("for Rossi" in text.value for text in at.text)
+    assert at.button_group(key="names_examples").value is None  # let go: Rossi can be chosen again
+    at.text_input(key="names_text").set_value("Smith").run()
+    at.button_group(key="names_examples").set_value("Rossi").run()
+    assert at.text_input(key="names_text").value == "Rossi"
 
 
 def test_what_you_are_seeing_and_try_this():
