@@ -14,7 +14,7 @@ from ui.engine_words import checkpoint_words, device_words
 from ui.i18n import _, choose_language, language_switch, ngettext, number, percent
 from ui.icon import app_icon
 from ui.live_updates import live_update_schedule
-from ui.resources import device_choice, digit_models, generator_model, names_model
+from ui.resources import device_choice, digit_models, freeze_shared_heap, generator_model, names_model
 
 streamlit_fixes.install()  # a run-start race that blanks pages on a busy server (see the module)
 
@@ -69,6 +69,8 @@ with st.sidebar:
         with st.expander(_("Why some models are missing")):
             for label, error in broken.items():
                 st.text(f"{label}: {checkpoint_words(error)}")
+
+freeze_shared_heap()  # a garbage collection then walks only what visitors make, not what they share
 
 with live_update_schedule().interactive():  # a page run is what a visitor waits for: live ticks hold back
     page.run()

@@ -278,9 +278,11 @@ async def canary_tabs(url: str, count: int, args, span: list[float], done: async
     return tabs
 
 
-async def classroom(students: int, replicas: int, canaries: int, args, share_cores: bool = False) -> Classroom:
+async def classroom(students: int, replicas: int, canaries: int, args, share_cores: bool = False,
+                    server_env: dict[str, str] | None = None) -> Classroom:
     logs = Path(tempfile.mkdtemp(prefix="bench_classroom_"))
     env = {"RNN_LIVE_UPDATES_PER_SECOND": args.live_budget} if args.live_budget else {}
+    env.update(server_env or {})
     servers = Servers(replicas, logs, env, share_cores)
     try:
         # One visit per replica first, so that loading the models is not counted against the class.
@@ -436,7 +438,8 @@ def scaling_report(pairs: list[tuple[Classroom, Classroom]]) -> None:
               f"(draw {draw_two / draw_one:.2f}x, name {name_two / name_one:.2f}x)")
 
 
-def main() -> None:
+def class_arguments() -> argparse.ArgumentParser:
+    """The options of a class (and of this benchmark); bench_gc_pauses.py takes them as they are."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", default="1,10,30,60,100", help="class sizes, one fresh server each")
     parser.add_argument("--replicas", type=int, default=1, choices=(1, 2))
@@ -457,7 +460,11 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=60.0)
     parser.add_argument("--live-budget", default="", help="RNN_LIVE_UPDATES_PER_SECOND for the servers "
                                                           "(wave and memory chart updates a second, all visitors)")
-    args = parser.parse_args()
+    return parser
+
+
+def main() -> None:
+    args = class_arguments().parse_args()
     rooms, sizes = [], list(map(int, args.students.split(",")))
     if args.scaling:
         pairs = []
