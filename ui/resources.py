@@ -147,7 +147,7 @@ def freeze_shared_heap() -> None:
 
     A full collection stops every visitor's run while it walks every object. The code and models that
     everyone shares, over 400,000 objects, live as long as the process, so walking them never finds
-    anything; in a class of thirty it stopped the server for 220-410 ms, five times in a minute. What the
+    anything; in a class of thirty it stopped the server for 200-620 ms, a dozen times a class. What the
     first visitor's run holds at this moment is frozen with them: a few objects, once.
     """
     for package in (ui, rnn_core):
