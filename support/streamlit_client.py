@@ -120,9 +120,17 @@ class StreamlitSession:
 
     async def click(self, key: str, timeout: float = 60) -> Run:
         """Press a button: a trigger that holds for one run only."""
+        fragment_id, trigger = self._press(key)
+        return await self._rerun(fragment_id=fragment_id, extra=(trigger,), timeout=timeout)
+
+    async def send_click(self, key: str) -> None:
+        """Press a button and go on at once, as a tab does when it is clicked during a run."""
+        fragment_id, trigger = self._press(key)
+        await self.send_rerun(fragment_id, extra=(trigger,))
+
+    def _press(self, key: str) -> tuple[str, WidgetState]:
         widget = self._widget(key)
-        trigger = WidgetState(id=widget.id, trigger_value=True)
-        return await self._rerun(fragment_id=widget.fragment_id, extra=(trigger,), timeout=timeout)
+        return widget.fragment_id, WidgetState(id=widget.id, trigger_value=True)
 
     async def tick(self, fragment_id: str, timeout: float = 60) -> Run:
         """The timed rerun of a fragment with run_every, as the tab's timer sends it."""

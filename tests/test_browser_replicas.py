@@ -7,18 +7,16 @@ one by one, with stand-in replicas: tests/test_caddyfile.py.
 """
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import urllib.request
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from http.cookiejar import CookieJar
 
 import pytest
 
 from support.server import free_port, start_app, start_caddy, wait_for_app
-from support.streamlit_client import StreamlitSession
+from support.streamlit_client import StreamlitSession, visit_on_own_thread
 
 pytestmark = pytest.mark.browser
 
@@ -71,10 +69,7 @@ def test_a_class_that_arrives_one_by_one_splits_evenly(proxy_url):
             await session.close()
         return [session.cookie for session in sessions]
 
-    # At random, 10 students would split 5 / 5 one time in four. A thread of its own: Playwright's sync API
-    # keeps an event loop running in this one.
-    with ThreadPoolExecutor(1) as thread:
-        cookies = thread.submit(asyncio.run, arrive(10)).result()
+    cookies = visit_on_own_thread(arrive(10))  # at random, 10 students would split 5 / 5 one time in four
     assert sorted(Counter(cookies).values()) == [5, 5]
 
 

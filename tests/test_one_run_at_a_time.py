@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 
-from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from support.server import free_port, start_app
 from support.streamlit_client import StreamlitSession, visit_on_own_thread
@@ -31,11 +30,10 @@ def test_reset_during_a_tick_waits_for_its_step(tmp_path):
             await session.open_page("waves", LONG_TICK)
             await session.click("waves_play")
             tick = next(fragment for fragment, interval in session.auto_reruns.items() if interval < 0.5)
-            reset = WidgetState(id=session.widgets["waves_reset"].id, trigger_value=True)
             for _ in range(ROUNDS):
                 await session.send_rerun(fragment_id=tick, auto=True)
                 await asyncio.sleep(0.05)  # into its training step
-                await session.send_rerun(extra=(reset,))  # the click
+                await session.send_click("waves_reset")
                 await session.read_run()
             await session.click("waves_pause")
         finally:
