@@ -139,7 +139,6 @@ def training_data(task: str, download: bool = False) -> TrainingData:
         return TrainingData(None, data_words(str(error)))
 
 
-
 @st.cache_resource
 def freeze_shared_heap() -> None:
     """Once per process, after the shared models have loaded: import every module a page uses, then move
