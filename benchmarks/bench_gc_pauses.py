@@ -2,7 +2,7 @@
 (ui/resources.py, freeze_shared_heap), against the same server with gc.freeze turned off, in turns.
 
     .venv/bin/python -m benchmarks.bench_gc_pauses                  # 3 pairs of 30 students
-    .venv/bin/python -m benchmarks.bench_gc_pauses --pairs 5 --students 30
+    .venv/bin/python -m benchmarks.bench_gc_pauses --pairs 5 --students-in-class 40
 
 A full collection (generation 2) walks every object the process has and stops every visitor's run while
 it does. The server's Python starts with a probe (a sitecustomize.py on PYTHONPATH, written by this

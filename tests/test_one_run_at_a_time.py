@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 
-
 from support.server import free_port, start_app
 from support.streamlit_client import StreamlitSession, visit_on_own_thread
 
