@@ -10,13 +10,13 @@ import numpy as np
 import streamlit as st
 import torch
 
-from rnn_core.data import data_root
-from rnn_core.data.mnist import to_unit_range
+from rnn_core.data_root import data_root
+from rnn_core.digits.data import to_unit_range
 from rnn_core.checkpoint_meta import ClassifierMetrics
 from rnn_core.checkpoints import Checkpoint
-from rnn_core.inference import DigitReading, read_digit
-from rnn_core.digit_recipe import fine_tune_on_drawings
-from rnn_core.preprocess import (Drawing, InvalidDrawingError, decode_canvas_image, preprocess_strokes,
+from rnn_core.digits.inference import DigitReading, read_digit
+from rnn_core.digits.recipe import fine_tune_on_drawings
+from rnn_core.digits.preprocess import (Drawing, InvalidDrawingError, decode_canvas_image, preprocess_strokes,
                                  strokes_from_canvas_json)
 from rnn_core.metrics import evaluate_classifier
 from ui import digit_charts

@@ -14,9 +14,9 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from rnn_core.generator import (MAX_PREFIX_LENGTH, MAX_TEMPERATURE, GeneratedName, GeneratorInputError,
-                                GeneratorVocab, NameGenerator, generate_name)
-from rnn_core.inference import classify_names
+from rnn_core.generator.model import GeneratorInputError, GeneratorVocab, NameGenerator
+from rnn_core.generator.sampling import MAX_PREFIX_LENGTH, MAX_TEMPERATURE, GeneratedName, generate_name
+from rnn_core.names.inference import classify_names
 from ui.engine_words import checkpoint_words
 from ui.generate_charts import step_figure, story_figure
 from ui.i18n import N_, _, bound_gettext, engine_message, ngettext, number, percent

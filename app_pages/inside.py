@@ -1,6 +1,6 @@
 """Inside a cell: the shapes of nn.RNN / nn.LSTM / nn.GRU, and one time step of a tiny cell worked by hand.
 
-The arithmetic is rnn_core.cells' (checked against PyTorch there and in tests/test_cells.py); this page
+The arithmetic is rnn_core.inside.cells' (checked against PyTorch there and in tests/test_cells.py); this page
 only lays it out. Everything is tiny and computed afresh on each run, from a seed kept in session state.
 """
 from __future__ import annotations
@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from rnn_core.cells import (GATE_NAMES, SHAPE_CHOICES, CellSpec, GRUStep, LSTMStep, RNNStep, Step, parameter_table,
-                            parameter_total, seeded_module, tensor_shapes, unroll)
+from rnn_core.inside.cells import (GATE_NAMES, SHAPE_CHOICES, CellSpec, GRUStep, LSTMStep, RNNStep, Step,
+                                  parameter_table, parameter_total, seeded_module, tensor_shapes, unroll)
 from ui.cell_diagram import unrolled_svg
 from ui.i18n import N_, _, engine_message, ngettext, number as localized
 
@@ -18,7 +18,7 @@ CELLS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 STEP_INPUT, STEP_HIDDEN, STEP_COUNT = 2, 3, 5  # the hand-worked cell: small enough to read every number
 GATE_TITLES = {"i": N_("Input gate"), "f": N_("Forget gate"), "g": N_("Cell candidate"), "o": N_("Output gate"),
                "r": N_("Reset gate"), "z": N_("Update gate"), "n": N_("New candidate")}  # shown through _()
-# What the engine (rnn_core.cells) says about each tensor and parameter, its values as fields: translated here.
+# What the engine (rnn_core.inside.cells) says about each tensor and parameter, its values as fields: translated here.
 # Phrases are built of phrases (nested lookup); the first template that matches wins, so longer ones first.
 ENGINE_PHRASES = [
     N_("batch_first=True: (batch, time, features)"),

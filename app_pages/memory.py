@@ -13,8 +13,8 @@ import math
 import numpy as np
 import streamlit as st
 
-from rnn_core.memory_task import (CHANCE, DISTANCE_RANGE, SYMBOLS, GradientGrowth, MemoryComparison,
-                                  MemoryTaskConfig, gradient_growth)
+from rnn_core.memory.data import CHANCE, DISTANCE_RANGE, SYMBOLS, MemoryTaskConfig
+from rnn_core.memory.trainer import GradientGrowth, MemoryComparison, gradient_growth
 from rnn_core.settings import LIVE_UPDATES_ENV_VAR
 from ui import memory_charts
 from ui.i18n import _, bound_gettext, number

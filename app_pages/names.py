@@ -11,10 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from rnn_core.checkpoint_meta import CheckpointMetadata, ClassifierMetrics
-from rnn_core.data.names import CharVocab
-from rnn_core.inference import (MAX_BATCH_NAMES, NameInputError, NameReading, classify_names, name_lines,
-                                name_lines_from_file, read_name)
-from rnn_core.models import NameClassifier, NameClassifierConfig
+from rnn_core.names.data import CharVocab
+from rnn_core.names.inference import (
+    MAX_BATCH_NAMES, NameInputError, NameReading, classify_names, name_lines, name_lines_from_file, read_name,
+)
+from rnn_core.names.model import NameClassifier, NameClassifierConfig
 from ui.engine_words import checkpoint_words
 from ui.live_updates import interactive_run
 from ui.i18n import N_, _, engine_message, ngettext, number, percent

@@ -1,6 +1,6 @@
 """Train it yourself: a digit or name classifier trained live, its curves drawn while it learns.
 
-The training runs in a background thread (rnn_core.live_training), so the page can redraw twice a second
+The training runs in a background thread (rnn_core.training.live), so the page can redraw twice a second
 without slowing it down. The run and its model belong to this visitor only (st.session_state).
 """
 import math
@@ -11,10 +11,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from rnn_core.checkpoints import Checkpoint, CheckpointError, checkpoint_bytes, load_checkpoint
-from rnn_core.live_training import LiveTraining
-from rnn_core.models import CELLS
-from rnn_core.training_plans import TrainingPlan, prepare_training, test_metrics_metadata
-from rnn_core.training import ClassifierTrainer
+from rnn_core.training.live import LiveTraining
+from rnn_core.layers import CELLS
+from rnn_core.training.plans import TrainingPlan, prepare_training, test_metrics_metadata
+from rnn_core.training.loop import ClassifierTrainer
 from ui.engine_words import checkpoint_words
 from ui.i18n import N_, _, bound_gettext, number, percent
 from ui.resources import device_choice, training_data

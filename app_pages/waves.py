@@ -15,7 +15,7 @@ import numpy as np
 import streamlit as st
 
 from rnn_core.settings import LIVE_UPDATES_ENV_VAR
-from rnn_core.wave_training import CarryComparison, WaveHealth, WaveTrainer
+from rnn_core.waves.trainer import CarryComparison, WaveHealth, WaveTrainer
 from ui import wave_charts
 from ui.i18n import _, bound_gettext, number, percent
 from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, live_update_schedule, updates_per_second

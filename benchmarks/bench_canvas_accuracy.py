@@ -17,13 +17,13 @@ from pathlib import Path
 import torch
 
 from benchmarks.timing import markdown_table
-from rnn_core.data.drawn_digits import SIZE_BANDS, STYLES, drawn_digit_set, render_drawing
+from rnn_core.digits.drawn import SIZE_BANDS, STYLES, drawn_digit_set, render_drawing
 from rnn_core.evaluation import drawn_digit_images
 from rnn_core.checkpoints import CheckpointError, load_checkpoint
-from rnn_core.data import data_root
+from rnn_core.data_root import data_root
 from rnn_core.device import configure_threads
-from rnn_core.data.mnist import load_mnist, to_unit_range
-from rnn_core.preprocess import canvas_from_image, preprocess_canvas
+from rnn_core.digits.data import load_mnist, to_unit_range
+from rnn_core.digits.preprocess import canvas_from_image, preprocess_canvas
 from rnn_core.metrics import predict_logits
 
 MODELS = ("digits-lstm.pt", "digits-gru.pt", "digits-rnn.pt")

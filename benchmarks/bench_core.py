@@ -20,16 +20,17 @@ import torch.nn.functional as F
 
 from benchmarks.timing import markdown_table, time_calls
 from rnn_core.checkpoints import load_checkpoint
-from rnn_core.data import data_root
-from rnn_core.data.drawn_digits import drawn_digit_set, render_drawing
-from rnn_core.data.mnist import load_mnist
-from rnn_core.data.names import CharVocab
+from rnn_core.data_root import data_root
+from rnn_core.digits.drawn import drawn_digit_set, render_drawing
+from rnn_core.digits.data import load_mnist
+from rnn_core.names.data import CharVocab
 from rnn_core.device import configure_threads, describe_device, pick_device
-from rnn_core.inference import classify_names, read_digit, read_name
-from rnn_core.models import RowClassifier, RowClassifierConfig
-from rnn_core.preprocess import preprocess_strokes
-from rnn_core.digit_recipe import mnist_classification_data
-from rnn_core.training import ClassifierTrainer, TrainConfig
+from rnn_core.names.inference import classify_names, read_name
+from rnn_core.digits.inference import read_digit
+from rnn_core.digits.model import RowClassifier, RowClassifierConfig
+from rnn_core.digits.preprocess import preprocess_strokes
+from rnn_core.digits.recipe import mnist_classification_data
+from rnn_core.training.loop import ClassifierTrainer, TrainConfig
 
 CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
 BATCH = 128

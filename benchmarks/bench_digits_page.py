@@ -31,10 +31,10 @@ from PIL import Image
 from benchmarks.timing import markdown_table
 from rnn_core.device import configure_threads
 from rnn_core.checkpoints import load_checkpoint
-from rnn_core.data import data_root
-from rnn_core.data.mnist import load_mnist
-from rnn_core.inference import read_digit
-from rnn_core.preprocess import canvas_from_image, preprocess_canvas
+from rnn_core.data_root import data_root
+from rnn_core.digits.data import load_mnist
+from rnn_core.digits.inference import read_digit
+from rnn_core.digits.preprocess import canvas_from_image, preprocess_canvas
 from ui import digit_charts
 from support.page_clocks import MARK_MOUSE_UP_JS, TEXT_ELAPSED_JS, WAIT_POLL_MS, WATCH_TEXT_JS
 

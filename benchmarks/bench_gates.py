@@ -1,4 +1,4 @@
-"""The gate view's cost: one drawing unrolled by hand (rnn_core.gates.digit_gates) against the plain
+"""The gate view's cost: one drawing unrolled by hand (rnn_core.digits.gates.digit_gates) against the plain
 per-row reading (model.read_rows), same process, CPU, one thread, median of many repeats
 (the two timed call by call in turn).
 
@@ -21,9 +21,9 @@ import torch
 from benchmarks.timing import markdown_table, time_calls
 from rnn_core.checkpoints import load_checkpoint
 from rnn_core.device import configure_threads
-from rnn_core.cells import unroll
-from rnn_core.gates import digit_gates
-from rnn_core.models import MNIST_MEAN, MNIST_STD
+from rnn_core.inside.cells import unroll
+from rnn_core.digits.gates import digit_gates
+from rnn_core.digits.model import MNIST_MEAN, MNIST_STD
 from ui.gate_view import gate_figures
 
 REPO = Path(__file__).resolve().parent.parent

@@ -24,12 +24,13 @@ import torch
 
 from benchmarks.timing import markdown_table, time_calls
 from rnn_core.checkpoints import load_checkpoint
-from rnn_core.data import DataMissingError, data_root
-from rnn_core.data.names import CharVocab
+from rnn_core.data_root import DataMissingError, data_root
+from rnn_core.names.data import CharVocab
 from rnn_core.device import configure_threads
-from rnn_core.generator import GeneratorVocab, generate_name, teacher_forcing_tensors
-from rnn_core.generator_recipe import evaluate_generator
-from rnn_core.inference import classify_names
+from rnn_core.generator.model import GeneratorVocab, teacher_forcing_tensors
+from rnn_core.generator.sampling import generate_name
+from rnn_core.generator.recipe import evaluate_generator
+from rnn_core.names.inference import classify_names
 
 REPO = Path(__file__).resolve().parent.parent
 

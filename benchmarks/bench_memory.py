@@ -26,7 +26,9 @@ import torch
 from support.page_clocks import count_updates_js
 from benchmarks.timing import markdown_table
 from rnn_core.device import configure_threads
-from rnn_core.memory_task import CELLS, MemoryComparison, MemoryTaskConfig, MemoryTrainer, recall_batch
+from rnn_core.layers import CELLS
+from rnn_core.memory.trainer import MemoryComparison, MemoryTrainer
+from rnn_core.memory.data import MemoryTaskConfig, recall_batch
 
 
 NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}

@@ -20,11 +20,11 @@ import torch
 
 from benchmarks.timing import markdown_table
 from support.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app
-from rnn_core.data import data_root
-from rnn_core.data.mnist import load_mnist
+from rnn_core.data_root import data_root
+from rnn_core.digits.data import load_mnist
 from rnn_core.device import configure_threads
-from rnn_core.live_training import LiveTraining
-from rnn_core.training_plans import TrainingPlan, prepare_training
+from rnn_core.training.live import LiveTraining
+from rnn_core.training.plans import TrainingPlan, prepare_training
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from benchmarks.timing import markdown_table
 from rnn_core.device import configure_threads
-from rnn_core.wave_training import DEFAULT_GRAD_CLIP, WaveTrainer, WaveTrainerConfig
+from rnn_core.waves.trainer import DEFAULT_GRAD_CLIP, WaveTrainer, WaveTrainerConfig
 
 
 HEALTHY_LOSS = 1e-2

@@ -30,7 +30,7 @@ import torch
 from torch import nn
 
 from rnn_core.device import configure_threads
-from rnn_core.wave_training import WaveTrainer, WaveTrainerConfig
+from rnn_core.waves.trainer import WaveTrainer, WaveTrainerConfig
 from support.page_clocks import COUNT_UPDATES_JS
 
 REPO = Path(__file__).resolve().parent.parent

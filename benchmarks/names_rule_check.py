@@ -20,10 +20,10 @@ import torch
 
 from benchmarks.timing import markdown_table
 from rnn_core.checkpoints import half_precision_state
-from rnn_core.data import data_root
-from rnn_core.data.names import CharVocab, load_names, name_fifth, split_names_v1
+from rnn_core.data_root import data_root
+from rnn_core.names.data import CharVocab, load_names, name_fifth, split_names_v1
 from rnn_core.device import configure_threads
-from rnn_core.names_recipe import (NamesRecipe, apply_decision_rule, choose_decision_rule, fit_name_members,
+from rnn_core.names.recipe import (NamesRecipe, apply_decision_rule, choose_decision_rule, fit_name_members,
                                    names_classification_data)
 from rnn_core.metrics import metrics_from_logits, predict_logits
 

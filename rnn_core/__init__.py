@@ -3,7 +3,7 @@ import logging
 import os
 import sys
 
-from .settings import THREADS_ENV_VAR, is_set, torch_threads
+from rnn_core.settings import THREADS_ENV_VAR, is_set, torch_threads
 
 # torch.set_num_threads (device.configure_threads) reaches only the thread that calls it; every other thread
 # (each Streamlit page run, fragment tick and live training run has its own) takes OpenMP's default, which

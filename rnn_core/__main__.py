@@ -12,16 +12,17 @@ import sys
 
 from tqdm import tqdm
 
-from .checkpoints import Checkpoint, CheckpointError, load_checkpoint, save_checkpoint
-from .data import DataMissingError, data_root
-from .device import DeviceError, configure_threads, describe_device, pick_device
-from .digit_recipe import train_digit_model
-from .evaluation import evaluate_checkpoint, evaluate_on_drawn_digits
-from .generator_recipe import GeneratorRecipe, evaluate_generator, train_generator
-from .models import CELLS, RowClassifierConfig
-from .names_recipe import NamesRecipe, train_name_model
-from .metrics import metrics_metadata
-from .training import StepReport, TrainConfig
+from rnn_core.checkpoints import Checkpoint, CheckpointError, load_checkpoint, save_checkpoint
+from rnn_core.data_root import DataMissingError, data_root
+from rnn_core.device import DeviceError, configure_threads, describe_device, pick_device
+from rnn_core.digits.recipe import train_digit_model
+from rnn_core.evaluation import evaluate_checkpoint, evaluate_on_drawn_digits
+from rnn_core.generator.recipe import GeneratorRecipe, evaluate_generator, train_generator
+from rnn_core.layers import CELLS
+from rnn_core.digits.model import RowClassifierConfig
+from rnn_core.names.recipe import NamesRecipe, train_name_model
+from rnn_core.metrics import metrics_metadata
+from rnn_core.training.loop import StepReport, TrainConfig
 
 
 def show_progress(bar: tqdm, report: StepReport) -> None:
@@ -31,7 +32,7 @@ def show_progress(bar: tqdm, report: StepReport) -> None:
 
 
 def train_mnist(args: argparse.Namespace) -> None:
-    from .data.mnist import load_mnist
+    from rnn_core.digits.data import load_mnist
 
     device = pick_device(args.device)
     mnist = load_mnist(data_root(args.data_dir))
@@ -59,7 +60,7 @@ def train_mnist(args: argparse.Namespace) -> None:
 
 
 def train_names(args: argparse.Namespace) -> None:
-    from .data.names import load_names
+    from rnn_core.names.data import load_names
 
     device = pick_device(args.device)
     names = load_names(data_root(args.data_dir))
@@ -89,7 +90,7 @@ def train_names(args: argparse.Namespace) -> None:
 
 
 def train_name_generator(args: argparse.Namespace) -> None:
-    from .data.names import load_names
+    from rnn_core.names.data import load_names
 
     device = pick_device(args.device)
     names = load_names(data_root(args.data_dir))

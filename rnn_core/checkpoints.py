@@ -19,15 +19,9 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .checkpoint_meta import CheckpointMetadata, MetadataError
-from .data.names import CharVocab
-from .generator import GeneratorVocab, NameGenerator, NameGeneratorConfig
-from .models import MODEL_KINDS as MODEL_FAMILIES
-from .seeding import process_generator
-
-# Every kind a checkpoint can hold: the models package's families, and the name generator (generator.py).
-MODEL_KINDS = {**MODEL_FAMILIES, "name_generator": (NameGeneratorConfig, NameGenerator)}
-VOCABS = {"name_classifier": CharVocab, "name_generator": GeneratorVocab}  # how each text model reads `vocab`
+from rnn_core.checkpoint_meta import CheckpointMetadata, MetadataError
+from rnn_core.model_kinds import MODEL_KINDS, kind_of
+from rnn_core.seeding import process_generator
 
 FORMAT = "rnn-playground-checkpoint/1"
 
@@ -51,13 +45,6 @@ def weights_digest(model: nn.Module) -> str:
     return sha.hexdigest()
 
 
-def _kind_of(model: nn.Module) -> str:
-    for kind, (_, model_type) in MODEL_KINDS.items():
-        if type(model) is model_type:
-            return kind
-    raise TypeError(f"No checkpoint kind for {type(model).__name__}.")
-
-
 def half_precision_state(model: nn.Module) -> dict[str, torch.Tensor]:
     """The state_dict with floating-point tensors stored as float16 (half the bytes).
 
@@ -77,7 +64,7 @@ def checkpoint_bytes(model: nn.Module, metadata: CheckpointMetadata, half_precis
         versions={"torch": str(torch.__version__), "python": platform.python_version()})
     payload = {
         "format": FORMAT,
-        "kind": _kind_of(model),
+        "kind": kind_of(model),
         "config": dataclasses.asdict(model.config),
         "state_dict": state,
         "metadata": stamped.to_dict(),
@@ -125,17 +112,17 @@ def load_checkpoint(source: str | os.PathLike | bytes, expected_kind: str | None
         raise CheckpointError(f"{name} holds an unknown model kind {kind!r}.")
     if expected_kind is not None and kind != expected_kind:
         raise CheckpointError(f"{name} holds a {kind} model, not a {expected_kind}.")
-    config_type, model_type = MODEL_KINDS[kind]
+    entry = MODEL_KINDS[kind]
     try:
         with process_generator():  # building draws a default init from the shared generator
-            model = model_type(config_type(**payload["config"]))
+            model = entry.model_type(entry.config_type(**payload["config"]))
         model.load_state_dict(payload["state_dict"])
     except Exception as error:  # config fields or tensor shapes that do not fit the model
         raise CheckpointError(f"{name} does not fit a {kind} model: its settings or the sizes of its "
                               "weights are not the ones such a model has.") from error
     try:
         metadata = CheckpointMetadata.from_dict(payload.get("metadata") or {}, kind)
-        if kind in VOCABS and len(VOCABS[kind](metadata.vocab)) != model.config.vocab_size:
+        if entry.vocab_type and len(entry.vocab_type(metadata.vocab)) != model.config.vocab_size:
             raise MetadataError("Its metadata does not list the characters it reads.")
     except MetadataError as error:
         raise CheckpointError(f"{name} is not a readable checkpoint. {error}") from error

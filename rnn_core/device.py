@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import torch
 
-from .settings import device_request, torch_threads
+from rnn_core.settings import device_request, torch_threads
 
 KNOWN_DEVICES = ("auto", "cuda", "mps", "cpu")
 

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import torch
 
-from .checkpoints import Checkpoint, CheckpointError
-from .data.drawn_digits import DrawnDigit, drawn_digit_set, render_drawing
-from .data.mnist import load_mnist
-from .data.names import CharVocab, load_names, split_names_v1
-from .digit_recipe import mnist_classification_data
-from .metrics import Metrics, evaluate_classifier
-from .names_recipe import names_classification_data
-from .preprocess import preprocess_strokes
+from rnn_core.checkpoints import Checkpoint, CheckpointError
+from rnn_core.digits.drawn import DrawnDigit, drawn_digit_set, render_drawing
+from rnn_core.digits.data import load_mnist
+from rnn_core.names.data import CharVocab, load_names, split_names_v1
+from rnn_core.digits.recipe import mnist_classification_data
+from rnn_core.metrics import Metrics, evaluate_classifier
+from rnn_core.names.recipe import names_classification_data
+from rnn_core.digits.preprocess import preprocess_strokes
 
 
 def evaluate_checkpoint(checkpoint: Checkpoint, root: Path) -> Metrics:

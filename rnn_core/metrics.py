@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .checkpoint_meta import ClassifierMetrics
+from rnn_core.checkpoint_meta import ClassifierMetrics
 
 
 @dataclass

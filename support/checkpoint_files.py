@@ -6,7 +6,7 @@ from pathlib import Path
 
 import torch
 
-from rnn_core.models import RowClassifier, RowClassifierConfig
+from rnn_core.digits.model import RowClassifier, RowClassifierConfig
 
 
 class WritesAFile:

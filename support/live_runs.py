@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import torch
 
-from rnn_core.live_training import LiveTraining
-from rnn_core.models import RowClassifier, RowClassifierConfig
-from rnn_core.training import ClassifierTrainer, TrainConfig
+from rnn_core.training.live import LiveTraining
+from rnn_core.digits.model import RowClassifier, RowClassifierConfig
+from rnn_core.training.loop import ClassifierTrainer, TrainConfig
 from support.tiny_data import tiny_task
 
 

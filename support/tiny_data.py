@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from rnn_core.training import ClassificationData
+from rnn_core.training.loop import ClassificationData
 
 
 def write_idx(path: Path, array: np.ndarray) -> None:

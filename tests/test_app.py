@@ -54,4 +54,4 @@ def test_the_shared_heap_is_frozen_once_every_page_module_is_loaded(app):
     frozen (ui/resources.py, freeze_shared_heap), page modules included, which load lazily otherwise."""
     assert not app.exception
     assert gc.get_freeze_count() > 100_000
-    assert {"ui.name_charts", "ui.wave_charts", "ui.memory_charts", "rnn_core.memory_task"} <= set(sys.modules)
+    assert {"ui.name_charts", "ui.wave_charts", "ui.memory_charts", "rnn_core.memory.trainer"} <= set(sys.modules)

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from rnn_core.checkpoints import CheckpointError, load_checkpoint
-from rnn_core.preprocess import canvas_from_strokes
+from rnn_core.digits.preprocess import canvas_from_strokes
 from support.canvas import STROKE_WIDTH, VERTICAL_LINE, canvas_state
 from support.checkpoint_files import WritesAFile, pickle_bomb
 from support.page_reading import shown_answer

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import rnn_core.data.names
+import rnn_core.names.data
 from support.tiny_data import write_tiny_mnist, write_tiny_names
 from support.whole_app import open_app
 
@@ -15,12 +15,12 @@ from support.whole_app import open_app
 @pytest.fixture
 def offline(monkeypatch):
     """No downloads: the data must come from the data folder or not at all."""
-    monkeypatch.setattr("rnn_core.data.mnist.MNIST.mirrors", [])
+    monkeypatch.setattr("rnn_core.digits.data.MNIST.mirrors", [])
 
     def no_network(root):
         raise OSError("offline")
 
-    monkeypatch.setattr(rnn_core.data.names, "_download_names", no_network)
+    monkeypatch.setattr(rnn_core.names.data, "_download_names", no_network)
 
 
 def partial_mnist(root: Path, how: str) -> Path:

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from rnn_core.live_training import IDLE_PAUSE_SECONDS, idle_pause_seconds
+from rnn_core.training.live import IDLE_PAUSE_SECONDS, idle_pause_seconds
 from support.live_runs import live_run, wait_until
 
 

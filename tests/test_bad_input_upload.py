@@ -9,7 +9,7 @@ import torch
 
 from rnn_core.checkpoint_meta import CheckpointMetadata, ClassifierMetrics
 from rnn_core.checkpoints import checkpoint_bytes, load_checkpoint
-from rnn_core.models import WaveConfig, WaveRegressor
+from rnn_core.waves.model import WaveConfig, WaveRegressor
 from support.checkpoint_files import WritesAFile, digits_checkpoint, pickle_bomb
 from support.page_reading import assert_never_rendered
 from support.server import REPO

@@ -1,4 +1,4 @@
-"""rnn_core.cells and rnn_core.gates: the hand-unrolled cells against PyTorch's own modules, the parameter
+"""rnn_core.inside.cells and rnn_core.digits.gates: the hand-unrolled cells against PyTorch's own modules, the parameter
 and shape tables against the real modules, seeded modules, and the digit models' gates."""
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import pytest
 import torch
 from torch import nn
 
-from rnn_core.cells import (CELL_MODULES, GATE_NAMES, SHAPE_CHOICES, CellSpec, GRUStep, LSTMStep, RNNStep,
+from rnn_core.inside.cells import (CELL_MODULES, GATE_NAMES, SHAPE_CHOICES, CellSpec, GRUStep, LSTMStep, RNNStep,
                             describe_parameter, parameter_table, parameter_total, seeded_module, spec_of,
                             tensor_shapes, unroll)
-from rnn_core.gates import GATES, NoGatesError, digit_gates, gate_means, telling_units
-from rnn_core.models import MNIST_MEAN, MNIST_STD, RowClassifier, RowClassifierConfig
+from rnn_core.digits.gates import GATES, NoGatesError, digit_gates, gate_means, telling_units
+from rnn_core.digits.model import MNIST_MEAN, MNIST_STD, RowClassifier, RowClassifierConfig
 
 TOLERANCE = 1e-5
 STEPS, BATCH, INPUT, HIDDEN = 6, 3, 4, 5

@@ -7,7 +7,8 @@ import torch
 
 from rnn_core.checkpoint_meta import (CheckpointMetadata, ClassifierMetrics, DecisionRuleRecord, GeneratorMetrics,
                                       MetadataError)
-from rnn_core.checkpoints import MODEL_KINDS, load_checkpoint
+from rnn_core.checkpoints import load_checkpoint
+from rnn_core.model_kinds import MODEL_KINDS
 
 CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
 NAMES = CheckpointMetadata(

@@ -7,7 +7,7 @@ import torch
 
 from rnn_core.checkpoint_meta import CheckpointMetadata, ClassifierMetrics
 from rnn_core.checkpoints import CheckpointError, load_checkpoint, save_checkpoint, weights_digest
-from rnn_core.models import RowClassifier, RowClassifierConfig
+from rnn_core.digits.model import RowClassifier, RowClassifierConfig
 
 
 @pytest.fixture

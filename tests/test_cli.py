@@ -6,7 +6,7 @@ import pytest
 
 from rnn_core.__main__ import main
 from rnn_core.checkpoints import load_checkpoint
-from rnn_core.names_recipe import NamesRecipe
+from rnn_core.names.recipe import NamesRecipe
 
 from support.tiny_data import write_tiny_mnist, write_tiny_names
 

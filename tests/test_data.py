@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 import torch
 
-from rnn_core.data import DataMissingError, data_root
-from rnn_core.data.mnist import load_mnist, random_affine, to_unit_range
-from rnn_core.digit_recipe import mnist_classification_data
-from rnn_core.data.names import CharVocab, encode_batch, is_test_name, load_names, split_names_v1
-from rnn_core.data.waves import NextStepSineStream, SinCosStream
+from rnn_core.data_root import DataMissingError, data_root
+from rnn_core.digits.data import load_mnist, random_affine, to_unit_range
+from rnn_core.digits.recipe import mnist_classification_data
+from rnn_core.names.data import CharVocab, encode_batch, is_test_name, load_names, split_names_v1
+from rnn_core.waves.data import NextStepSineStream, SinCosStream
 
 from support.tiny_data import write_tiny_mnist, write_tiny_names
 

@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from rnn_core.checkpoints import load_checkpoint
-from rnn_core.data.drawn_digits import CANVAS_SIZE, PEN_WIDTH, SIZE_BANDS, STYLES, drawn_digit_set, render_drawing
-from rnn_core.data.mnist import add_style_strokes, random_thickness
+from rnn_core.digits.drawn import CANVAS_SIZE, PEN_WIDTH, SIZE_BANDS, STYLES, drawn_digit_set, render_drawing
+from rnn_core.digits.data import add_style_strokes, random_thickness
 from rnn_core.evaluation import drawn_digit_images
 from rnn_core.metrics import evaluate_classifier
 

@@ -9,11 +9,13 @@ import torch
 
 from rnn_core.checkpoint_meta import CheckpointMetadata
 from rnn_core.checkpoints import load_checkpoint, save_checkpoint
-from rnn_core.generator import (END, IGNORED_TARGET, MAX_GENERATED_LENGTH, MAX_PREFIX_LENGTH, PAD, START,
-                                UNKNOWN, GeneratorInputError, GeneratorVocab, NameGenerator, NameGeneratorConfig,
-                                check_temperature, clean_prefix, generate_name, name_bits, next_distribution,
-                                teacher_forcing_tensors)
-from rnn_core.generator_recipe import GeneratorRecipe, generator_data, train_generator_model
+from rnn_core.generator.model import (
+    END, IGNORED_TARGET, PAD, START, UNKNOWN, GeneratorInputError, GeneratorVocab, NameGenerator, NameGeneratorConfig,
+    name_bits, teacher_forcing_tensors,
+)
+from rnn_core.generator.sampling import (MAX_GENERATED_LENGTH, MAX_PREFIX_LENGTH, check_temperature, clean_prefix,
+                                        generate_name, next_distribution)
+from rnn_core.generator.recipe import GeneratorRecipe, generator_data, train_generator_model
 
 from support.tiny_data import TINY_NAMES
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from rnn_core.__main__ import main
 from rnn_core.checkpoints import load_checkpoint
-from rnn_core.data.names import is_test_name
+from rnn_core.names.data import is_test_name
 
 from support.tiny_data import TINY_NAMES, write_tiny_names
 

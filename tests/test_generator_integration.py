@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from rnn_core.checkpoints import load_checkpoint
-from rnn_core.data.names import load_names, split_names_v1
-from rnn_core.generator_recipe import evaluate_generator
+from rnn_core.names.data import load_names, split_names_v1
+from rnn_core.generator.recipe import evaluate_generator
 
 pytestmark = pytest.mark.integration
 

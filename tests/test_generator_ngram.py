@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from rnn_core.ngram import KneserNey, LanguageNgram, fit_language_ngram
+from rnn_core.generator.kneser_ney import KneserNey, LanguageNgram, fit_language_ngram
 
 END = 0
 SEQUENCES = [[1, 2, 3, END], [1, 2, 4, END], [2, 3, 3, 1, END], [4, 4, END], [1, 3, END]]

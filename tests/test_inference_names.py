@@ -5,10 +5,12 @@ import numpy as np
 import pytest
 import torch
 
-from rnn_core.data.names import CharVocab
-from rnn_core.inference import (MAX_BATCH_NAMES, MAX_NAME_LENGTH, NameInputError, classify_names, clean_name,
-                                name_lines, name_lines_from_file, read_name)
-from rnn_core.models import NameClassifier, NameClassifierConfig
+from rnn_core.names.data import CharVocab
+from rnn_core.names.inference import (
+    MAX_BATCH_NAMES, NameInputError, classify_names, clean_name, name_lines, name_lines_from_file, read_name,
+)
+from rnn_core.digits.inference import MAX_NAME_LENGTH
+from rnn_core.names.model import NameClassifier, NameClassifierConfig
 
 VOCAB = CharVocab.from_names(["nakamura", "o'brien", "schmidt", "müller"])
 LANGUAGES = ["German", "Irish", "Japanese", "Polish"]

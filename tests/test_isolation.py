@@ -11,7 +11,7 @@ import ui.resources
 from support.server import APP_PATH
 from support.tiny_data import write_tiny_mnist
 from rnn_core.checkpoints import weights_digest
-from rnn_core.preprocess import canvas_from_strokes
+from rnn_core.digits.preprocess import canvas_from_strokes
 from support.canvas import canvas_state
 
 VISITORS = 6
@@ -61,7 +61,7 @@ def use_every_page(at: AppTest, n: int) -> None:
 
 def test_many_visitors_leave_the_shared_models_untouched(monkeypatch, tmp_path):
     monkeypatch.setenv("RNN_DATA_DIR", str(tmp_path / "no-data"))  # fine-tuning on drawings alone: fast
-    monkeypatch.setattr("rnn_core.data.mnist.MNIST.mirrors", [])
+    monkeypatch.setattr("rnn_core.digits.data.MNIST.mirrors", [])
     visitor()  # loads the shared models into the process-wide cache
     models = shared_models()
     before = {name: weights_digest(model) for name, model in models.items()}

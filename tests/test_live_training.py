@@ -7,9 +7,9 @@ import pytest
 import torch
 
 from rnn_core.checkpoints import weights_digest
-from rnn_core.live_training import BACKGROUND_NICENESS
-from rnn_core.models import RowClassifier, RowClassifierConfig
-from rnn_core.digit_recipe import fine_tune_on_drawings
+from rnn_core.training.live import BACKGROUND_NICENESS
+from rnn_core.digits.model import RowClassifier, RowClassifierConfig
+from rnn_core.digits.recipe import fine_tune_on_drawings
 from support.live_runs import live_run, wait_until
 
 

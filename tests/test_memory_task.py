@@ -9,9 +9,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from rnn_core.memory_task import (ANSWER, CHANCE, INPUTS, LEAD_IN, REMEMBER, SYMBOLS, CoarseningCurve,
-                                  MemoryComparison, MemoryTaskConfig, MemoryTrainer, build_model, gradient_growth,
-                                  recall_batch)
+from rnn_core.memory.data import ANSWER, CHANCE, INPUTS, LEAD_IN, REMEMBER, SYMBOLS, MemoryTaskConfig, recall_batch
+from rnn_core.memory.trainer import CoarseningCurve, MemoryComparison, MemoryTrainer, gradient_growth
+from rnn_core.memory.model import build_model
 
 TINY = MemoryTaskConfig(distance=7, hidden_size=5, batch_size=3)
 

@@ -2,8 +2,10 @@
 import pytest
 import torch
 
-from rnn_core.models import (CELLS, NameClassifier, NameClassifierConfig, RowClassifier, RowClassifierConfig,
-                             WaveConfig, WaveRegressor, detach_state)
+from rnn_core.layers import CELLS, detach_state
+from rnn_core.names.model import NameClassifier, NameClassifierConfig
+from rnn_core.digits.model import RowClassifier, RowClassifierConfig
+from rnn_core.waves.model import WaveConfig, WaveRegressor
 
 
 @pytest.mark.parametrize("cell", CELLS)

@@ -4,11 +4,13 @@ from dataclasses import asdict
 
 import torch
 
-from rnn_core.data.names import CharVocab, encode_batch
+from rnn_core.names.data import CharVocab, encode_batch
 import pytest
 
-from rnn_core.models import (FUSED_MAX_BATCH, CharNgrams, NameClassifier, NameClassifierConfig, NgramNaiveBayes,
-                             StackedMembers)
+from rnn_core.names.model import FUSED_MAX_BATCH, NameClassifier, NameClassifierConfig
+from rnn_core.names.ngram_features import CharNgrams
+from rnn_core.names.naive_bayes import NgramNaiveBayes
+from rnn_core.names.fused_gru import StackedMembers
 
 VOCAB = CharVocab.from_names(["abcov", "Ivanov"])
 

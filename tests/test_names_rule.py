@@ -2,8 +2,8 @@
 import pytest
 import torch
 
-from rnn_core.models import NameClassifier, NameClassifierConfig
-from rnn_core.names_recipe import CrossFittedNames, NamesRecipe, choose_decision_rule
+from rnn_core.names.model import NameClassifier, NameClassifierConfig
+from rnn_core.names.recipe import CrossFittedNames, NamesRecipe, choose_decision_rule
 
 
 def _fitted(labels: list[int], member_answers: list[list[float]], vote_answers: list[list[float]] | None = None

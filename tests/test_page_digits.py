@@ -10,10 +10,10 @@ from streamlit.testing.v1 import AppTest
 
 import ui.resources
 from rnn_core.checkpoints import load_checkpoint
-from rnn_core.data.mnist import load_mnist
-from rnn_core.inference import read_digit
-from rnn_core.data.drawn_digits import drawn_digit_set
-from rnn_core.preprocess import canvas_from_image, canvas_from_strokes, preprocess_canvas, preprocess_strokes
+from rnn_core.digits.data import load_mnist
+from rnn_core.digits.inference import read_digit
+from rnn_core.digits.drawn import drawn_digit_set
+from rnn_core.digits.preprocess import canvas_from_image, canvas_from_strokes, preprocess_canvas, preprocess_strokes
 from support.canvas import HORIZONTAL_LINE, STROKE_WIDTH, VERTICAL_LINE, canvas_state
 from support.page_reading import charts, shown_answer
 
@@ -221,7 +221,7 @@ def test_teaching_fine_tunes_a_private_copy(monkeypatch, tmp_path):
     from rnn_core.checkpoints import weights_digest
 
     monkeypatch.setenv("RNN_DATA_DIR", str(tmp_path / "no-data"))  # drawings only: no MNIST to mix in
-    monkeypatch.setattr("rnn_core.data.mnist.MNIST.mirrors", [])
+    monkeypatch.setattr("rnn_core.digits.data.MNIST.mirrors", [])
     app = draw(open_page(), canvas_from_strokes(HORIZONTAL_LINE, STROKE_WIDTH))
     shipped = ui.resources.digit_models()["LSTM"].checkpoint.model
     before = weights_digest(shipped)
@@ -266,7 +266,7 @@ def test_a_small_digit_in_a_corner_is_told_to_be_bigger():
 
 
 def test_torn_between_two_digits_is_not_sure_even_above_the_threshold():
-    from rnn_core.inference import DigitReading
+    from rnn_core.digits.inference import DigitReading
 
     torn = DigitReading(np.zeros((28, 28)), np.array([0, 0, 0, 0.35, 0, 0, 0, 0, 0.62, 0.03]),
                         np.zeros((28, 10)), np.zeros((28, 128)))

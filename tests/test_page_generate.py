@@ -10,7 +10,7 @@ import torch
 from streamlit.testing.v1 import AppTest
 
 from rnn_core.checkpoints import load_checkpoint
-from rnn_core.generator import MAX_PREFIX_LENGTH
+from rnn_core.generator.sampling import MAX_PREFIX_LENGTH
 from support.page_reading import array, assert_never_rendered
 
 REPO = Path(__file__).resolve().parent.parent

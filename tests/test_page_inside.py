@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rnn_core.cells import SHAPE_CHOICES, CellSpec, parameter_total, seeded_module
+from rnn_core.inside.cells import SHAPE_CHOICES, CellSpec, parameter_total, seeded_module
 from ui.cell_diagram import unrolled_svg
 
 REPO = Path(__file__).resolve().parent.parent

@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from support.server import APP_PATH
-from rnn_core.memory_task import CHANCE, MemoryTaskConfig
+from rnn_core.memory.data import CHANCE, MemoryTaskConfig
 from ui.memory_charts import reach_rows
 
 PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "memory.py")

@@ -47,7 +47,7 @@ def test_training_advances_and_stop_keeps_a_usable_model(train_page):
 
 def test_missing_data_gets_a_clear_message(tmp_path, monkeypatch):
     monkeypatch.setenv("RNN_DATA_DIR", str(tmp_path / "empty"))
-    monkeypatch.setattr("rnn_core.data.mnist.MNIST.mirrors", [])  # never reach for the network here
+    monkeypatch.setattr("rnn_core.digits.data.MNIST.mirrors", [])  # never reach for the network here
     at = AppTest.from_file(APP_PATH, default_timeout=60).run()
     at.switch_page("app_pages/train.py").run()
     next(b for b in at.button if b.label == "Train").click().run()

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 import torch
 
-from rnn_core.wave_training import HEALTH_WINDOW, WaveTrainer, WaveTrainerConfig
+from rnn_core.waves.trainer import HEALTH_WINDOW, WaveTrainer, WaveTrainerConfig
 
 PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "waves.py")
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from rnn_core.preprocess import (InvalidDrawingError, canvas_from_strokes, preprocess_canvas, preprocess_strokes,
+from rnn_core.digits.preprocess import (InvalidDrawingError, canvas_from_strokes, preprocess_canvas, preprocess_strokes,
                                  strokes_from_canvas_json)
 
 

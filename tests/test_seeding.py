@@ -9,14 +9,15 @@ import torch
 from torch import nn
 
 from rnn_core.checkpoints import weights_digest
-from rnn_core.data.mnist import load_mnist
-from rnn_core.data.names import load_names
-from rnn_core.digit_recipe import mnist_classification_data
-from rnn_core.models import NameClassifier, NameClassifierConfig, RowClassifier, RowClassifierConfig
+from rnn_core.digits.data import load_mnist
+from rnn_core.names.data import load_names
+from rnn_core.digits.recipe import mnist_classification_data
+from rnn_core.names.model import NameClassifier, NameClassifierConfig
+from rnn_core.digits.model import RowClassifier, RowClassifierConfig
 from rnn_core.seeding import draws_dropout, init_parameters, seeded
-from rnn_core.training import ClassifierTrainer, TrainConfig
-from rnn_core.training_plans import TrainingPlan, prepare_training
-from rnn_core.wave_training import WaveTrainer, WaveTrainerConfig
+from rnn_core.training.loop import ClassifierTrainer, TrainConfig
+from rnn_core.training.plans import TrainingPlan, prepare_training
+from rnn_core.waves.trainer import WaveTrainer, WaveTrainerConfig
 from support.tiny_data import write_tiny_mnist, write_tiny_names
 
 CPU = torch.device("cpu")

@@ -4,9 +4,9 @@ import math
 import pytest
 import torch
 
-from rnn_core.models import RowClassifier, RowClassifierConfig
+from rnn_core.digits.model import RowClassifier, RowClassifierConfig
 from rnn_core.metrics import metrics_from_logits
-from rnn_core.training import ClassifierTrainer, TrainConfig
+from rnn_core.training.loop import ClassifierTrainer, TrainConfig
 from support.tiny_data import tiny_task
 
 

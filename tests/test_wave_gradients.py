@@ -10,7 +10,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from rnn_core.wave_training import HEALTH_WINDOW, CarryComparison, WaveTrainer, WaveTrainerConfig
+from rnn_core.waves.trainer import HEALTH_WINDOW, CarryComparison, WaveTrainer, WaveTrainerConfig
 
 
 def small(**overrides) -> WaveTrainerConfig:

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from rnn_core.data.waves import NextStepSineStream, SinCosStream
-from rnn_core.wave_training import CarryComparison, WaveTrainer, WaveTrainerConfig, WaveWindowRecord
+from rnn_core.waves.data import NextStepSineStream, SinCosStream
+from rnn_core.waves.trainer import CarryComparison, WaveTrainer, WaveTrainerConfig, WaveWindowRecord
 from ui.wave_charts import hidden_panel, series_rows, thin
 from ui.wave_settings import WINDOW_LENGTHS, WaveSettings, settings_from_query_params
 

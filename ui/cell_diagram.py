@@ -5,7 +5,7 @@ running right to left in every layer. Long sequences show their first two steps,
 """
 from __future__ import annotations
 
-from rnn_core.cells import CellSpec
+from rnn_core.inside.cells import CellSpec
 from ui.i18n import _
 
 INDIGO, AMBER, INK, MUTED = "#4f46e5", "#d97706", "#1f2333", "#6b7280"

@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import torch
 
-from rnn_core.gates import telling_units
+from rnn_core.digits.gates import telling_units
 from ui.i18n import _
 
 ROWS = 28

@@ -7,8 +7,8 @@ from pathlib import Path
 import streamlit as st
 import torch
 
-from rnn_core.data import DataMissingError
-from rnn_core.data.mnist import load_mnist
+from rnn_core.data_root import DataMissingError
+from rnn_core.digits.data import load_mnist
 from ui.i18n import _
 
 

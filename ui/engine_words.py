@@ -36,7 +36,7 @@ DEVICE_MESSAGES = [
     N_("{variable} must be a whole number of at least {minimum}, not {text}."),
 ]
 
-# rnn_core.data: a data set that is not where it should be.
+# rnn_core.data_root: a data set that is not where it should be.
 DATA_MESSAGES = [
     N_("MNIST is not in {folder}, or a file there is incomplete or corrupt, and it could not be downloaded "
        "({reason}). Put the four IDX files (train-images-idx3-ubyte, ...) there, or set RNN_DATA_DIR."),

@@ -11,8 +11,8 @@ import plotly.graph_objects as go
 import streamlit as st
 import torch
 
-from rnn_core.gates import CANDIDATES, DigitGates, NoGatesError, digit_gates, gate_means, telling_units
-from rnn_core.models import RowClassifier
+from rnn_core.digits.gates import CANDIDATES, DigitGates, NoGatesError, digit_gates, gate_means, telling_units
+from rnn_core.digits.model import RowClassifier
 from ui.digit_charts import AMBER, INDIGO, ROWS
 from ui.i18n import N_, _
 

@@ -9,7 +9,8 @@ import html
 
 import plotly.graph_objects as go
 
-from rnn_core.generator import END, GeneratedName, GenerationStep, GeneratorVocab
+from rnn_core.generator.model import END, GeneratorVocab
+from rnn_core.generator.sampling import GeneratedName, GenerationStep
 from ui.i18n import _
 from ui.name_charts import ACCENT, LABEL_FONT, MUTED, PROBABILITY_SCALE, shown_char
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from rnn_core.memory_task import CHANCE, GradientGrowth, MemoryTrainer
+from rnn_core.memory.data import CHANCE
+from rnn_core.memory.trainer import GradientGrowth, MemoryTrainer
 from ui.i18n import _
 from ui.wave_charts import Panel, Series, arrow, series_rows, thin
 

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import pyarrow as pa
 
 from rnn_core.checkpoint_meta import ClassifierMetrics
-from rnn_core.inference import NameReading
+from rnn_core.names.inference import NameReading
 from ui.i18n import N_, _
 
 ACCENT = "#4f46e5"

@@ -17,9 +17,9 @@ import torch
 import rnn_core
 import ui
 from rnn_core.checkpoints import Checkpoint, CheckpointError, load_checkpoint
-from rnn_core.data import DataMissingError, data_root
-from rnn_core.data.mnist import MnistData, load_mnist
-from rnn_core.data.names import CharVocab, NamesData, load_names
+from rnn_core.data_root import DataMissingError, data_root
+from rnn_core.digits.data import MnistData, load_mnist
+from rnn_core.names.data import CharVocab, NamesData, load_names
 from rnn_core.device import DeviceError, configure_threads, describe_device, pick_device
 from rnn_core.settings import CHECKPOINT_DIR_ENV_VAR, folder_from_env, torch_threads
 from ui.engine_words import data_words

@@ -6,7 +6,7 @@ import streamlit as st
 import torch
 
 from rnn_core.checkpoints import Checkpoint
-from rnn_core.data.names import CharVocab, encode_batch
+from rnn_core.names.data import CharVocab, encode_batch
 from ui.i18n import _
 
 _KEY = "session_models"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from rnn_core.wave_training import WaveWindowRecord
+from rnn_core.waves.trainer import WaveWindowRecord
 from ui.i18n import _
 
 INPUT, TARGET, PREDICTION, EVALUATION = "#9ca3af", "#4f46e5", "#f97316", "#059669"

@@ -9,7 +9,7 @@ import math
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Mapping
 
-from rnn_core.wave_training import DEFAULT_GRAD_CLIP, DEFAULT_LR, WaveTrainerConfig
+from rnn_core.waves.trainer import DEFAULT_GRAD_CLIP, DEFAULT_LR, WaveTrainerConfig
 from ui.i18n import N_, _
 
 TASKS = {"sin_to_cos": N_("sin → cos"), "next_step": N_("next-step sine")}  # shown through _()

@@ -23,9 +23,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .data.waves import WAVE_TASKS, make_stream
-from .models import State, WaveConfig, WaveRegressor, detach_state
-from .seeding import seeded
+from rnn_core.waves.data import WAVE_TASKS, make_stream
+from rnn_core.layers import State, detach_state
+from rnn_core.waves.model import WaveConfig, WaveRegressor
+from rnn_core.seeding import seeded
 
 HELD_OUT_PHASE = 0.5  # the held-out stream is shifted by this much time: its windows start at unseen phases
 

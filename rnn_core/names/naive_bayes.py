@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .ngrams import hashed_ngram_ids, ngram_keys
+from rnn_core.names.ngram_features import hashed_ngram_ids, ngram_keys
 
 
 class NgramNaiveBayes(nn.Module):

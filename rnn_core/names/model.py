@@ -8,10 +8,10 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from .fused_gru import StackedMembers, fused_log_probs
-from .layers import make_recurrent_layer
-from .naive_bayes import NgramNaiveBayes
-from .ngrams import CharNgrams, hashed_ngram_ids, ngram_keys
+from rnn_core.names.fused_gru import StackedMembers, fused_log_probs
+from rnn_core.layers import make_recurrent_layer
+from rnn_core.names.naive_bayes import NgramNaiveBayes
+from rnn_core.names.ngram_features import CharNgrams, hashed_ngram_ids, ngram_keys
 
 
 @dataclass

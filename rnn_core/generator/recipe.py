@@ -9,13 +9,15 @@ from typing import Callable
 
 import torch
 
-from .checkpoint_meta import CheckpointMetadata, GeneratorMetrics
-from .checkpoints import half_precision_state
-from .data.names import NamesData, load_names, split_names_v1
-from .generator import END, GeneratorVocab, NameGenerator, NameGeneratorConfig, name_bits, teacher_forcing_tensors
-from .ngram import fit_language_ngram
-from .seeding import seeded
-from .training import ClassificationData, ClassifierTrainer, StepReport, TrainConfig
+from rnn_core.checkpoint_meta import CheckpointMetadata, GeneratorMetrics
+from rnn_core.checkpoints import half_precision_state
+from rnn_core.names.data import NamesData, load_names, split_names_v1
+from rnn_core.generator.model import (
+    END, GeneratorVocab, NameGenerator, NameGeneratorConfig, name_bits, teacher_forcing_tensors,
+)
+from rnn_core.generator.kneser_ney import fit_language_ngram
+from rnn_core.seeding import seeded
+from rnn_core.training.loop import ClassificationData, ClassifierTrainer, StepReport, TrainConfig
 
 
 @dataclass

@@ -8,12 +8,12 @@ from typing import Callable
 
 import torch
 
-from .checkpoint_meta import CheckpointMetadata
-from .data.mnist import MnistData, augment_digits, random_affine, to_unit_range
-from .metrics import Metrics, metrics_metadata
-from .models import RowClassifier, RowClassifierConfig
-from .seeding import seeded
-from .training import ClassificationData, ClassifierTrainer, StepReport, TrainConfig
+from rnn_core.checkpoint_meta import CheckpointMetadata
+from rnn_core.digits.data import MnistData, augment_digits, random_affine, to_unit_range
+from rnn_core.metrics import Metrics, metrics_metadata
+from rnn_core.digits.model import RowClassifier, RowClassifierConfig
+from rnn_core.seeding import seeded
+from rnn_core.training.loop import ClassificationData, ClassifierTrainer, StepReport, TrainConfig
 
 DIGIT_LABELS = [str(d) for d in range(10)]
 

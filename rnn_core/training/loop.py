@@ -15,8 +15,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .metrics import Metrics, evaluate_classifier
-from .seeding import draws_dropout, dropout_draws
+from rnn_core.metrics import Metrics, evaluate_classifier
+from rnn_core.seeding import draws_dropout, dropout_draws
 
 
 @dataclass

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 
 from torch import nn
 
-from .metrics import Metrics
-from .settings import IDLE_PAUSE_ENV_VAR, positive_number_from_env
-from .training import ClassifierTrainer
+from rnn_core.metrics import Metrics
+from rnn_core.settings import IDLE_PAUSE_ENV_VAR, positive_number_from_env
+from rnn_core.training.loop import ClassifierTrainer
 
 IDLE_PAUSE_SECONDS = 30.0  # pause when nobody has looked at the run for this long
 # The training thread's niceness: on a busy server a visitor's click (a rerun, at niceness 0) gets about

@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from torchvision.datasets import MNIST
 
-from . import DataMissingError
+from rnn_core.data_root import DataMissingError
 
 
 @dataclass

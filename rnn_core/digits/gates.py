@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from .models import MNIST_MEAN, MNIST_STD, RowClassifier
+from rnn_core.digits.model import MNIST_MEAN, MNIST_STD, RowClassifier
 
 # The gates by name, with the letters of cells.py: sigmoid gates (0 to 1) first, then the tanh candidate.
 GATES = {"lstm": {"input": "i", "forget": "f", "output": "o", "candidate": "g"},

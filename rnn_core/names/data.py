@@ -16,7 +16,7 @@ from pathlib import Path
 
 import torch
 
-from . import DataMissingError
+from rnn_core.data_root import DataMissingError
 
 NAMES_URL = "https://download.pytorch.org/tutorial/data.zip"
 PAD_INDEX, UNKNOWN_INDEX = 0, 1

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .layers import make_recurrent_layer
+from rnn_core.layers import make_recurrent_layer
 
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
 

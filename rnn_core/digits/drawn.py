@@ -16,7 +16,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..preprocess import canvas_from_strokes
+from rnn_core.digits.preprocess import canvas_from_strokes
 
 Point = tuple[float, float]
 Stroke = list[Point]

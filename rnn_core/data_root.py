@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..settings import DATA_DIR_ENV_VAR, folder_from_env
+from rnn_core.settings import DATA_DIR_ENV_VAR, folder_from_env
 
 
 class DataMissingError(RuntimeError):

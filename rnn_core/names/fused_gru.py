@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import torch
 
 if TYPE_CHECKING:  # the model imports this module
-    from .names import NameClassifier
+    from rnn_core.names.model import NameClassifier
 
 
 @dataclass

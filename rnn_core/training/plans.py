@@ -6,15 +6,16 @@ from dataclasses import asdict, dataclass
 
 import torch
 
-from .checkpoint_meta import CheckpointMetadata, ClassifierMetrics
-from .data.mnist import MnistData
-from .data.names import CharVocab, NamesData, split_names_v1
-from .digit_recipe import DIGIT_LABELS, mnist_classification_data
-from .metrics import metrics_metadata
-from .models import NameClassifier, NameClassifierConfig, RowClassifier, RowClassifierConfig
-from .names_recipe import names_classification_data
-from .seeding import seeded
-from .training import ClassifierTrainer, TrainConfig
+from rnn_core.checkpoint_meta import CheckpointMetadata, ClassifierMetrics
+from rnn_core.digits.data import MnistData
+from rnn_core.names.data import CharVocab, NamesData, split_names_v1
+from rnn_core.digits.recipe import DIGIT_LABELS, mnist_classification_data
+from rnn_core.metrics import metrics_metadata
+from rnn_core.names.model import NameClassifier, NameClassifierConfig
+from rnn_core.digits.model import RowClassifier, RowClassifierConfig
+from rnn_core.names.recipe import names_classification_data
+from rnn_core.seeding import seeded
+from rnn_core.training.loop import ClassifierTrainer, TrainConfig
 
 
 @dataclass

@@ -8,13 +8,14 @@ from typing import Callable
 
 import torch
 
-from .checkpoint_meta import CheckpointMetadata, DecisionRuleRecord
-from .checkpoints import half_precision_state
-from .data.names import CharVocab, NamesData, encode_batch, split_names_v1
-from .metrics import Metrics, metrics_from_logits, metrics_metadata, predict_logits
-from .models import NameClassifier, NameClassifierConfig, NgramNaiveBayes
-from .seeding import seeded
-from .training import ClassificationData, ClassifierTrainer, StepReport, TrainConfig
+from rnn_core.checkpoint_meta import CheckpointMetadata, DecisionRuleRecord
+from rnn_core.checkpoints import half_precision_state
+from rnn_core.names.data import CharVocab, NamesData, encode_batch, split_names_v1
+from rnn_core.metrics import Metrics, metrics_from_logits, metrics_metadata, predict_logits
+from rnn_core.names.model import NameClassifier, NameClassifierConfig
+from rnn_core.names.naive_bayes import NgramNaiveBayes
+from rnn_core.seeding import seeded
+from rnn_core.training.loop import ClassificationData, ClassifierTrainer, StepReport, TrainConfig
 
 ProgressCallback = Callable[[str, StepReport], None]  # (phase, report)
 

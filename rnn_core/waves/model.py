@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .layers import State, make_recurrent_layer
+from rnn_core.layers import State, make_recurrent_layer
 
 
 @dataclass
