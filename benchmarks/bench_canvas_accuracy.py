@@ -2,7 +2,7 @@
 
 1. the MNIST test set, read plainly and as canvas drawings (each test image upscaled to a 280x280 RGBA
    canvas as the page receives it, then preprocessed);
-2. the drawn-digit benchmark (rnn_core/data/drawn_digits.py: 1,200 stroke drawings in 30 styles, a quarter
+2. the drawn-digit benchmark (rnn_core/digits/drawn.py: 1,200 stroke drawings in 30 styles, a quarter
    of the square to all of it, anywhere on it, with the page's pen), read as the page reads them (the pen's
    paths redrawn at MNIST's stroke width) and, for comparison, from the canvas image alone; by size and
    by style.

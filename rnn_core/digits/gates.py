@@ -8,7 +8,7 @@ that layer (torch.lstm / torch.gru, what nn.LSTM and nn.GRU call), and with ever
 gate of every row is computed by hand at once: one matrix product per weight. Then h_t is rebuilt from the
 gates (LSTM: the cell state row by row, c_t = f * c_(t-1) + i * g, and h_t = o * tanh(c_t)), and these
 hand-made states feed the next layer. They reproduce model.read_rows' hidden states, and the gates are
-cells.unroll's, to float rounding (tests/test_cells.py checks both).
+inside.cells.unroll's, to float rounding (tests/test_cells.py checks both).
 
 A plain RNN has no gates: digit_gates raises NoGatesError, whose message a page can show as it is.
 """
@@ -21,7 +21,7 @@ from torch import Tensor
 
 from rnn_core.digits.model import MNIST_MEAN, MNIST_STD, RowClassifier
 
-# The gates by name, with the letters of cells.py: sigmoid gates (0 to 1) first, then the tanh candidate.
+# The gates by name, with the letters of inside/cells.py: sigmoid gates (0 to 1) first, then the tanh candidate.
 GATES = {"lstm": {"input": "i", "forget": "f", "output": "o", "candidate": "g"},
          "gru": {"reset": "r", "update": "z", "new": "n"}}
 CANDIDATES = ("candidate", "new")  # tanh values in [-1, 1], not gates in [0, 1]

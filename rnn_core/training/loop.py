@@ -2,7 +2,7 @@
 
 ClassifierTrainer.train_steps(n) runs n optimizer steps and returns; `fit()` is the whole run built on
 it, with callbacks. The app calls train_steps a few at a time between screen updates, so both train the
-same way. What it measures is in metrics.py; the live wave demo's trainer is in wave_training.py.
+same way. What it measures is in metrics.py; the live wave demo's trainer is in waves/trainer.py.
 """
 from __future__ import annotations
 

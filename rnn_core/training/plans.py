@@ -1,5 +1,5 @@
 """The training page's runs: a visitor's choices become a fresh model, its trainer and its checkpoint
-metadata. The CLI's recipes are in digit_recipe and names_recipe."""
+metadata. The CLI's recipes are digits/recipe.py and names/recipe.py."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
