@@ -5,7 +5,7 @@
     .venv/bin/python -m benchmarks.bench_classroom --replicas 2 --students 60,100,200
     .venv/bin/python -m benchmarks.bench_classroom --scaling --students 30 --repeat 3   # one replica vs two
 
-Each student is a websocket client (support/streamlit_client.py), not a browser, so the load generator
+Each student is a websocket client (harness/streamlit_client.py), not a browser, so the load generator
 costs a few protobufs per student and the figures measure the app. Students arrive over --arrival-seconds,
 then each, with a few seconds' thought between actions:
 1. opens the app, then the digit page, and draws --draws digits (the canvas's value as the browser sends it
@@ -47,9 +47,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.bench_waves import rss_mib
-from support.streamlit_client import DIGITS, ScriptError, StreamlitSession, canvas_value
+from harness.streamlit_client import DIGITS, ScriptError, StreamlitSession, canvas_value
 from benchmarks.timing import markdown_table
-from support.server import free_port, process_cpu_seconds, start_app, start_caddy
+from harness.server import free_port, process_cpu_seconds, start_app, start_caddy
 
 REPO = Path(__file__).resolve().parent.parent
 os.environ.setdefault("RNN_DATA_DIR", str(REPO.parent / "shared" / "data"))
@@ -260,7 +260,7 @@ async def canary_tabs(url: str, count: int, args, span: list[float], done: async
     from playwright.async_api import async_playwright
 
     from benchmarks.bench_classroom_browser import one_student as one_tab
-    from support.server import CHROMIUM, CHROMIUM_ARGS
+    from harness.server import CHROMIUM, CHROMIUM_ARGS
     tab_args = argparse.Namespace(arrival_seconds=0.0, start_seconds=0.0, draws=args.draws, names=args.names,
                                   wave_seconds=args.wave_seconds / count, timeout=args.timeout, screenshots=False)
     tabs = []

@@ -22,7 +22,7 @@ All N browsers run on this machine beside the server, so the table reports the C
 ("server cores busy", "browser cores busy"), and a lone student (N = 1) also gets a table of what each of
 their steps cost the browser and the server: how much of this machine one student's tab takes. Each class
 size runs once per --live-budgets value (the server's RNN_LIVE_UPDATES_PER_SECOND; "default" leaves it
-unset). The clocks wait on page events, not on animation frames (support/page_clocks.py), so that
+unset). The clocks wait on page events, not on animation frames (harness/page_clocks.py), so that
 waiting costs the tabs nothing. The ratios are against N = 1 in the same run. Prints tables; asserts
 nothing about time.
 """
@@ -42,9 +42,9 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from benchmarks.bench_waves import rss_mib
 from benchmarks.timing import markdown_table
-from support.page_clocks import (COUNT_UPDATES_JS, MARK_KEY_UP_JS, MARK_MOUSE_UP_JS, NAME_ELAPSED_JS, TEXT_ELAPSED_JS,
+from harness.page_clocks import (COUNT_UPDATES_JS, MARK_KEY_UP_JS, MARK_MOUSE_UP_JS, NAME_ELAPSED_JS, TEXT_ELAPSED_JS,
                                  WAIT_POLL_MS, WATCH_NAME_JS, WATCH_TEXT_JS)
-from support.server import (APP_IDLE_JS, CHROMIUM, CHROMIUM_ARGS, clock_seconds, free_port, proc_stat_fields,
+from harness.server import (APP_IDLE_JS, CHROMIUM, CHROMIUM_ARGS, clock_seconds, free_port, proc_stat_fields,
                             process_cpu_seconds, start_app)
 
 REPO = Path(__file__).resolve().parent.parent

@@ -36,7 +36,7 @@ from rnn_core.digits.data import load_mnist
 from rnn_core.digits.inference import read_digit
 from rnn_core.digits.preprocess import canvas_from_image, preprocess_canvas
 from ui import digit_charts
-from support.page_clocks import MARK_MOUSE_UP_JS, TEXT_ELAPSED_JS, WAIT_POLL_MS, WATCH_TEXT_JS
+from harness.page_clocks import MARK_MOUSE_UP_JS, TEXT_ELAPSED_JS, WAIT_POLL_MS, WATCH_TEXT_JS
 
 REPO = Path(__file__).resolve().parent.parent
 os.environ.setdefault("RNN_DATA_DIR", str(REPO.parent / "shared" / "data"))
@@ -126,7 +126,7 @@ def server_side(strokes: int) -> None:
 def browser_side(trials: int) -> None:
     from playwright.sync_api import sync_playwright
 
-    from support.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, wait_for_app
+    from harness.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, wait_for_app
 
     server = start_app(port := free_port())
     try:

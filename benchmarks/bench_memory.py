@@ -23,7 +23,7 @@ import time
 import numpy as np
 import torch
 
-from support.page_clocks import count_updates_js
+from harness.page_clocks import count_updates_js
 from benchmarks.timing import markdown_table
 from rnn_core.device import configure_threads
 from rnn_core.layers import CELLS
@@ -99,7 +99,7 @@ COUNT_JS = count_updates_js(".st-key-memory_accuracy_chart", ".st-key-memory_sta
 
 def bench_browser(seconds: float, baseline_seconds: float) -> None:
     from benchmarks.bench_waves import baseline_updates
-    from support.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, wait_for_app
+    from harness.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, wait_for_app
     from playwright.sync_api import sync_playwright
 
     port = free_port()

@@ -20,14 +20,14 @@ from typing import Callable
 
 import torch
 
-from support.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app
+from harness.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app
 from rnn_core.device import configure_threads
 from rnn_core.checkpoints import load_checkpoint
 from rnn_core.data_root import DataMissingError
 from rnn_core.names.data import CharVocab, encode_batch, load_names, split_names_v1
 from rnn_core.device import pick_device
 from rnn_core.names.inference import MAX_BATCH_NAMES, classify_names, read_name
-from support.page_clocks import MARK_KEY_UP_JS, NAME_ELAPSED_JS, WAIT_POLL_MS, WATCH_NAME_JS
+from harness.page_clocks import MARK_KEY_UP_JS, NAME_ELAPSED_JS, WAIT_POLL_MS, WATCH_NAME_JS
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -3,7 +3,7 @@
     .venv/bin/python -m benchmarks.bench_rerun_cost
     .venv/bin/python -m benchmarks.bench_rerun_cost --repeats 3 --core 1
 
-One simulated visitor (support/streamlit_client.py, Streamlit's own websocket protocol, no browser) drives
+One simulated visitor (harness/streamlit_client.py, Streamlit's own websocket protocol, no browser) drives
 an idle server pinned to one core: it opens each page, draws digits and presses Clear, types a surname
 letter by letter, plays the wave page and sends the timer's ticks. The server's CPU time (user + system,
 all threads, from /proc) is read around each action, so other work on the machine hardly changes it.
@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Awaitable, Callable
 
 from benchmarks.timing import markdown_table
-from support.server import free_port, process_cpu_seconds, start_app
-from support.streamlit_client import DIGITS, Run, ScriptError, StreamlitSession, canvas_value
+from harness.server import free_port, process_cpu_seconds, start_app
+from harness.streamlit_client import DIGITS, Run, ScriptError, StreamlitSession, canvas_value
 
 REPO = Path(__file__).resolve().parent.parent
 SURNAMES = ["Nakamura", "Kowalski", "Papadopoulos"]  # typed letter by letter, as the text box sends them

@@ -19,7 +19,7 @@ from pathlib import Path
 import torch
 
 from benchmarks.timing import markdown_table
-from support.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app
+from harness.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app
 from rnn_core.data_root import data_root
 from rnn_core.digits.data import load_mnist
 from rnn_core.device import configure_threads

@@ -31,7 +31,7 @@ from torch import nn
 
 from rnn_core.device import configure_threads
 from rnn_core.waves.trainer import WaveTrainer, WaveTrainerConfig
-from support.page_clocks import COUNT_UPDATES_JS
+from harness.page_clocks import COUNT_UPDATES_JS
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -244,7 +244,7 @@ def rss_mib(pid: int) -> float:
 
 
 def open_page(browser, url: str):
-    from support.server import wait_for_app
+    from harness.server import wait_for_app
 
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(60_000)
@@ -269,7 +269,7 @@ def count_updates(page, seconds: float) -> dict:
 
 def baseline_updates(browser, seconds: float) -> dict:
     """The same count on the cheapest possible live page, served the same way: the platform's ceiling."""
-    from support.server import free_port, start_app
+    from harness.server import free_port, start_app
 
     server = start_app(port := free_port(), script=REPO / "benchmarks" / "fragment_baseline_app.py")
     try:
@@ -284,7 +284,7 @@ def baseline_updates(browser, seconds: float) -> dict:
 
 
 def bench_browser(sections: set[str], seconds: float, memory_steps: int, lesson_minutes: int) -> None:
-    from support.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app
+    from harness.server import CHROMIUM, CHROMIUM_ARGS, free_port, start_app
     from playwright.sync_api import sync_playwright
 
     port = free_port()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rnn_core.device import configure_threads
-from support.server import CHROMIUM, CHROMIUM_ARGS, REPO, free_port, start_app
+from harness.server import CHROMIUM, CHROMIUM_ARGS, REPO, free_port, start_app
 
 configure_threads(1)  # as the app and the CLI do: small models, and no thread fights on a busy machine
 

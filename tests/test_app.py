@@ -6,7 +6,7 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from support.server import APP_PATH
+from harness.server import APP_PATH
 
 PAGES = ["app_pages/home.py", "app_pages/digits.py", "app_pages/waves.py", "app_pages/memory.py", "app_pages/inside.py",
          "app_pages/names.py", "app_pages/generate.py", "app_pages/train.py"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from support.server import REPO
+from harness.server import REPO
 
 
 FREE_INPUT = {"text_input", "text_area", "chat_input", "number_input", "date_input", "time_input",

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from rnn_core.digits.preprocess import InvalidDrawingError, canvas_from_strokes, decode_canvas_image
-from support.canvas import STROKE_WIDTH, VERTICAL_LINE, canvas_state, canvas_state_holding, png
-from support.page_reading import assert_never_rendered, shown_answer
-from support.whole_app import draw, open_app
+from harness.canvas import STROKE_WIDTH, VERTICAL_LINE, canvas_state, canvas_state_holding, png
+from harness.page_reading import assert_never_rendered, shown_answer
+from harness.whole_app import draw, open_app
 
 
 def png_header(width: int, height: int) -> bytes:

@@ -11,11 +11,11 @@ import torch
 
 from rnn_core.checkpoints import CheckpointError, load_checkpoint
 from rnn_core.digits.preprocess import canvas_from_strokes
-from support.canvas import STROKE_WIDTH, VERTICAL_LINE, canvas_state
-from support.checkpoint_files import WritesAFile, pickle_bomb
-from support.page_reading import shown_answer
-from support.server import REPO
-from support.whole_app import PAGES, draw, open_app
+from harness.canvas import STROKE_WIDTH, VERTICAL_LINE, canvas_state
+from harness.checkpoint_files import WritesAFile, pickle_bomb
+from harness.page_reading import shown_answer
+from harness.server import REPO
+from harness.whole_app import PAGES, draw, open_app
 from ui.resources import DIGIT_CHECKPOINTS, GENERATOR_CHECKPOINT, NAMES_CHECKPOINT
 
 

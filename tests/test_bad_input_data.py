@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import rnn_core.names.data
-from support.tiny_data import write_tiny_mnist, write_tiny_names
-from support.whole_app import open_app
+from harness.tiny_data import write_tiny_mnist, write_tiny_names
+from harness.whole_app import open_app
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from support.whole_app import open_app
+from harness.whole_app import open_app
 from ui.resources import device_choice
 
 

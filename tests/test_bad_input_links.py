@@ -9,9 +9,9 @@ import pytest
 
 from rnn_core.checkpoint_meta import CheckpointMetadata, ClassifierMetrics
 from rnn_core.checkpoints import save_checkpoint
-from support.checkpoint_files import digits_checkpoint
-from support.server import REPO
-from support.whole_app import PAGES, open_app
+from harness.checkpoint_files import digits_checkpoint
+from harness.server import REPO
+from harness.whole_app import PAGES, open_app
 
 
 HOSTILE_LINK = {"checkpoint": "/etc/passwd", "model": "../../../etc/passwd", "data": "/", "page": "../app.py",

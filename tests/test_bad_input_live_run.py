@@ -7,7 +7,7 @@ import time
 import pytest
 
 from rnn_core.training.live import IDLE_PAUSE_SECONDS, idle_pause_seconds
-from support.live_runs import live_run, wait_until
+from harness.live_runs import live_run, wait_until
 
 
 def test_a_run_nobody_watches_pauses_and_gives_up_its_thread():

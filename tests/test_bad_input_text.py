@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 import streamlit
 
-from support.page_reading import assert_never_rendered, charts
-from support.whole_app import open_app
+from harness.page_reading import assert_never_rendered, charts
+from harness.whole_app import open_app
 
 
 HOSTILE_TEXT = {

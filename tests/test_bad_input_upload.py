@@ -10,10 +10,10 @@ import torch
 from rnn_core.checkpoint_meta import CheckpointMetadata, ClassifierMetrics
 from rnn_core.checkpoints import checkpoint_bytes, load_checkpoint
 from rnn_core.waves.model import WaveConfig, WaveRegressor
-from support.checkpoint_files import WritesAFile, digits_checkpoint, pickle_bomb
-from support.page_reading import assert_never_rendered
-from support.server import REPO
-from support.whole_app import open_app
+from harness.checkpoint_files import WritesAFile, digits_checkpoint, pickle_bomb
+from harness.page_reading import assert_never_rendered
+from harness.server import REPO
+from harness.whole_app import open_app
 from ui.resources import NAMES_CHECKPOINT
 
 

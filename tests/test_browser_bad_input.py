@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from support.server import free_port, process_cpu_seconds, start_app, wait_for_app
-from support.tiny_data import write_tiny_mnist
+from harness.server import free_port, process_cpu_seconds, start_app, wait_for_app
+from harness.tiny_data import write_tiny_mnist
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads CPU time from Linux's /proc")]

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from support.browser_digits import ANSWER, PROMPT, WAIT_MS, canvas_box, clear, line, open_digits_page
-from support.server import wait_for_app
+from harness.browser_digits import ANSWER, PROMPT, WAIT_MS, canvas_box, clear, line, open_digits_page
+from harness.server import wait_for_app
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from rnn_core.checkpoints import load_checkpoint
 from rnn_core.digits.drawn import CANVAS_SIZE, drawn_digit_set, render_drawing
 from rnn_core.digits.inference import read_digit
 from rnn_core.digits.preprocess import preprocess_strokes
-from support.browser_digits import ANSWER, PROMPT, WAIT_MS, open_digits_page
+from harness.browser_digits import ANSWER, PROMPT, WAIT_MS, open_digits_page
 
 pytestmark = pytest.mark.browser
 

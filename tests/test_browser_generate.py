@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from support.server import wait_for_app
+from harness.server import wait_for_app
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from rnn_core.checkpoints import load_checkpoint
-from support.page_clocks import HEATMAP_LETTERS
-from support.server import wait_for_app
+from harness.page_clocks import HEATMAP_LETTERS
+from harness.server import wait_for_app
 
 pytestmark = pytest.mark.browser
 

@@ -15,8 +15,8 @@ from http.cookiejar import CookieJar
 
 import pytest
 
-from support.server import free_port, start_app, start_caddy, wait_for_app
-from support.streamlit_client import StreamlitSession, visit_on_own_thread
+from harness.server import free_port, start_app, start_caddy, wait_for_app
+from harness.streamlit_client import StreamlitSession, visit_on_own_thread
 
 pytestmark = pytest.mark.browser
 

@@ -1,7 +1,7 @@
 """The app in a real browser: the home page, its cards and the sidebar's device line."""
 import pytest
 
-from support.server import wait_for_app
+from harness.server import wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +21,7 @@ def test_home_page_shows_demos_and_device(page, app_url, tmp_path):
 
 def test_a_direct_link_on_a_fresh_server_gets_the_full_app(browser):
     """A shared link is often the first request a server sees; it must still get the navigation."""
-    from support.server import free_port, start_app
+    from harness.server import free_port, start_app
 
     port = free_port()
     server = start_app(port)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from support.server import REPO, wait_for_app
+from harness.server import REPO, wait_for_app
 
 pytestmark = pytest.mark.browser
 TRIALS = 20  # clicks of each button, at any moment of the ticks

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from support.server import wait_for_app
+from harness.server import wait_for_app
 
 pytestmark = pytest.mark.browser
 

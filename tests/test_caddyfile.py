@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from support.server import start_caddy
+from harness.server import start_caddy
 
 COOKIE = "rnn_replica"
 

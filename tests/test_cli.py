@@ -8,7 +8,7 @@ from rnn_core.__main__ import main
 from rnn_core.checkpoints import load_checkpoint
 from rnn_core.names.recipe import NamesRecipe
 
-from support.tiny_data import write_tiny_mnist, write_tiny_names
+from harness.tiny_data import write_tiny_mnist, write_tiny_names
 
 
 def test_train_and_evaluate_mnist(tmp_path, capsys):

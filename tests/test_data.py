@@ -11,7 +11,7 @@ from rnn_core.digits.recipe import mnist_classification_data
 from rnn_core.names.data import CharVocab, encode_batch, is_test_name, load_names, split_names_v1
 from rnn_core.waves.data import NextStepSineStream, SinCosStream
 
-from support.tiny_data import write_tiny_mnist, write_tiny_names
+from harness.tiny_data import write_tiny_mnist, write_tiny_names
 
 
 def test_data_root_prefers_argument_then_environment(monkeypatch, tmp_path):

@@ -17,7 +17,7 @@ from rnn_core.generator.sampling import (MAX_GENERATED_LENGTH, MAX_PREFIX_LENGTH
                                         generate_name, next_distribution)
 from rnn_core.generator.recipe import GeneratorRecipe, generator_data, train_generator_model
 
-from support.tiny_data import TINY_NAMES
+from harness.tiny_data import TINY_NAMES
 
 LANGUAGES = sorted(TINY_NAMES)
 PAIRS = [(name, language) for language, names in TINY_NAMES.items() for name in names]

@@ -5,7 +5,7 @@ from rnn_core.__main__ import main
 from rnn_core.checkpoints import load_checkpoint
 from rnn_core.names.data import is_test_name
 
-from support.tiny_data import TINY_NAMES, write_tiny_names
+from harness.tiny_data import TINY_NAMES, write_tiny_names
 
 
 def test_train_and_evaluate_generator(tmp_path, capsys):

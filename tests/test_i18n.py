@@ -11,7 +11,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
-from support.server import APP_PATH, REPO
+from harness.server import APP_PATH, REPO
 from ui import i18n
 
 CATALOG = REPO / "locales" / "zh_CN" / "LC_MESSAGES" / "messages.po"
@@ -212,7 +212,7 @@ def test_the_wave_page_keeps_the_language_in_its_link_and_does_not_call_it_a_set
 def test_the_digit_page_in_chinese_with_a_drawing_taught_and_fine_tuned():
     """Beyond the first screen: an answer, the row story, the gates, and teaching a copy, all in Chinese."""
     from rnn_core.digits.preprocess import canvas_from_strokes
-    from support.canvas import STROKE_WIDTH, VERTICAL_LINE, canvas_state
+    from harness.canvas import STROKE_WIDTH, VERTICAL_LINE, canvas_state
 
     at = open_in_chinese("app_pages/digits.py")
     at.session_state["digits_canvas_0"] = canvas_state(canvas_from_strokes(VERTICAL_LINE, STROKE_WIDTH))

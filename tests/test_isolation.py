@@ -8,11 +8,11 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 import ui.resources
-from support.server import APP_PATH
-from support.tiny_data import write_tiny_mnist
+from harness.server import APP_PATH
+from harness.tiny_data import write_tiny_mnist
 from rnn_core.checkpoints import weights_digest
 from rnn_core.digits.preprocess import canvas_from_strokes
-from support.canvas import canvas_state
+from harness.canvas import canvas_state
 
 VISITORS = 6
 STROKE_WIDTH = 28

@@ -10,7 +10,7 @@ from rnn_core.checkpoints import weights_digest
 from rnn_core.training.live import BACKGROUND_NICENESS
 from rnn_core.digits.model import RowClassifier, RowClassifierConfig
 from rnn_core.digits.recipe import fine_tune_on_drawings
-from support.live_runs import live_run, wait_until
+from harness.live_runs import live_run, wait_until
 
 
 def test_run_to_the_end_records_rising_curves():

@@ -7,7 +7,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from support.server import APP_PATH
+from harness.server import APP_PATH
 from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, MAX_YIELD_SECONDS, LiveUpdateSchedule, updates_per_second
 
 

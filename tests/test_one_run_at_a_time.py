@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import asyncio
 
-from support.server import free_port, start_app
-from support.streamlit_client import StreamlitSession, visit_on_own_thread
+from harness.server import free_port, start_app
+from harness.streamlit_client import StreamlitSession, visit_on_own_thread
 
 ROUNDS = 6
 LONG_TICK = "cell=LSTM&hidden=128&points=100&speed=50"  # a tick of many steps: most of its run is training

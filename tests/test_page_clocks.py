@@ -1,8 +1,8 @@
-"""The benchmarks' in-page clocks (support/page_clocks.py) on a small page the test writes: they stop
+"""The benchmarks' in-page clocks (harness/page_clocks.py) on a small page the test writes: they stop
 when the awaited text appears, ignore stale copies, and count updates without polling."""
 import pytest
 
-from support.page_clocks import (COUNT_UPDATES_JS, MARK_KEY_UP_JS, MARK_MOUSE_UP_JS, NAME_ELAPSED_JS,
+from harness.page_clocks import (COUNT_UPDATES_JS, MARK_KEY_UP_JS, MARK_MOUSE_UP_JS, NAME_ELAPSED_JS,
                                     TEXT_ELAPSED_JS, WAIT_POLL_MS, WATCH_NAME_JS, WATCH_TEXT_JS)
 
 pytestmark = pytest.mark.browser

@@ -14,8 +14,8 @@ from rnn_core.digits.data import load_mnist
 from rnn_core.digits.inference import read_digit
 from rnn_core.digits.drawn import drawn_digit_set
 from rnn_core.digits.preprocess import canvas_from_image, canvas_from_strokes, preprocess_canvas, preprocess_strokes
-from support.canvas import HORIZONTAL_LINE, STROKE_WIDTH, VERTICAL_LINE, canvas_state
-from support.page_reading import charts, shown_answer
+from harness.canvas import HORIZONTAL_LINE, STROKE_WIDTH, VERTICAL_LINE, canvas_state
+from harness.page_reading import charts, shown_answer
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = "app_pages/digits.py"

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from rnn_core.checkpoints import load_checkpoint
 from rnn_core.generator.sampling import MAX_PREFIX_LENGTH
-from support.page_reading import array, assert_never_rendered
+from harness.page_reading import array, assert_never_rendered
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = str(REPO / "app_pages" / "generate.py")

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from support.server import APP_PATH
+from harness.server import APP_PATH
 from rnn_core.memory.data import CHANCE, MemoryTaskConfig
 from ui.memory_charts import reach_rows
 

@@ -13,7 +13,7 @@ from rnn_core.checkpoint_meta import CheckpointMetadata
 from rnn_core.checkpoints import load_checkpoint, save_checkpoint
 from rnn_core.names.inference import MAX_BATCH_NAMES
 from rnn_core.digits.inference import MAX_NAME_LENGTH
-from support.page_reading import array, assert_never_rendered, charts
+from harness.page_reading import array, assert_never_rendered, charts
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = str(REPO / "app_pages" / "names.py")

@@ -4,8 +4,8 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from support.server import APP_PATH
-from support.tiny_data import write_tiny_mnist
+from harness.server import APP_PATH
+from harness.tiny_data import write_tiny_mnist
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_missing_data_gets_a_clear_message(tmp_path, monkeypatch):
 
 
 def test_a_names_model_trained_here_can_be_picked_on_the_names_page(tmp_path, monkeypatch):
-    from support.tiny_data import write_tiny_names
+    from harness.tiny_data import write_tiny_names
 
     monkeypatch.setenv("RNN_DATA_DIR", str(write_tiny_names(tmp_path / "data")))
     at = AppTest.from_file(APP_PATH, default_timeout=60).run()

@@ -1,4 +1,4 @@
-"""The classroom benchmark's simulated student (support/streamlit_client.py) against a live server:
+"""The classroom benchmark's simulated student (harness/streamlit_client.py) against a live server:
 it must see what a browser sees, or the benchmark measures nothing."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from support.streamlit_client import DIGITS, ScriptError, StreamlitSession, canvas_value, visit_on_own_thread
+from harness.streamlit_client import DIGITS, ScriptError, StreamlitSession, canvas_value, visit_on_own_thread
 
 PAGES = ["", "digits", "waves", "memory", "inside", "names", "generate", "train"]
 

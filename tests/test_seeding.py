@@ -18,7 +18,7 @@ from rnn_core.seeding import draws_dropout, init_parameters, seeded
 from rnn_core.training.loop import ClassifierTrainer, TrainConfig
 from rnn_core.training.plans import TrainingPlan, prepare_training
 from rnn_core.waves.trainer import WaveTrainer, WaveTrainerConfig
-from support.tiny_data import write_tiny_mnist, write_tiny_names
+from harness.tiny_data import write_tiny_mnist, write_tiny_names
 
 CPU = torch.device("cpu")
 

@@ -7,7 +7,7 @@ import torch
 from rnn_core.digits.model import RowClassifier, RowClassifierConfig
 from rnn_core.metrics import metrics_from_logits
 from rnn_core.training.loop import ClassifierTrainer, TrainConfig
-from support.tiny_data import tiny_task
+from harness.tiny_data import tiny_task
 
 
 def make_trainer(epochs: float, **overrides) -> ClassifierTrainer:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from support.server import APP_PATH
+from harness.server import APP_PATH
 
 PAGES = ["app_pages/home.py", "app_pages/digits.py", "app_pages/waves.py", "app_pages/names.py",
          "app_pages/generate.py", "app_pages/train.py"]
@@ -20,7 +20,7 @@ def open_app(page: str = "app_pages/home.py", query: dict[str, str] | None = Non
 
 
 def draw(at: AppTest, state: dict) -> AppTest:
-    """The digit page with `state` (see support.canvas) on its current canvas, run."""
+    """The digit page with `state` (see harness.canvas) on its current canvas, run."""
     at.session_state[f"digits_canvas_{at.session_state['digits_canvas_round']}"] = state
     at.run()
     assert not at.exception, at.exception

@@ -9,7 +9,7 @@ import torch
 from rnn_core.training.live import LiveTraining
 from rnn_core.digits.model import RowClassifier, RowClassifierConfig
 from rnn_core.training.loop import ClassifierTrainer, TrainConfig
-from support.tiny_data import tiny_task
+from harness.tiny_data import tiny_task
 
 
 def live_run(epochs: float = 3) -> LiveTraining:

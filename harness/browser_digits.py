@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from support.server import wait_for_app
+from harness.server import wait_for_app
 
 ANSWER = "[data-stale='false'] .digit-answer"  # stale copies linger in the DOM during a fragment rerun
 PROMPT = "Draw a digit on the black square"
