@@ -73,7 +73,7 @@ def apply_settings(settings: WaveSettings) -> None:
 
 
 def use_setup(setup: WaveSettings) -> None:
-    """Set the widgets to a whole setup (a task's defaults, or the seed's)."""
+    """Set the widgets to a whole setup (a task's defaults, or the tutorial's)."""
     for name in SETUP_SETTINGS:
         st.session_state[key(name)] = getattr(setup, name)
 
@@ -144,7 +144,7 @@ with explain_right.expander(_("Try this")):
         "- Try LSTM or GRU: the loss drops much lower in the same number of windows.\n"
         "- Next-step sine: pick RNN with hidden size 8, and watch the free-running generation drift "
         "from the truth while the one-step predictions still look fine.\n"
-        "- Press **Seed's setup** (no clipping, learning rate 0.02) and let it play for a few minutes: after "
+        "- Press **Tutorial's setup** (no clipping, learning rate 0.02) and let it play for a few minutes: after "
         "a few thousand steps the gradient spikes and the loss jumps to 0.5 and stays. Reset, turn **Clip "
         "gradients** to 1 and compare. See why long memories need gates on the **Why gates remember** page.\n"
         "- Copy the address bar: the link opens this same setup."))
@@ -171,9 +171,10 @@ with settings_column:
                      help=_("The largest gradient norm an optimizer step may use; a longer gradient is scaled "
                             "down to it. Applied on the fly."))
     with st.container(horizontal=True):
-        st.button(_("Seed's setup"), key=key("seed_setup"), on_click=use_setup, args=(WaveSettings.seed_setup(),),
-                  help=_("The original loop: RNN 32, learning rate 0.02, no clipping. It collapses after a few "
-                         "thousand steps."))
+        st.button(_("Tutorial's setup"), key=key("tutorial_setup"), on_click=use_setup,
+                  args=(WaveSettings.tutorial_setup(),),
+                  help=_("The tutorial's original loop: RNN 32, learning rate 0.02, no clipping. It collapses "
+                         "after a few thousand steps."))
         st.button(_("Safe defaults"), key=key("safe_setup"), on_click=lambda: use_setup(
                   WaveSettings.for_task(st.session_state[key("task")])),
                   help=_("This task's defaults: they train for a whole lesson without collapsing."))

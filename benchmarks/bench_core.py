@@ -3,7 +3,7 @@
     python -m benchmarks.bench_core [--data-dir ../shared/data] [--steps 100] [--rounds 3]
 
 Training: the same model (LSTM 2x128, batch 128) trained by
-  - the seed's style: torchvision MNIST through a DataLoader with ToTensor + Normalize, Adam;
+  - the tutorial's style: torchvision MNIST through a DataLoader with ToTensor + Normalize, Adam;
   - a bare loop over the same in-memory tensors (the fastest plain loop we can write);
   - rnn_core's ClassifierTrainer (gradient clipping, one-cycle schedule), with and without augmentation.
 The ratio is against the bare loop, measured in the same process.
@@ -41,7 +41,7 @@ def new_model(device: torch.device) -> RowClassifier:
     return RowClassifier(RowClassifierConfig(cell="lstm", hidden_size=128, num_layers=2)).to(device)
 
 
-def seed_style_loop(root: Path, steps: int, device: torch.device) -> float:
+def tutorial_style_loop(root: Path, steps: int, device: torch.device) -> float:
     """pytorch/examples mnist_rnn style: DataLoader + transforms per image. Returns examples/s."""
     from torchvision import datasets, transforms
 
@@ -104,7 +104,7 @@ def main() -> None:
     loops = {
         "bare loop over in-memory tensors (baseline)": lambda: bare_tensor_loop(images, mnist.train_labels,
                                                                                  args.steps, device),
-        "seed style: DataLoader + transforms": lambda: seed_style_loop(root, args.steps, device),
+        "tutorial style: DataLoader + transforms": lambda: tutorial_style_loop(root, args.steps, device),
         "rnn_core ClassifierTrainer, no augmentation": lambda: rnn_core_loop(mnist, args.steps, device, False),
         "rnn_core ClassifierTrainer, augmented (strokes, thickness, affine)":
             lambda: rnn_core_loop(mnist, args.steps, device, True),

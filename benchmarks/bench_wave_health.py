@@ -1,6 +1,6 @@
 """Does the wave page survive a 30-minute lesson? 8 seeds x 100,000 steps of sin -> cos, in this process.
 
-    nice .venv/bin/python -m benchmarks.bench_wave_health                 # defaults and the seed's setup
+    nice .venv/bin/python -m benchmarks.bench_wave_health                 # defaults and the tutorial's setup
     nice .venv/bin/python -m benchmarks.bench_wave_health --steps 20000 --seeds 1,2 --jobs 1
 
 Each setup trains WaveTrainer exactly as the page does (held-out evaluations included). A run counts as
@@ -26,8 +26,8 @@ HEALTHY_LOSS = 1e-2
 CHECK_EVERY = 1000
 SETUPS = {
     "page defaults (RNN 32, lr 0.005, clip 1.0)": WaveTrainerConfig(),
-    "seed's setup (RNN 32, lr 0.02, no clipping)": WaveTrainerConfig.seed_setup(),
-    "lr 0.02, clip 1.0 (clipping alone)": replace(WaveTrainerConfig.seed_setup(), grad_clip=DEFAULT_GRAD_CLIP),
+    "tutorial's setup (RNN 32, lr 0.02, no clipping)": WaveTrainerConfig.tutorial_setup(),
+    "lr 0.02, clip 1.0 (clipping alone)": replace(WaveTrainerConfig.tutorial_setup(), grad_clip=DEFAULT_GRAD_CLIP),
     "lr 0.005, no clipping (the lower rate alone)": replace(WaveTrainerConfig(), grad_clip=None),
 }
 

@@ -1,12 +1,12 @@
-"""Wave regressor benchmarks: our WaveTrainer against the seeds' own loops, run in this process.
+"""Wave regressor benchmarks: our WaveTrainer against the tutorials' own loops, run in this process.
 
     .venv/bin/python -m benchmarks.bench_waves                   # everything but the lesson
     .venv/bin/python -m benchmarks.bench_waves --only sincos,nextstep
     .venv/bin/python -m benchmarks.bench_waves --only browser,memory
     .venv/bin/python -m benchmarks.bench_waves --only lesson --lesson-minutes 30
 
-sincos    sin -> cos, 100 windows of pi with 10 points: MSE over the last 10 windows, seed loop vs ours.
-nextstep  next-step sine, 6000 steps: teacher-forced and free-running MSE, seed loop vs ours.
+sincos    sin -> cos, 100 windows of pi with 10 points: MSE over the last 10 windows, tutorial loop vs ours.
+nextstep  next-step sine, 6000 steps: teacher-forced and free-running MSE, tutorial loop vs ours.
 browser   chart updates per second in headless Chromium at 5 optimizer steps per update.
 memory    the server's resident memory while the page trains 10,000 steps in the browser.
 lesson    the page as a teacher leaves it: the defaults played unattended for --lesson-minutes; each minute
@@ -35,8 +35,8 @@ from harness.page_clocks import COUNT_UPDATES_JS
 
 REPO = Path(__file__).resolve().parent.parent
 
-SEED_SINCOS_REFERENCE = 0.0051
-SEED_NEXT_STEP_REFERENCE = (0.00028, 0.0143)  # teacher-forced, free-running
+TUTORIAL_SINCOS_REFERENCE = 0.0051
+TUTORIAL_NEXT_STEP_REFERENCE = (0.00028, 0.0143)  # teacher-forced, free-running
 
 
 def table(header: list[str], rows: list[list[str]]) -> None:
@@ -48,7 +48,7 @@ def table(header: list[str], rows: list[list[str]]) -> None:
 
 # ----------------------------------------------------------------------------- sin -> cos
 
-def seed_sin_to_cos(windows: int = 100) -> list[float]:
+def tutorial_sin_to_cos(windows: int = 100) -> list[float]:
     """The classic loop: nn.RNN(1, 32) + Linear(32, 1), Adam 0.02, windows of pi, h_state carried."""
     torch.manual_seed(1)
 
@@ -85,14 +85,14 @@ def seed_sin_to_cos(windows: int = 100) -> list[float]:
 def bench_sin_to_cos() -> None:
     print("## sin -> cos: MSE over the last 10 of 100 windows (training loss of each window before its step)\n")
     started = time.perf_counter()
-    seed = float(np.mean(seed_sin_to_cos()[-10:]))
-    seed_s = time.perf_counter() - started
-    rows = [["seed loop (RNN 32, lr 0.02, carried)", f"{seed:.4f}", "1.00", f"{seed_s:.2f}"]]
-    seed_setup = WaveTrainerConfig.seed_setup()
-    variants = {"WaveTrainer, the seed's setup (same loop)": seed_setup,
-                "WaveTrainer, state reset every window": replace(seed_setup, carry_state=False),
-                "WaveTrainer, LSTM 32": replace(seed_setup, cell="lstm"),
-                "WaveTrainer, GRU 32": replace(seed_setup, cell="gru"),
+    tutorial = float(np.mean(tutorial_sin_to_cos()[-10:]))
+    tutorial_s = time.perf_counter() - started
+    rows = [["tutorial loop (RNN 32, lr 0.02, carried)", f"{tutorial:.4f}", "1.00", f"{tutorial_s:.2f}"]]
+    tutorial_setup = WaveTrainerConfig.tutorial_setup()
+    variants = {"WaveTrainer, the tutorial's setup (same loop)": tutorial_setup,
+                "WaveTrainer, state reset every window": replace(tutorial_setup, carry_state=False),
+                "WaveTrainer, LSTM 32": replace(tutorial_setup, cell="lstm"),
+                "WaveTrainer, GRU 32": replace(tutorial_setup, cell="gru"),
                 "WaveTrainer, page defaults (lr 0.005, clip 1)": WaveTrainerConfig()}
     for label, config in variants.items():
         trainer = WaveTrainer(config)
@@ -100,14 +100,14 @@ def bench_sin_to_cos() -> None:
         trainer.step(100)
         elapsed = time.perf_counter() - started
         mse = float(np.mean(list(trainer.losses)[-10:]))
-        rows.append([label, f"{mse:.4f}", f"{mse / seed:.2f}", f"{elapsed:.2f}"])
-    table(["model", "MSE last 10", "vs seed", "train s"], rows)
-    print(f"(reference for the seed on this machine: {SEED_SINCOS_REFERENCE})\n")
+        rows.append([label, f"{mse:.4f}", f"{mse / tutorial:.2f}", f"{elapsed:.2f}"])
+    table(["model", "MSE last 10", "vs tutorial", "train s"], rows)
+    print(f"(reference for the tutorial on this machine: {TUTORIAL_SINCOS_REFERENCE})\n")
 
 
 # ----------------------------------------------------------------------------- next-step sine
 
-SEED_POINTS = 50  # 50 points over [start, start + 10]: x is the first 49, y the last 49
+TUTORIAL_POINTS = 50  # 50 points over [start, start + 10]: x is the first 49, y the last 49
 EVAL_PHASES = 2 * np.pi * np.arange(16) / 16 + 0.3
 WARMUP, HORIZON = 50, 49
 
@@ -125,7 +125,7 @@ class SeedNet(nn.Module):
         return self.linear(out.reshape(-1, 16)).unsqueeze(0), hidden_prev
 
 
-def seed_next_step(iterations: int) -> dict[str, float]:
+def tutorial_next_step(iterations: int) -> dict[str, float]:
     """The classic loop: RNN 1->16, Adam 0.01, 50 points over [k, k+10] with k in {0, 1, 2}, state carried."""
     torch.manual_seed(1)
     np.random.seed(1)
@@ -136,9 +136,9 @@ def seed_next_step(iterations: int) -> dict[str, float]:
     started = time.perf_counter()
     for _ in range(iterations):
         start = np.random.randint(3, size=1)[0]
-        data = np.sin(np.linspace(start, start + 10, SEED_POINTS)).reshape(SEED_POINTS, 1)
-        x = torch.tensor(data[:-1]).float().view(1, SEED_POINTS - 1, 1)
-        y = torch.tensor(data[1:]).float().view(1, SEED_POINTS - 1, 1)
+        data = np.sin(np.linspace(start, start + 10, TUTORIAL_POINTS)).reshape(TUTORIAL_POINTS, 1)
+        x = torch.tensor(data[:-1]).float().view(1, TUTORIAL_POINTS - 1, 1)
+        y = torch.tensor(data[1:]).float().view(1, TUTORIAL_POINTS - 1, 1)
         output, hidden_prev = model(x, hidden_prev)
         hidden_prev = hidden_prev.detach()
         loss = nn.functional.mse_loss(output, y)
@@ -149,19 +149,19 @@ def seed_next_step(iterations: int) -> dict[str, float]:
     elapsed = time.perf_counter() - started
 
     @torch.no_grad()
-    def seed_free_run(start: int) -> float:
-        """The seed's own test: its carried state, the window's first sample, then 49 of its own outputs."""
-        data = np.sin(np.linspace(start, start + 10, SEED_POINTS)).astype(np.float32)
+    def tutorial_free_run(start: int) -> float:
+        """The tutorial's own test: its carried state, the window's first sample, then 49 of its own outputs."""
+        data = np.sin(np.linspace(start, start + 10, TUTORIAL_POINTS)).astype(np.float32)
         value, state, generated = torch.tensor(data[:1]).view(1, 1, 1), hidden_prev, []
-        for _ in range(SEED_POINTS - 1):
+        for _ in range(TUTORIAL_POINTS - 1):
             value, state = model(value.view(1, 1, 1), state)
             generated.append(value.item())
         return float(np.mean((np.array(generated) - data[1:]) ** 2))
 
     step_fn = lambda x, state: model(x, state)  # noqa: E731
-    return {"train_tf": float(np.mean(losses[-100:])), "seed_protocol": seed_free_run(start),
-            "seed_protocol_avg": float(np.mean([seed_free_run(s) for s in range(3)])),
-            **common_protocol(step_fn, dt=10 / (SEED_POINTS - 1)), "seconds": elapsed}
+    return {"train_tf": float(np.mean(losses[-100:])), "tutorial_protocol": tutorial_free_run(start),
+            "tutorial_protocol_avg": float(np.mean([tutorial_free_run(s) for s in range(3)])),
+            **common_protocol(step_fn, dt=10 / (TUTORIAL_POINTS - 1)), "seconds": elapsed}
 
 
 @torch.no_grad()
@@ -197,7 +197,7 @@ def ours_next_step(config: WaveTrainerConfig, iterations: int) -> dict[str, floa
 
     trainer.model.eval()
     return {"train_tf": float(np.mean(list(trainer.losses)[-100:])),
-            "seed_protocol": float(np.mean((generated - truth) ** 2)),
+            "tutorial_protocol": float(np.mean((generated - truth) ** 2)),
             **common_protocol(step_fn, dt=trainer.stream.dt), "seconds": elapsed}
 
 
@@ -210,23 +210,24 @@ def bench_next_step(iterations: int, variants: bool) -> None:
             "  same, RNN instead of LSTM": replace(default, cell="rnn"),
             "  same, GRU instead of LSTM": replace(default, cell="gru"),
             "  same, 30% of each window read from its own predictions": replace(default, feedback=0.3),
-            "  seed's model (RNN 16, no clipping) on our carried stream": replace(
+            "  tutorial's model (RNN 16, no clipping) on our carried stream": replace(
                 default, cell="rnn", hidden_size=16, grad_clip=None)})
-    seed = seed_next_step(iterations)
-    results = {"seed loop (RNN 16, lr 0.01)": seed}
+    tutorial = tutorial_next_step(iterations)
+    results = {"tutorial loop (RNN 16, lr 0.01)": tutorial}
     results.update({label: ours_next_step(config, iterations) for label, config in configs.items()})
     rows = [[label, f"{r['train_tf']:.2e}", f"{r['common_tf']:.2e}", f"{r['common_free']:.2e}",
-             f"{r['common_free'] / seed['common_free']:.1e}", f"{r['seed_protocol']:.2e}", f"{r['seconds']:.0f}"]
+             f"{r['common_free'] / tutorial['common_free']:.1e}", f"{r['tutorial_protocol']:.2e}",
+             f"{r['seconds']:.0f}"]
             for label, r in results.items()]
-    table(["model", "train MSE (last 100)", "teacher-forced", "free-running", "free vs seed",
-           "seed's test", "train s"], rows)
+    table(["model", "train MSE (last 100)", "teacher-forced", "free-running", "free vs tutorial",
+           "tutorial's test", "train s"], rows)
     print(f"teacher-forced / free-running: from a zero state, {WARMUP} true samples, then {HORIZON} samples "
           f"predicted from the truth / generated from the model's own outputs; mean over {len(EVAL_PHASES)} "
-          "phases.\nseed's test: the seed's own free run (its carried training state, the last window's first "
+          "phases.\nseed's test: the tutorial's own free run (its carried training state, the last window's first "
           "sample, 49 generated);\nfor ours, 49 samples generated on from the state carried at the end of "
-          f"training. The seed's average over its 3 starts: {seed['seed_protocol_avg']:.4f}.\n"
-          f"(references for the seed on this machine: teacher-forced {SEED_NEXT_STEP_REFERENCE[0]}, "
-          f"free-running {SEED_NEXT_STEP_REFERENCE[1]})\n")
+          f"training. The tutorial's average over its 3 starts: {tutorial['tutorial_protocol_avg']:.4f}.\n"
+          f"(references for the tutorial on this machine: teacher-forced {TUTORIAL_NEXT_STEP_REFERENCE[0]}, "
+          f"free-running {TUTORIAL_NEXT_STEP_REFERENCE[1]})\n")
 
 
 # ----------------------------------------------------------------------------- browser and memory

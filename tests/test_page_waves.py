@@ -253,11 +253,11 @@ def test_a_link_can_turn_clipping_off_and_a_bad_one_is_noted():
     assert trainer(at).config.grad_clip == 1.0 and "clip='3': not one of off, 0.1, 1, 10" in at.code[0].value
 
 
-def test_the_seed_setup_and_the_safe_defaults_are_one_click_away():
+def test_the_tutorial_setup_and_the_safe_defaults_are_one_click_away():
     at = open_page({"task": "next_step"})
-    at.button(key="waves_seed_setup").click().run()
+    at.button(key="waves_tutorial_setup").click().run()
     assert not at.exception
-    assert trainer(at).config == WaveTrainerConfig.seed_setup()
+    assert trainer(at).config == WaveTrainerConfig.tutorial_setup()
     assert at.query_params["clip"] == "off" and at.query_params["lr"] == "0.02"
     at.button(key="waves_safe_setup").click().run()
     assert trainer(at).config == WaveTrainerConfig()

@@ -160,7 +160,7 @@ def test_the_weights_come_from_the_trainer_seed_alone():
     torch.manual_seed(12345)
     b = WaveTrainer(small(seed=3))
     assert all(torch.equal(x, y) for x, y in zip(a.model.parameters(), b.model.parameters()))
-    # the same numbers PyTorch's own init draws after torch.manual_seed(seed): the seed loop's model
+    # the same numbers PyTorch's own init draws after torch.manual_seed(seed): the tutorial loop's model
     torch.manual_seed(3)
     reference = type(a.model)(a.model.config)
     assert all(torch.equal(x, y) for x, y in zip(reference.parameters(), a.model.parameters()))

@@ -26,7 +26,7 @@ def test_sin_cos_windows_continue_the_phase():
     assert first.inputs.shape == first.targets.shape == (1, 10, 1)
     assert second.t[0] == pytest.approx(math.pi, abs=1e-6)  # window 1 starts where window 0 stopped
     np.testing.assert_allclose(first.targets.view(-1).numpy(), np.cos(first.t), atol=1e-6)
-    # The seed's windows: np.linspace(k * pi, (k + 1) * pi, 10, endpoint=False) in float32
+    # The tutorial's windows: np.linspace(k * pi, (k + 1) * pi, 10, endpoint=False) in float32
     np.testing.assert_array_equal(second.t, np.linspace(np.pi, 2 * np.pi, 10, dtype=np.float32, endpoint=False))
 
 
@@ -142,11 +142,11 @@ def test_set_carry_state_drops_the_state():
     assert trainer.step_count == 3
 
 
-def test_defaults_clip_and_the_seed_setup_is_one_call_away():
+def test_defaults_clip_and_the_tutorial_setup_is_one_call_away():
     config = WaveTrainerConfig.for_task("sin_to_cos")
     assert (config.cell, config.hidden_size, config.lr, config.points, config.window_length,
             config.carry_state, config.feedback, config.grad_clip) == ("rnn", 32, 0.005, 10, math.pi, True, 0.0, 1.0)
-    assert WaveTrainerConfig.seed_setup() == replace(config, lr=0.02, grad_clip=None)  # the seed's own loop
+    assert WaveTrainerConfig.tutorial_setup() == replace(config, lr=0.02, grad_clip=None)  # the tutorial's own loop
 
 
 def test_feedback_windows_and_generation():
@@ -225,13 +225,13 @@ def test_clipping_in_the_url():
         assert settings.clip == 1.0 and notes == [f"clip={bad!r}: not one of off, 0.1, 1, 10"]
 
 
-def test_the_seed_setup_settings():
-    seed = WaveSettings.seed_setup()
-    assert seed.trainer_config() == WaveTrainerConfig.seed_setup()
-    assert (seed.lr, seed.clip) == (0.02, 0.0)
+def test_the_tutorial_setup_settings():
+    tutorial = WaveSettings.tutorial_setup()
+    assert tutorial.trainer_config() == WaveTrainerConfig.tutorial_setup()
+    assert (tutorial.lr, tutorial.clip) == (0.02, 0.0)
 
 
-def test_default_settings_give_the_seed_config():
+def test_default_settings_give_the_default_config():
     config = WaveSettings().trainer_config()
     assert config == WaveTrainerConfig()
     assert WINDOW_LENGTHS[WaveSettings().length] == math.pi

@@ -16,7 +16,7 @@ TASKS = {"sin_to_cos": N_("sin → cos"), "next_step": N_("next-step sine")}  # 
 CELLS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 HIDDEN_SIZES = (4, 8, 16, 32, 64, 128)
 LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1)
-# Window lengths by name, in time units; pi-based ones so that sin -> cos can use the seed's windows of pi.
+# Window lengths by name, in time units; pi-based ones so that sin -> cos can use the tutorial's windows of pi.
 WINDOW_LENGTHS = {"pi/2": math.pi / 2, "2": 2.0, "pi": math.pi, "5": 5.0, "2pi": 2 * math.pi, "10": 10.0,
                   "4pi": 4 * math.pi, "20": 20.0}
 POINTS_RANGE = (3, 100)
@@ -55,9 +55,9 @@ class WaveSettings:
         return cls._from_config(WaveTrainerConfig.for_task(task))
 
     @classmethod
-    def seed_setup(cls) -> WaveSettings:
-        """The seed's sin -> cos loop: no clipping, lr 0.02. It collapses after a few thousand steps."""
-        return cls._from_config(WaveTrainerConfig.seed_setup())
+    def tutorial_setup(cls) -> WaveSettings:
+        """The tutorial's sin -> cos loop: no clipping, lr 0.02. It collapses after a few thousand steps."""
+        return cls._from_config(WaveTrainerConfig.tutorial_setup())
 
     @classmethod
     def _from_config(cls, config: WaveTrainerConfig) -> WaveSettings:

@@ -29,7 +29,7 @@ class SinCosStream:
         self.points, self.length, self.phase = points, length, phase
 
     def window(self, k: int) -> WaveWindow:
-        # float32 times, as the seed computes them (np.linspace(..., dtype=np.float32, endpoint=False))
+        # float32 times, as the tutorial computes them (np.linspace(..., dtype=np.float32, endpoint=False))
         start = self.phase + k * self.length
         t = np.linspace(start, start + self.length, self.points, endpoint=False, dtype=np.float32)
         return WaveWindow(t, _column(np.sin(t)), _column(np.cos(t)))

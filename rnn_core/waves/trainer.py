@@ -5,7 +5,7 @@ Each optimizer step records its gradient norm (before clipping) and whether it w
 units pinned at +-1, or a non-finite loss or gradient (then training stops until reset, and nothing
 non-finite is recorded).
 
-Why the defaults clip: the seed's loop (RNN 32, Adam at lr 0.02, no clipping) fits sin -> cos to a loss
+Why the defaults clip: the tutorial's loop (RNN 32, Adam at lr 0.02, no clipping) fits sin -> cos to a loss
 near 1e-8 within a few thousand windows. Adam divides each step by the running size of the gradients,
 so once they are tiny, one ordinary bump in the gradient (a norm 10,000 times the usual) becomes a
 huge step; the recurrent weights jump, the tanh units saturate at +-1, almost no gradient comes back
@@ -33,7 +33,7 @@ HELD_OUT_PHASE = 0.5  # the held-out stream is shifted by this much time: its wi
 # The defaults that survive a 30-minute lesson (benchmarks/bench_wave_health.py: 8 seeds x 100,000 steps).
 DEFAULT_GRAD_CLIP = 1.0
 DEFAULT_LR = 0.005
-SEED_LR = 0.02  # the seed's loop: Adam at 0.02, no clipping; it collapses after about 5,000 steps
+TUTORIAL_LR = 0.02  # the tutorial's loop: Adam at 0.02, no clipping; it collapses after about 5,000 steps
 
 # Collapse: over the last HEALTH_WINDOW windows the mean loss is above STUCK_LOSS (0.5 is a flat line),
 # and either it was once below LOW_LOSS (it had learned) or most hidden values are pinned at +-1.
@@ -65,16 +65,16 @@ class WaveTrainerConfig:
 
     @classmethod
     def for_task(cls, task: str) -> WaveTrainerConfig:
-        """The defaults of a task: each survives a long lesson. The seed's own setup is seed_setup()."""
+        """The defaults of a task: each survives a long lesson. The tutorial's own setup is tutorial_setup()."""
         if task == "next_step":
             return cls(task=task, cell="lstm", hidden_size=32, lr=0.01, points=50, window_length=10.0,
                        grad_clip=1.0)
         return cls(task=task)
 
     @classmethod
-    def seed_setup(cls) -> WaveTrainerConfig:
-        """The seed's sin -> cos loop: RNN 32, Adam at 0.02, no clipping. Its collapse is the lesson."""
-        return cls(lr=SEED_LR, grad_clip=None)
+    def tutorial_setup(cls) -> WaveTrainerConfig:
+        """The tutorial's sin -> cos loop: RNN 32, Adam at 0.02, no clipping. Its collapse is the lesson."""
+        return cls(lr=TUTORIAL_LR, grad_clip=None)
 
     def validate(self) -> None:
         if self.task not in WAVE_TASKS:
