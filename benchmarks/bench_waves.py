@@ -52,7 +52,7 @@ def tutorial_sin_to_cos(windows: int = 100) -> list[float]:
     """The classic loop: nn.RNN(1, 32) + Linear(32, 1), Adam 0.02, windows of pi, h_state carried."""
     torch.manual_seed(1)
 
-    class SeedRNN(nn.Module):
+    class TutorialRNN(nn.Module):
         def __init__(self):
             super().__init__()
             self.rnn = nn.RNN(input_size=1, hidden_size=32, num_layers=1, batch_first=True)
@@ -63,7 +63,7 @@ def tutorial_sin_to_cos(windows: int = 100) -> list[float]:
             outs = [self.out(r_out[:, time_step, :]) for time_step in range(r_out.size(1))]
             return torch.stack(outs, dim=1), h_state
 
-    rnn = SeedRNN()
+    rnn = TutorialRNN()
     optimizer = torch.optim.Adam(rnn.parameters(), lr=0.02)
     loss_func = nn.MSELoss()
     h_state, losses = None, []
@@ -112,7 +112,7 @@ EVAL_PHASES = 2 * np.pi * np.arange(16) / 16 + 0.3
 WARMUP, HORIZON = 50, 49
 
 
-class SeedNet(nn.Module):
+class TutorialNet(nn.Module):
     def __init__(self):
         super().__init__()
         self.rnn = nn.RNN(input_size=1, hidden_size=16, num_layers=1, batch_first=True)
@@ -129,7 +129,7 @@ def tutorial_next_step(iterations: int) -> dict[str, float]:
     """The classic loop: RNN 1->16, Adam 0.01, 50 points over [k, k+10] with k in {0, 1, 2}, state carried."""
     torch.manual_seed(1)
     np.random.seed(1)
-    model = SeedNet()
+    model = TutorialNet()
     optimizer = torch.optim.Adam(model.parameters(), 0.01)
     hidden_prev = torch.zeros(1, 1, 16)
     losses = []
@@ -223,7 +223,7 @@ def bench_next_step(iterations: int, variants: bool) -> None:
            "tutorial's test", "train s"], rows)
     print(f"teacher-forced / free-running: from a zero state, {WARMUP} true samples, then {HORIZON} samples "
           f"predicted from the truth / generated from the model's own outputs; mean over {len(EVAL_PHASES)} "
-          "phases.\nseed's test: the tutorial's own free run (its carried training state, the last window's first "
+          "phases.\ntutorial's test: the tutorial's own free run (its carried training state, the last window's first "
           "sample, 49 generated);\nfor ours, 49 samples generated on from the state carried at the end of "
           f"training. The tutorial's average over its 3 starts: {tutorial['tutorial_protocol_avg']:.4f}.\n"
           f"(references for the tutorial on this machine: teacher-forced {TUTORIAL_NEXT_STEP_REFERENCE[0]}, "
