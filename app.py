@@ -14,6 +14,7 @@ from ui.engine_words import checkpoint_words, device_words
 from ui.i18n import _, choose_language, language_switch, ngettext, number, percent
 from ui.icon import app_icon
 from ui.live_updates import live_update_schedule
+from ui.pages import HOME, PAGES
 from ui.resources import device_choice, digit_models, freeze_shared_heap, generator_model, names_model
 
 streamlit_fixes.install()  # a run-start race that blanks pages on a busy server (see the module)
@@ -31,16 +32,8 @@ def held_out_score(metrics: ClassifierMetrics | GeneratorMetrics | None) -> str:
 choose_language()  # before any word is shown: ?lang=, else this session's choice, else the browser's language
 st.set_page_config(page_title=_("RNN Playground"), page_icon=app_icon(), layout="wide")
 
-# Material icons ship with Streamlit, so they render on machines without an emoji font.
-home = st.Page("app_pages/home.py", title=_("Home"), icon=":material/home:", default=True)
-digits = st.Page("app_pages/digits.py", title=_("Draw a digit"), icon=":material/draw:")
-waves = st.Page("app_pages/waves.py", title=_("Wave regressor"), icon=":material/waves:")
-memory = st.Page("app_pages/memory.py", title=_("Why gates remember"), icon=":material/psychology:")
-inside = st.Page("app_pages/inside.py", title=_("Inside a cell"), icon=":material/memory:")
-names = st.Page("app_pages/names.py", title=_("Name classifier"), icon=":material/translate:")
-generate = st.Page("app_pages/generate.py", title=_("Invent a name"), icon=":material/auto_awesome:")
-train = st.Page("app_pages/train.py", title=_("Train it yourself"), icon=":material/model_training:")
-page = st.navigation([home, digits, waves, memory, inside, names, generate, train])
+page = st.navigation([st.Page(entry.path, title=_(entry.title), icon=entry.icon, default=entry is HOME)
+                      for entry in PAGES])
 
 with st.sidebar:
     language_switch()

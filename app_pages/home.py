@@ -2,6 +2,7 @@
 import streamlit as st
 
 from ui.i18n import _
+from ui.pages import DIGITS, GENERATE, HOME_CARDS, INSIDE, NAMES, WAVES
 
 CARDS_PER_ROW = 3  # readable cards on a laptop; Streamlit stacks them on a phone
 SHAPE_CARD_WIDTH = 210  # px: the shape cards wrap, four to a wide screen's row, two to a laptop's
@@ -42,20 +43,20 @@ def shape_svg(inputs: list[bool], outputs: list[bool]) -> str:
             f'font-size="15" text-anchor="middle"><defs>{marker}</defs>{"".join(parts)}</svg>')
 
 
-# (title, inputs, outputs, what it is, [(page, link label)]): the demos of this app under their shape.
+# (title, inputs, outputs, what it is, pages): the demos of this app under their shape.
 SHAPES = [
     (_("One to one"), [True], [True],
      _("One input, one output, no sequence: a plain network, here for contrast. A single step of a cell is one."),
-     [("app_pages/inside.py", _("Inside a cell"))]),
+     [INSIDE]),
     (_("One to many"), [True, False, False], [True, True, True],
      _("One input, a sequence out: a melody, a caption for a photo, a name. Each output is read back in."),
-     [("app_pages/generate.py", _("Invent a name"))]),
+     [GENERATE]),
     (_("Many to one"), [True, True, True], [False, False, True],
      _("A sequence in, one answer at the end: what a review feels, which digit, which language."),
-     [("app_pages/digits.py", _("Draw a digit")), ("app_pages/names.py", _("Name classifier"))]),
+     [DIGITS, NAMES]),
     (_("Many to many"), [True, True, True], [True, True, True],
      _("An output at every step: a wave turned into another wave, a word tagged at a time."),
-     [("app_pages/waves.py", _("Wave regressor"))]),
+     [WAVES]),
 ]
 
 UNROLLED_RNN_SVG = """
@@ -115,33 +116,14 @@ with st.container(horizontal=True, gap="small"):  # four across a wide screen, t
             st.markdown(f"**{title}**")
             st.image(shape_svg(inputs, outputs), width="stretch")
             st.markdown(text)
-            for path, label in links:
-                st.page_link(path, label=label, icon=":material/arrow_forward:")
+            for entry in links:
+                st.page_link(entry.path, label=_(entry.title), icon=":material/arrow_forward:")
 
 st.subheader(_("Try it"))
-demos = [
-    ("app_pages/digits.py", ":material/draw: " + _("Draw a digit"),
-     _("Draw a digit; a network reads your drawing **row by row**, 28 rows of 28 pixels, and you watch its "
-       "guess change as it reads.")),
-    ("app_pages/waves.py", ":material/waves: " + _("Wave regressor"),
-     _("Watch an RNN **learn live** to turn a sine into a cosine, its memory carried from one window to "
-       "the next; switch the memory off and see what breaks.")),
-    ("app_pages/names.py", ":material/translate: " + _("Name classifier"),
-     _("Type a surname; a network that reads **letter by letter**, in both directions, says which of 18 "
-       "languages it comes from.")),
-    ("app_pages/generate.py", ":material/auto_awesome: " + _("Invent a name"),
-     _("Pick a language; a network invents a surname **letter by letter**, and shows at each step every "
-       "letter it could have written next, and the one it took.")),
-    ("app_pages/inside.py", ":material/memory: " + _("Inside a cell"),
-     _("Open up **nn.RNN, nn.LSTM and nn.GRU**: every weight and tensor shape of the real modules, and one "
-       "time step worked out by hand, gate by gate.")),
-    ("app_pages/train.py", ":material/model_training: " + _("Train it yourself"),
-     _("Train a digit or name classifier **while you watch** its loss fall and its accuracy rise, then "
-       "try it on the demo pages, or teach the digit model your own handwriting.")),
-]
-for start in range(0, len(demos), CARDS_PER_ROW):
-    for column, (path, title, text) in zip(st.columns(CARDS_PER_ROW), demos[start:start + CARDS_PER_ROW]):
+for start in range(0, len(HOME_CARDS), CARDS_PER_ROW):
+    for column, entry in zip(st.columns(CARDS_PER_ROW), HOME_CARDS[start:start + CARDS_PER_ROW]):
         with column.container(border=True):
-            st.markdown(f"**{title}**")
-            st.markdown(text)
-            st.page_link(path, label=_("Open"), icon=":material/arrow_forward:")
+            title = _(entry.title)
+            st.markdown(f"**{entry.icon} {title}**")
+            st.markdown(_(entry.summary))
+            st.page_link(entry.path, label=_("Open"), icon=":material/arrow_forward:")

@@ -2,14 +2,15 @@
 import gc
 import re
 import sys
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from harness.server import APP_PATH
+from harness.server import APP_PATH, REPO
+from ui.pages import PAGES as REGISTRY
 
-PAGES = ["app_pages/home.py", "app_pages/digits.py", "app_pages/waves.py", "app_pages/memory.py", "app_pages/inside.py",
-         "app_pages/names.py", "app_pages/generate.py", "app_pages/train.py"]
+PAGES = [entry.path for entry in REGISTRY]
 
 
 @pytest.fixture
@@ -28,6 +29,13 @@ def test_home_page_and_sidebar(app):
     assert lstm.endswith("%") and "check_circle" in lstm  # loaded, with its test accuracy
     generator = next(m.value for m in app.sidebar.markdown if "Name generator" in m.value)
     assert re.search(r"check_circle.* \d\.\d\d bits per letter$", generator)  # its held-out figure
+
+
+def test_every_page_script_is_in_the_registry_once_and_the_home_page_links_only_registered_pages(app):
+    scripts = sorted(str(path.relative_to(REPO)) for path in (REPO / "app_pages").glob("*.py"))
+    assert sorted(PAGES) == scripts
+    links = {link.proto.page for link in app.get("page_link")}  # each page's URL path: its script's name
+    assert links == {Path(page).stem for page in PAGES} - {"home", "memory"}
 
 
 @pytest.mark.parametrize("page", PAGES)
