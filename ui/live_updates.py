@@ -5,7 +5,8 @@ ticks would take all of the server's one Python core, and a drawing or a name ty
 behind them. So every live tick first takes the next free slot of a server-wide schedule,
 RNN_LIVE_UPDATES_PER_SECOND slots a second. Alone, a visitor gets every update they ask for; in a full
 room, everyone's animation slows down evenly, and everything else stays quick. Each playing page has at
-most two ticks waiting (its fast chart and its slow one), so a wait lasts at most 2 x players / budget s.
+most two ticks waiting (its fast chart and its slow one), so a wait lasts at most twice players / budget
+seconds.
 
 And a tick gives way to what a visitor is waiting for: while a page or an interactive fragment runs (a
 click, a stroke, a letter), new ticks hold back, up to MAX_YIELD_SECONDS, so the answer does not share the

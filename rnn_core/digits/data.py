@@ -25,7 +25,7 @@ class MnistData:
     digest: str  # sha256 of the test images and labels, recorded in checkpoints
 
     # Made once and shared read-only: the app's cached MnistData serves every visitor's training run,
-    # and a float copy each would cost 220 MB a run.
+    # and a float copy of the training images for each run would be large.
     @cached_property
     def unit_train_images(self) -> torch.Tensor:
         """The training images as floats in [0, 1]."""
@@ -105,8 +105,8 @@ def random_thickness(images: torch.Tensor, generator: torch.Generator, share: fl
 
 def add_style_strokes(images: torch.Tensor, labels: torch.Tensor, generator: torch.Generator,
                       share: float = 0.3) -> torch.Tensor:
-    """Draw onto a random `share` of the 1s a flag at the top (half of them also a base), and onto as many
-    7s a bar across the middle: how much of the world writes them, and MNIST's writers seldom did."""
+    """Draw onto a random `share` of the ones a flag at the top (half of them also a base), and onto as many
+    sevens a bar across the middle: how much of the world writes them, and MNIST's writers seldom did."""
     b = images.shape[0]
     chosen = torch.rand(b, generator=generator).to(images.device) < share
     ink = images > 0.5

@@ -24,7 +24,7 @@ MIN_INK_FRACTION = 0.002
 # training set); strokes redrawn with this pen measure the same.
 MNIST_PEN = 2.2
 MAX_STROKE_POINTS = 50_000  # far more than a hand draws on a 280 px square
-SUPERSAMPLE = 4  # strokes are redrawn 4x finer, then averaged down: soft edges, as MNIST's
+SUPERSAMPLE = 4  # strokes are redrawn this many times finer, then averaged down: soft edges, as MNIST's
 
 
 class InvalidDrawingError(ValueError):

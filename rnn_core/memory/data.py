@@ -7,7 +7,7 @@ step as the first) comes an "answer now" flag, the last step, and the network mu
 Chance is 1 / SYMBOLS. The answer depends on the symbol's step alone, so learning it needs a gradient
 that reaches back T steps. Why the noise before the symbol: started from a zero state, a plain RNN's own
 dynamics sometimes settle into one of two stable states, picked by its very first input, and keep one
-bit of it to the end (50% right with 4 symbols) without ever learning anything; with the state already
+bit of it to the end (half right with 4 symbols) without ever learning anything; with the state already
 stirred by noise, the symbol no longer picks it.
 
 Three cells (RNN, LSTM, GRU) of the same size train side by side on the same batches, each from the same

@@ -135,10 +135,9 @@ class NameClassifier(nn.Module):
     def _current_stack(self, batch: int) -> StackedMembers | None:
         """The stacked weights when fused_log_probs can stand in for the members, else None.
 
-        Only for small batches: the fused steps win where per-call overhead dominates (1 name: 1.1 ms against
-        3.8 ms, 8 members, one thread), and lose to nn.GRU's own kernels on big ones (1,000 names: 577 ms
-        against 221 ms); they break even near 16 names. And only while the weights are the ones stacked: a
-        model changed in place since (by training) answers through its members.
+        Only for small batches: the fused steps win where per-call overhead dominates, and lose to nn.GRU's
+        own kernels on big batches (docs/benchmarks.md has the crossover, FUSED_MAX_BATCH). And only while the
+        weights are the ones stacked: a model changed in place since (by training) answers through its members.
         """
         if self._stacked is None or batch > FUSED_MAX_BATCH or self._stacked[0] != self._weights_key():
             return None
