@@ -64,6 +64,64 @@ def percent(value: float) -> str:
     return "–" if math.isnan(value) else locale_percent(value)
 
 
+def draw_chart(name: str, spec: dict) -> None:
+    """A chart in a container of its own: the same spec every tick, so the browser updates it in place."""
+    with st.container(key=key(f"{name}_chart")):
+        st.vega_lite_chart(spec, width="stretch")
+
+
+def draw_live(comparison: MemoryComparison) -> None:
+    trainers = comparison.trainers
+    with st.container(key=key("status")):
+        st.markdown("**" + _("Step {step}").format(step=number(comparison.step_count)) + "**"
+                    + f" · T = {comparison.config.distance} · " + _("accuracy, last 100 batches:") + " "
+                    + " · ".join(
+                        f"{memory_charts.CELL_NAMES[cell]} **{percent(trainer.recent_accuracy())}**"
+                        for cell, trainer in trainers.items()))
+    if comparison.step_count == 0:
+        st.info(_("Press **Play** (or **Step**) to start training."))
+        return
+    draw_chart("accuracy", chart_spec(memory_charts.accuracy_panel(trainers, height=340)))
+
+
+def reach_caption(ratios: np.ndarray) -> str:
+    if not len(ratios) or not np.isfinite(ratios[-1]):
+        return _("Not measured yet.")
+    return _("Latest: the symbol's step gets **{ratio}** of the gradient at step T.").format(ratio=f"{ratios[-1]:.0e}")
+
+
+def draw_reach(comparison: MemoryComparison) -> None:
+    if comparison.step_count == 0:
+        return
+    st.markdown(_("**How much of the gradient at step T reaches each step t** (log colour: yellow = all of it or "
+                  "more, dark = almost nothing; one row per stretch of training, the newest at the bottom)"))
+    for column, (cell, trainer) in zip(st.columns(len(comparison.trainers)), comparison.trainers.items()):
+        with column:
+            draw_chart(f"reach_{cell}", memory_charts.reach_spec(memory_charts.CELL_NAMES[cell],
+                                                                 memory_charts.reach_rows(trainer)))
+            st.caption(reach_caption(trainer.reach_ratios()))
+
+
+def live() -> None:
+    """The status line and the accuracy curves; while playing, `speed` steps for each cell first."""
+    playing_now = st.session_state[key("playing")]
+    if playing_now:
+        live_update_schedule().wait_for_slot()  # in a full room, every player's ticks slow down evenly
+    with model_lock(key):
+        comparison: MemoryComparison = st.session_state[key("comparison")]
+        if playing_now:
+            comparison.step(st.session_state[key("speed")])
+        draw_live(comparison)
+
+
+def reach() -> None:
+    """The three gradient heatmaps."""
+    if st.session_state[key("playing")]:
+        live_update_schedule().wait_for_slot()
+    with model_lock(key):
+        draw_reach(st.session_state[key("comparison")])
+
+
 # ----------------------------------------------------------------------------- state
 
 WIDGETS = ("distance", "speed", "scale", "clip")
@@ -124,69 +182,8 @@ controls[1].slider(_("Distance T"), *DISTANCE_RANGE, key=key("distance"), on_cha
 controls[2].slider(_("Speed"), *SPEED_RANGE, key=key("speed"),
                    help=_("Optimizer steps of each network between two chart updates."))
 
-# ----------------------------------------------------------------------------- live charts
-
-
-def draw_chart(name: str, spec: dict) -> None:
-    """A chart in a container of its own: the same spec every tick, so the browser updates it in place."""
-    with st.container(key=key(f"{name}_chart")):
-        st.vega_lite_chart(spec, width="stretch")
-
-
-def draw_live(comparison: MemoryComparison) -> None:
-    trainers = comparison.trainers
-    with st.container(key=key("status")):
-        st.markdown("**" + _("Step {step}").format(step=number(comparison.step_count)) + "**"
-                    + f" · T = {comparison.config.distance} · " + _("accuracy, last 100 batches:") + " "
-                    + " · ".join(
-                        f"{memory_charts.CELL_NAMES[cell]} **{percent(trainer.recent_accuracy())}**"
-                        for cell, trainer in trainers.items()))
-    if comparison.step_count == 0:
-        st.info(_("Press **Play** (or **Step**) to start training."))
-        return
-    draw_chart("accuracy", chart_spec(memory_charts.accuracy_panel(trainers, height=340)))
-
-
-def reach_caption(ratios: np.ndarray) -> str:
-    if not len(ratios) or not np.isfinite(ratios[-1]):
-        return _("Not measured yet.")
-    return _("Latest: the symbol's step gets **{ratio}** of the gradient at step T.").format(ratio=f"{ratios[-1]:.0e}")
-
-
-def draw_reach(comparison: MemoryComparison) -> None:
-    if comparison.step_count == 0:
-        return
-    st.markdown(_("**How much of the gradient at step T reaches each step t** (log colour: yellow = all of it or "
-                  "more, dark = almost nothing; one row per stretch of training, the newest at the bottom)"))
-    for column, (cell, trainer) in zip(st.columns(len(comparison.trainers)), comparison.trainers.items()):
-        with column:
-            draw_chart(f"reach_{cell}", memory_charts.reach_spec(memory_charts.CELL_NAMES[cell],
-                                                                 memory_charts.reach_rows(trainer)))
-            st.caption(reach_caption(trainer.reach_ratios()))
-
-
-@st.fragment(run_every=TICK_SECONDS if playing else None)
-def live() -> None:
-    playing_now = st.session_state[key("playing")]
-    if playing_now:
-        live_update_schedule().wait_for_slot()  # in a full room, every player's ticks slow down evenly
-    with model_lock(key):
-        comparison: MemoryComparison = st.session_state[key("comparison")]
-        if playing_now:
-            comparison.step(st.session_state[key("speed")])
-        draw_live(comparison)
-
-
-@st.fragment(run_every=REACH_SECONDS if playing else None)
-def reach() -> None:
-    if st.session_state[key("playing")]:
-        live_update_schedule().wait_for_slot()
-    with model_lock(key):
-        draw_reach(st.session_state[key("comparison")])
-
-
-live()
-reach()
+st.fragment(live, run_every=TICK_SECONDS if playing else None)()
+st.fragment(reach, run_every=REACH_SECONDS if playing else None)()
 
 # ----------------------------------------------------------------------------- exploding gradients
 
@@ -198,9 +195,9 @@ with settings_column:
     st.select_slider(_("Recurrent weight scale (x PyTorch's default)"), SCALES, key=key("scale"),
                      format_func=lambda scale: f"{scale:g}x",
                      help=_("The recurrent weights W_hh are multiplied by this after PyTorch's default draw."))
-    shown = bound_gettext()
+    translate = bound_gettext()
     st.radio(_("Clip gradients"), CLIPS, key=key("clip"), horizontal=True,
-             format_func=lambda clip: shown("off") if clip == 0 else f"{clip:g}")
+             format_func=lambda clip: translate("off") if clip == 0 else f"{clip:g}")
 st.session_state[key("kept")] = {name: st.session_state[key(name)] for name in WIDGETS}
 growth = growth_for(st.session_state[key("scale")])
 clip = st.session_state[key("clip")] or None

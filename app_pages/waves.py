@@ -95,112 +95,6 @@ def reset_training() -> None:
         st.session_state[key("comparison")].reset()
 
 
-# ----------------------------------------------------------------------------- state
-
-if key("applied") not in st.session_state:  # first visit: the link's settings, else the defaults
-    link_settings, st.session_state[key("link_notes")] = settings_from_query_params(st.query_params.to_dict())
-    st.session_state[key("applied")] = link_settings
-    st.session_state[key("playing")] = False
-for field in fields(WaveSettings):  # widgets start from the applied settings (also after visiting other pages)
-    if key(field.name) not in st.session_state:
-        st.session_state[key(field.name)] = getattr(st.session_state[key("applied")], field.name)
-
-# ----------------------------------------------------------------------------- controls
-
-st.title(_("Wave regressor"))
-st.caption(_("A recurrent network learns, live, window after window, with its hidden state carried from one "
-             "window into the next."))
-if updates_per_second()[1]:  # the server's setting is not a number: say so in the visitor's language
-    st.warning(_("{variable} must be a positive number; using {default} live updates a second.").format(
-        variable=LIVE_UPDATES_ENV_VAR, default=f"{DEFAULT_UPDATES_PER_SECOND:g}"), icon=":material/warning:")
-if st.session_state[key("link_notes")]:
-    st.warning(_("Some settings in the link were not understood; they were left at their defaults:"),
-               icon=":material/warning:")
-    st.code("\n".join(st.session_state[key("link_notes")]), language=None)  # user text: shown, never rendered
-
-explain_left, explain_right = st.columns(2)
-with explain_left.expander(_("What you are seeing")):
-    st.markdown(_(
-        "- **sin → cos**: the network reads a sine, one point at a time, and must say the cosine at the "
-        "same moment. At the start of a window it cannot tell a rising sine from a falling one; only its "
-        "**memory of the last window** can.\n"
-        "- Each optimizer step trains on the next window of the stream. The hidden state it ends in is "
-        "carried into the next window, detached: the network remembers, gradients stop at the border.\n"
-        "- The heatmap is that memory: every row is one hidden unit over time.\n"
-        "- **next-step sine**: predict the next sample; then the network runs on its own, each output "
-        "becoming its next input, drawn against the true wave.\n"
-        "- **Gradient norm**: how big each step's gradient was. Learning follows it backwards through every "
-        "point of the window; through a plain RNN it is multiplied by the recurrent weights at each point, so "
-        "it can shrink to nothing or **explode**. One explosion can throw the weights where every unit is "
-        "pinned at +1 or -1, and the network stops learning for good (Adam divides each step by the recent "
-        "size of the gradients: after many tiny ones, a large one becomes a huge step). **Clipping** scales "
-        "any gradient longer than the threshold down to it (red dashes): the direction is kept, the jump is "
-        "not."))
-with explain_right.expander(_("Try this")):
-    st.markdown(_(
-        "- Switch **Carry state** off while it trains: the first points of every window go wrong. "
-        "Turn on **Carry vs reset** to watch two models differ only in memory.\n"
-        "- Set the learning rate to 0.1, then back to 0.005: the model is kept, only the steps change.\n"
-        "- Try LSTM or GRU: the loss drops much lower in the same number of windows.\n"
-        "- Next-step sine: pick RNN with hidden size 8, and watch the free-running generation drift "
-        "from the truth while the one-step predictions still look fine.\n"
-        "- Press **Tutorial's setup** (no clipping, learning rate 0.02) and let it play for a few minutes: after "
-        "a few thousand steps the gradient spikes and the loss jumps to 0.5 and stays. Reset, turn **Clip "
-        "gradients** to 1 and compare. See why long memories need gates on the **Why gates remember** page.\n"
-        "- Copy the address bar: the link opens this same setup."))
-
-playing = st.session_state[key("playing")]
-buttons = st.columns([3, 2], vertical_alignment="bottom")
-with buttons[0]:
-    play_controls(key, _("One step"), step_once, reset_training)
-buttons[1].slider(_("Speed: steps per chart update"), *SPEED_RANGE, key=key("speed"),
-                  help=_("Optimizer steps taken between two chart updates."))
-
-settings_column, charts_column = st.columns([1.3, 3], gap="medium")  # room for the labels at 1024 px
-with settings_column:
-    shown = bound_gettext()
-    st.radio(_("Task"), list(TASKS), format_func=lambda task: shown(TASKS[task]), key=key("task"),
-             on_change=on_task_change)
-    st.radio(_("Cell"), list(CELLS), format_func=CELLS.get, key=key("cell"), horizontal=True,
-             help=_("Changing the cell or its size starts a new model."))
-    st.select_slider(_("Hidden size"), HIDDEN_SIZES, key=key("hidden"))
-    st.select_slider(_("Learning rate"), LEARNING_RATES, key=key("lr"),
-                     help=_("Applied on the fly: the model keeps what it has learned."))
-    st.select_slider(_("Clip gradients"), CLIP_CHOICES, format_func=lambda clip: clip_shown(clip, shown),
-                     key=key("clip"),
-                     help=_("The largest gradient norm an optimizer step may use; a longer gradient is scaled "
-                            "down to it. Applied on the fly."))
-    with st.container(horizontal=True):
-        st.button(_("Tutorial's setup"), key=key("tutorial_setup"), on_click=use_setup,
-                  args=(WaveSettings.tutorial_setup(),),
-                  help=_("The tutorial's original loop: RNN 32, learning rate 0.02, no clipping. It collapses "
-                         "after a few thousand steps."))
-        st.button(_("Safe defaults"), key=key("safe_setup"), on_click=lambda: use_setup(
-                  WaveSettings.for_task(st.session_state[key("task")])),
-                  help=_("This task's defaults: they train for a whole lesson without collapsing."))
-    st.slider(_("Points per window"), *POINTS_RANGE, key=key("points"))
-    st.select_slider(_("Window length"), list(WINDOW_LENGTHS), key=key("length"),
-                     format_func=lambda name: name.replace("pi", "π"))
-    st.toggle(_("Carry state"), key=key("carry"),
-              help=_("On: each window starts from the state the last one ended in. Off: from zeros."))
-    if st.session_state[key("task")] == "next_step":
-        st.select_slider(_("Train on its own predictions (share of each window)"), FEEDBACK_CHOICES,
-                         key=key("feedback"),
-                         help=_("The tail of each window is read from the model's own previous outputs "
-                                "instead of the true samples, as in free-running generation."))
-    st.toggle(_("Carry vs reset"), key=key("compare"),
-              help=_("Side by side: trains two more models on the same stream, one carrying its state from "
-                     "window to window, one starting each window from zeros."))
-
-settings = settings_from_widgets(st.session_state[key("applied")])
-with model_lock(key):
-    apply_settings(settings)
-if st.query_params.to_dict() != (wanted := settings.to_query_params(keep=st.query_params.to_dict())):
-    st.query_params.from_dict(wanted)  # the address bar now holds a link to this very setup
-
-# ----------------------------------------------------------------------------- live charts
-
-
 def draw_chart(name: str, panel: wave_charts.Panel) -> None:
     """One panel in a container of its own: the same spec every tick, so the browser updates it in place."""
     with st.container(key=key(f"{name}_chart")):
@@ -300,7 +194,6 @@ def target_name(trainer: WaveTrainer) -> str:
 # Two fragments: the window and the loss redraw on every tick; the rest, bigger and slower to change,
 # once a second. Every chart redrawn per tick costs the browser a render, and the tick rate is what
 # makes training look live. Only the fast one trains.
-@st.fragment(run_every=TICK_SECONDS if playing else None)
 def live() -> None:
     playing_now = st.session_state[key("playing")]
     if playing_now:
@@ -318,7 +211,6 @@ def live() -> None:
         draw_live(trainer)
 
 
-@st.fragment(run_every=RECENT_SECONDS if playing else None)
 def recent() -> None:
     if st.session_state[key("playing")]:
         live_update_schedule().wait_for_slot()
@@ -326,6 +218,109 @@ def recent() -> None:
         draw_recent(st.session_state[key("trainer")], st.session_state[key("comparison")])
 
 
+# ----------------------------------------------------------------------------- state
+
+if key("applied") not in st.session_state:  # first visit: the link's settings, else the defaults
+    link_settings, st.session_state[key("link_notes")] = settings_from_query_params(st.query_params.to_dict())
+    st.session_state[key("applied")] = link_settings
+    st.session_state[key("playing")] = False
+for field in fields(WaveSettings):  # widgets start from the applied settings (also after visiting other pages)
+    if key(field.name) not in st.session_state:
+        st.session_state[key(field.name)] = getattr(st.session_state[key("applied")], field.name)
+
+# ----------------------------------------------------------------------------- controls
+
+st.title(_("Wave regressor"))
+st.caption(_("A recurrent network learns, live, window after window, with its hidden state carried from one "
+             "window into the next."))
+if updates_per_second()[1]:  # the server's setting is not a number: say so in the visitor's language
+    st.warning(_("{variable} must be a positive number; using {default} live updates a second.").format(
+        variable=LIVE_UPDATES_ENV_VAR, default=f"{DEFAULT_UPDATES_PER_SECOND:g}"), icon=":material/warning:")
+if st.session_state[key("link_notes")]:
+    st.warning(_("Some settings in the link were not understood; they were left at their defaults:"),
+               icon=":material/warning:")
+    st.code("\n".join(st.session_state[key("link_notes")]), language=None)  # user text: shown, never rendered
+
+explain_left, explain_right = st.columns(2)
+with explain_left.expander(_("What you are seeing")):
+    st.markdown(_(
+        "- **sin → cos**: the network reads a sine, one point at a time, and must say the cosine at the "
+        "same moment. At the start of a window it cannot tell a rising sine from a falling one; only its "
+        "**memory of the last window** can.\n"
+        "- Each optimizer step trains on the next window of the stream. The hidden state it ends in is "
+        "carried into the next window, detached: the network remembers, gradients stop at the border.\n"
+        "- The heatmap is that memory: every row is one hidden unit over time.\n"
+        "- **next-step sine**: predict the next sample; then the network runs on its own, each output "
+        "becoming its next input, drawn against the true wave.\n"
+        "- **Gradient norm**: how big each step's gradient was. Learning follows it backwards through every "
+        "point of the window; through a plain RNN it is multiplied by the recurrent weights at each point, so "
+        "it can shrink to nothing or **explode**. One explosion can throw the weights where every unit is "
+        "pinned at +1 or -1, and the network stops learning for good (Adam divides each step by the recent "
+        "size of the gradients: after many tiny ones, a large one becomes a huge step). **Clipping** scales "
+        "any gradient longer than the threshold down to it (red dashes): the direction is kept, the jump is "
+        "not."))
+with explain_right.expander(_("Try this")):
+    st.markdown(_(
+        "- Switch **Carry state** off while it trains: the first points of every window go wrong. "
+        "Turn on **Carry vs reset** to watch two models differ only in memory.\n"
+        "- Set the learning rate to 0.1, then back to 0.005: the model is kept, only the steps change.\n"
+        "- Try LSTM or GRU: the loss drops much lower in the same number of windows.\n"
+        "- Next-step sine: pick RNN with hidden size 8, and watch the free-running generation drift "
+        "from the truth while the one-step predictions still look fine.\n"
+        "- Press **Tutorial's setup** (no clipping, learning rate 0.02) and let it play for a few minutes: after "
+        "a few thousand steps the gradient spikes and the loss jumps to 0.5 and stays. Reset, turn **Clip "
+        "gradients** to 1 and compare. See why long memories need gates on the **Why gates remember** page.\n"
+        "- Copy the address bar: the link opens this same setup."))
+
+playing = st.session_state[key("playing")]
+buttons = st.columns([3, 2], vertical_alignment="bottom")
+with buttons[0]:
+    play_controls(key, _("One step"), step_once, reset_training)
+buttons[1].slider(_("Speed: steps per chart update"), *SPEED_RANGE, key=key("speed"),
+                  help=_("Optimizer steps taken between two chart updates."))
+
+settings_column, charts_column = st.columns([1.3, 3], gap="medium")  # room for the labels at 1024 px
+with settings_column:
+    translate = bound_gettext()
+    st.radio(_("Task"), list(TASKS), format_func=lambda task: translate(TASKS[task]), key=key("task"),
+             on_change=on_task_change)
+    st.radio(_("Cell"), list(CELLS), format_func=CELLS.get, key=key("cell"), horizontal=True,
+             help=_("Changing the cell or its size starts a new model."))
+    st.select_slider(_("Hidden size"), HIDDEN_SIZES, key=key("hidden"))
+    st.select_slider(_("Learning rate"), LEARNING_RATES, key=key("lr"),
+                     help=_("Applied on the fly: the model keeps what it has learned."))
+    st.select_slider(_("Clip gradients"), CLIP_CHOICES, format_func=lambda clip: clip_shown(clip, translate),
+                     key=key("clip"),
+                     help=_("The largest gradient norm an optimizer step may use; a longer gradient is scaled "
+                            "down to it. Applied on the fly."))
+    with st.container(horizontal=True):
+        st.button(_("Tutorial's setup"), key=key("tutorial_setup"), on_click=use_setup,
+                  args=(WaveSettings.tutorial_setup(),),
+                  help=_("The tutorial's original loop: RNN 32, learning rate 0.02, no clipping. It collapses "
+                         "after a few thousand steps."))
+        st.button(_("Safe defaults"), key=key("safe_setup"), on_click=lambda: use_setup(
+                  WaveSettings.for_task(st.session_state[key("task")])),
+                  help=_("This task's defaults: they train for a whole lesson without collapsing."))
+    st.slider(_("Points per window"), *POINTS_RANGE, key=key("points"))
+    st.select_slider(_("Window length"), list(WINDOW_LENGTHS), key=key("length"),
+                     format_func=lambda name: name.replace("pi", "π"))
+    st.toggle(_("Carry state"), key=key("carry"),
+              help=_("On: each window starts from the state the last one ended in. Off: from zeros."))
+    if st.session_state[key("task")] == "next_step":
+        st.select_slider(_("Train on its own predictions (share of each window)"), FEEDBACK_CHOICES,
+                         key=key("feedback"),
+                         help=_("The tail of each window is read from the model's own previous outputs "
+                                "instead of the true samples, as in free-running generation."))
+    st.toggle(_("Carry vs reset"), key=key("compare"),
+              help=_("Side by side: trains two more models on the same stream, one carrying its state from "
+                     "window to window, one starting each window from zeros."))
+
+settings = settings_from_widgets(st.session_state[key("applied")])
+with model_lock(key):
+    apply_settings(settings)
+if st.query_params.to_dict() != (wanted := settings.to_query_params(keep=st.query_params.to_dict())):
+    st.query_params.from_dict(wanted)  # the address bar now holds a link to this very setup
+
 with charts_column:
-    live()
-    recent()
+    st.fragment(live, run_every=TICK_SECONDS if playing else None)()
+    st.fragment(recent, run_every=RECENT_SECONDS if playing else None)()
