@@ -46,10 +46,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.bench_waves import rss_mib
 from harness.streamlit_client import DIGITS, ScriptError, StreamlitSession, canvas_value
 from benchmarks.timing import markdown_table
-from harness.server import free_port, process_cpu_seconds, start_app, start_caddy
+from harness.server import free_port, process_cpu_seconds, rss_mib, start_app, start_caddy
 
 REPO = Path(__file__).resolve().parent.parent
 os.environ.setdefault("RNN_DATA_DIR", str(REPO.parent / "shared" / "data"))

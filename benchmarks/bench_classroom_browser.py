@@ -40,12 +40,11 @@ from typing import Callable
 
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-from benchmarks.bench_waves import rss_mib
 from benchmarks.timing import markdown_table
 from harness.page_clocks import (COUNT_UPDATES_JS, MARK_KEY_UP_JS, MARK_MOUSE_UP_JS, NAME_ELAPSED_JS, TEXT_ELAPSED_JS,
                                  WAIT_POLL_MS, WATCH_NAME_JS, WATCH_TEXT_JS)
-from harness.server import (APP_IDLE_JS, CHROMIUM, CHROMIUM_ARGS, clock_seconds, free_port, proc_stat_fields,
-                            process_cpu_seconds, start_app)
+from harness.server import (APP_IDLE_JS, CHROMIUM, CHROMIUM_ARGS, TROUBLE_JS, clock_seconds, free_port,
+                            proc_stat_fields, process_cpu_seconds, rss_mib, start_app)
 
 REPO = Path(__file__).resolve().parent.parent
 os.environ.setdefault("RNN_DATA_DIR", str(REPO.parent / "shared" / "data"))
@@ -55,8 +54,6 @@ SURNAMES = ["Kowalski", "Nakamura", "Schmidt", "Rossi", "Dubois", "Ivanov", "Gar
 
 MISSED_STROKE_MS = 10_000  # no answer by then: look for the stroke's ink on the canvas
 MAX_STROKES = 3
-TROUBLE_JS = """() => [...document.querySelectorAll('[data-testid="stException"]')].map(e => e.innerText)
-  .concat(document.body.innerText.includes('Connection error') ? ['Connection error'] : [])"""
 
 
 @dataclass

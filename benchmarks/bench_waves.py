@@ -32,6 +32,7 @@ from torch import nn
 from rnn_core.device import configure_threads
 from rnn_core.waves.trainer import WaveTrainer, WaveTrainerConfig
 from harness.page_clocks import COUNT_UPDATES_JS
+from harness.server import TROUBLE_JS, rss_mib
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -237,13 +238,6 @@ def step_of(status_text: str) -> int:
     return int(match.group(1).replace(",", "")) if match else 0
 
 
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def open_page(browser, url: str):
     from harness.server import wait_for_app
 
@@ -339,7 +333,6 @@ def bench_browser(sections: set[str], seconds: float, memory_steps: int, lesson_
 
 
 def play_a_lesson(browser, port: int, server_pid: int, minutes: int) -> None:
-    from benchmarks.bench_classroom_browser import TROUBLE_JS
 
     print(f"## a lesson: the page's defaults played unattended for {minutes} minutes\n")
     page = open_page(browser, f"http://127.0.0.1:{port}/waves")

@@ -100,9 +100,22 @@ def process_cpu_seconds(pid: int) -> float:
     return clock_seconds(proc_stat_fields(pid), (11, 12))
 
 
+def rss_mib(pid: int) -> float:
+    """A process's resident memory, in MiB (nan once it has gone)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 # True once Streamlit has finished running the script: no "Running" status indicator.
 APP_IDLE_JS = """() => { const status = document.querySelector('[data-testid="stStatusWidget"]');
                          return !status || !status.innerText.includes('Running'); }"""
+
+
+# Whatever a visitor would see go wrong: an exception box, or Streamlit's "Connection error".
+TROUBLE_JS = """() => [...document.querySelectorAll('[data-testid="stException"]')].map(e => e.innerText)
+  .concat(document.body.innerText.includes('Connection error') ? ['Connection error'] : [])"""
 
 
 def wait_for_app(page) -> None:
