@@ -9,15 +9,15 @@ import streamlit as st
 import torch
 
 from rnn_core.checkpoint_meta import ClassifierMetrics, GeneratorMetrics
-from ui import streamlit_fixes
+from ui import serving
 from ui.engine_words import checkpoint_words, device_words
 from ui.i18n import _, choose_language, language_switch, ngettext, number, percent
 from ui.icon import app_icon
 from ui.live_updates import live_update_schedule
 from ui.pages import HOME, PAGES
-from ui.resources import device_choice, digit_models, freeze_shared_heap, generator_model, names_model
+from ui.resources import device_choice, digit_models, generator_model, names_model
 
-streamlit_fixes.install()  # a run-start race that blanks pages on a busy server (see the module)
+serving.install()  # what this app does to Streamlit, and why: the catalogue in ui/serving.py
 
 
 def held_out_score(metrics: ClassifierMetrics | GeneratorMetrics | None) -> str:
@@ -63,7 +63,7 @@ with st.sidebar:
             for label, error in broken.items():
                 st.text(f"{label}: {checkpoint_words(error)}")
 
-freeze_shared_heap()  # a garbage collection then walks only what visitors make, not what they share
+serving.freeze_shared_heap()  # not in install(): the models loaded just above must be frozen too
 
 with live_update_schedule().interactive():  # a page run is what a visitor waits for: live ticks hold back
     page.run()

@@ -131,6 +131,7 @@ if key("comparison") not in st.session_state:  # first visit
     st.session_state[key("playing")] = False
     st.session_state[key("distance")] = MemoryTaskConfig.distance
     start_training()
+# A Streamlit workaround, with the others in ui/serving.py's catalogue.
 for name in WIDGETS:  # Streamlit drops a widget's value while its page is not shown: bring it back
     st.session_state.setdefault(key(name), st.session_state[key("kept")][name])
 

@@ -81,3 +81,33 @@ def test_only_the_settings_module_reads_rnn_variables():
                if path.name != "settings.py"
                for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if read.search(line)]
     assert not readers, readers
+
+
+STREAMLIT = ("st", "streamlit")  # the names a module imports Streamlit as
+
+
+def is_private_streamlit(name: str) -> bool:
+    """streamlit.runtime, streamlit.web, or anything of Streamlit's whose name starts with _."""
+    parts = name.split(".")
+    return parts[0] == "streamlit" and (parts[1:2] in (["runtime"], ["web"]) or any(p.startswith("_") for p in parts))
+
+
+def reaches_into_streamlit(tree: ast.AST) -> list[str]:
+    """What a module takes from Streamlit's insides, by import or through st.runtime, st._..."""
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names += [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in STREAMLIT:
+            names.append(f"streamlit.{node.attr}")
+    return [name for name in names if is_private_streamlit(name)]
+
+
+def test_only_the_serving_module_reaches_into_streamlit():
+    """Every patch of Streamlit's private code sits in ui/serving.py, with its catalogue; no page does it."""
+    reaching = sorted(path.relative_to(REPO).as_posix()
+                      for path in [REPO / "app.py", *REPO.glob("app_pages/*.py"), *REPO.glob("ui/*.py")]
+                      if reaches_into_streamlit(ast.parse(path.read_text())))
+    assert reaching == ["ui/serving.py"], reaching

@@ -79,6 +79,7 @@ def updates_per_second() -> tuple[float, str]:
     return positive_number_from_env(LIVE_UPDATES_ENV_VAR, DEFAULT_UPDATES_PER_SECOND)
 
 
+# Shaped by how Streamlit runs timed fragments: with the other workarounds in ui/serving.py's catalogue.
 @st.cache_resource
 def live_update_schedule() -> LiveUpdateSchedule:
     """The one schedule of this server process."""

@@ -15,6 +15,7 @@ def _set_playing(state_key: str, playing: bool) -> None:
     st.session_state[state_key] = playing
 
 
+# A Streamlit workaround, with the others in ui/serving.py's catalogue.
 def model_lock(key: Callable[[str], str]) -> threading.RLock:
     """This visitor's lock on the page's live model: held by a run while it trains, draws or changes it.
 

@@ -5,17 +5,12 @@ The shipped models are shared by every visitor: they are loaded in eval mode and
 """
 from __future__ import annotations
 
-import gc
-import importlib
-import pkgutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 import torch
 
-import rnn_core
-import ui
 from rnn_core.checkpoints import Checkpoint, CheckpointError, load_checkpoint
 from rnn_core.data_root import DataMissingError, data_root
 from rnn_core.digits.data import MnistData, load_mnist
@@ -138,20 +133,3 @@ def training_data(task: str, download: bool = False) -> TrainingData:
     except DataMissingError as error:
         return TrainingData(None, data_words(str(error)))
 
-
-@st.cache_resource
-def freeze_shared_heap() -> None:
-    """Once per process, after the shared models have loaded: import every module a page uses, then move
-    everything alive out of the garbage collector's sight (gc.freeze).
-
-    A full collection stops every visitor's run while it walks every object. The code and models that
-    everyone shares, over 400,000 objects, live as long as the process, so walking them never finds
-    anything; in a class of thirty it stopped the server for 200-620 ms, a dozen times a class. What the
-    first visitor's run holds at this moment is frozen with them: a few objects, once.
-    """
-    for package in (ui, rnn_core):
-        for module in pkgutil.iter_modules(package.__path__):
-            if not module.name.startswith("_"):  # rnn_core.__main__ is the command line
-                importlib.import_module(f"{package.__name__}.{module.name}")
-    gc.collect()  # what is garbage now is freed, not frozen
-    gc.freeze()
