@@ -1,5 +1,5 @@
 """Garbage-collection pauses in a class of thirty: the server as shipped, which freezes its shared heap
-(ui/resources.py, freeze_shared_heap), against the same server with gc.freeze turned off, in turns.
+(ui/serving.py, freeze_shared_heap), against the same server with gc.freeze turned off, in turns.
 
     .venv/bin/python -m benchmarks.bench_gc_pauses                  # 3 pairs of 30 students
     .venv/bin/python -m benchmarks.bench_gc_pauses --pairs 5 --students-in-class 40

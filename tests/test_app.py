@@ -59,7 +59,7 @@ def test_unknown_device_request_falls_back_with_a_warning(monkeypatch):
 
 def test_the_shared_heap_is_frozen_once_every_page_module_is_loaded(app):
     """A full garbage collection walks only what visitors make: the modules and models everyone shares are
-    frozen (ui/resources.py, freeze_shared_heap), page modules included, which load lazily otherwise."""
+    frozen (ui/serving.py, freeze_shared_heap), page modules included, which load lazily otherwise."""
     assert not app.exception
     assert gc.get_freeze_count() > 100_000
     assert {"ui.name_charts", "ui.wave_charts", "ui.memory_charts", "rnn_core.memory.trainer"} <= set(sys.modules)

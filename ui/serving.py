@@ -195,7 +195,8 @@ def wait_for_last_handoff() -> None:
             return  # a stopping server: nothing will handle the event, and nothing needs to
         if not warned and time.monotonic() - started >= SLOW_HANDOFF_SECONDS:
             _LOGGER.warning("The server's event loop took over %.0f s to get to a script event: the server "
-                            "is overloaded (see README, In a classroom).", SLOW_HANDOFF_SECONDS)
+                            "is overloaded; run more replicas (deploy/compose.yaml) for this many visitors.",
+                            SLOW_HANDOFF_SECONDS)
             warned = True
         handled.wait(LOOP_CHECK_SECONDS)
     _last_handoff.handled = None
