@@ -22,7 +22,7 @@ from rnn_core.metrics import evaluate_classifier
 from ui import digit_charts
 from ui.canvas import drawing_canvas, without_last_stroke  # importable only inside a running Streamlit script
 from ui.digits import mnist_test_set
-from ui.engine_words import checkpoint_words
+from ui.engine_words import engine_words
 from ui.gate_view import show_gates
 from ui.resources import LoadedModel, digit_models, training_data
 from ui.session_models import add_session_model, session_models
@@ -305,7 +305,9 @@ def playground() -> None:
                 drawing = None if png is None else preprocess_strokes(strokes_from_canvas_json(canvas.json_data),
                                                                       decode_canvas_image(png))
                 image = None if drawing is None else drawing.image  # None: blank
-            except (InvalidDrawingError, ValueError) as error:  # an image the canvas did not make, or not base64
+            except InvalidDrawingError as error:  # an image the canvas did not make
+                problem = _("This drawing cannot be read: {reason}").format(reason=engine_words(error))
+            except ValueError as error:  # not base64: Python's own words, which have no translation
                 problem = _("This drawing cannot be read: {reason}").format(reason=error)
 
     reading = None
@@ -317,7 +319,7 @@ def playground() -> None:
         with st.container():  # what it says comes and goes; the bars below keep their place
             if loaded.checkpoint is None:
                 st.error(_("The {model} model is not available: {reason}").format(
-                    model=name, reason=checkpoint_words(loaded.error)), icon=":material/warning:")
+                    model=name, reason=engine_words(loaded.error)), icon=":material/warning:")
                 st.caption(_("Pick another model above; your drawing stays."))
             elif problem:
                 st.error(problem, icon=":material/warning:")

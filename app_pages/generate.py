@@ -17,9 +17,9 @@ import torch
 from rnn_core.generator.model import GeneratorInputError, GeneratorVocab, NameGenerator
 from rnn_core.generator.sampling import MAX_PREFIX_LENGTH, MAX_TEMPERATURE, GeneratedName, generate_name
 from rnn_core.names.inference import classify_names
-from ui.engine_words import checkpoint_words
+from ui.engine_words import engine_words
 from ui.generate_charts import step_figure, story_figure
-from ui.i18n import N_, _, bound_gettext, engine_message, ngettext, number, percent
+from ui.i18n import N_, _, bound_gettext, ngettext, number, percent
 from ui.name_charts import language_name
 from ui.resources import LoadedModel, generator_model, names_model, names_vocab
 
@@ -28,16 +28,6 @@ DEFAULT_TEMPERATURE = 0.5
 PLAY_SECONDS = 0.45  # one letter per tick: slow enough to read each step, a name takes a few seconds
 HANDFUL = 5
 CHART_CONFIG = {"displayModeBar": False}
-# What the engine (rnn_core.generator) says about settings it cannot use, its values as fields: translated here.
-ENGINE_MESSAGES = [
-    N_("The temperature must be a number, e.g. 0.5."),
-    N_("The temperature must be between 0 and {limit}: 0 always takes the likeliest letter, 1 draws as the model "
-       "learnt, higher flattens the choice."),
-    N_("Give at most {limit} first letters; the generator writes the rest."),
-    N_("Some of these characters never appear in the training names, so the generator cannot continue from them. "
-       "Use Latin letters (accents are fine)."),
-    N_("Pick one of the languages in the list."),
-]
 
 
 def key(name: str) -> str:
@@ -110,9 +100,9 @@ def draw(language: str, temperature: float, prefix: str, model: NameGenerator, v
     try:
         story = generate_name(model, vocab, languages, language, temperature, prefix, visitor_rng())
     except GeneratorInputError as error:
-        st.session_state[key("story")], st.session_state[key("problem")] = None, str(error)  # translated when shown
+        st.session_state[key("story")], st.session_state[key("problem")] = None, error.detached()  # shown translated
         return
-    st.session_state[key("story")], st.session_state[key("problem")] = story, ""
+    st.session_state[key("story")], st.session_state[key("problem")] = story, None
     st.session_state[key("shown")] = len(story.steps)
 
 
@@ -302,7 +292,7 @@ loaded = generator_model()
 if loaded.checkpoint is None:
     st.error(_("The name generator is not available, so this page cannot invent names (the rest of the app "
                "still works). The reason:"), icon=":material/warning:")
-    st.code(checkpoint_words(loaded.error), language=None, wrap_lines=True)
+    st.code(engine_words(loaded.error), language=None, wrap_lines=True)
     st.markdown(_(WHAT_YOU_ARE_SEEING))
 else:
     metadata = loaded.checkpoint.metadata
@@ -329,7 +319,7 @@ else:
         st.session_state[key("settings")] = settings
     problem = st.session_state.get(key("problem"))
     if problem:
-        st.info(engine_message(problem, ENGINE_MESSAGES), icon=":material/edit:")  # the engine's words, no user text
+        st.info(engine_words(problem), icon=":material/edit:")  # the engine's words, no user text
         unknown = vocab.unknown_chars(unicodedata.normalize("NFC", prefix))
         if unknown:
             st.text(_("Characters the generator does not know:") + "\n" + "\n".join(describe_char(c) for c in unknown))

@@ -12,48 +12,13 @@ import torch
 from rnn_core.inside.cells import (GATE_NAMES, SHAPE_CHOICES, CellSpec, GRUStep, LSTMStep, RNNStep, Step,
                                   parameter_table, parameter_total, seeded_module, tensor_shapes, unroll)
 from ui.cell_diagram import unrolled_svg
-from ui.i18n import N_, _, engine_message, ngettext, number as localized
+from ui.engine_words import engine_words
+from ui.i18n import N_, _, ngettext, number as localized
 
 CELLS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 STEP_INPUT, STEP_HIDDEN, STEP_COUNT = 2, 3, 5  # the hand-worked cell: small enough to read every number
 GATE_TITLES = {"i": N_("Input gate"), "f": N_("Forget gate"), "g": N_("Cell candidate"), "o": N_("Output gate"),
                "r": N_("Reset gate"), "z": N_("Update gate"), "n": N_("New candidate")}  # shown through _()
-# What the engine (rnn_core.inside.cells) says about each tensor and parameter, its values as fields: translated here.
-# Phrases are built of phrases (nested lookup); the first template that matches wins, so longer ones first.
-ENGINE_PHRASES = [
-    N_("batch_first=True: (batch, time, features)"),
-    N_("PyTorch's default is time first, (time, batch, features): the loop runs over dim 0"),
-    N_("one starting memory per layer ({layers}) and direction ({directions}), per sequence; batch_first never "
-       "applies to the state"),
-    N_("the LSTM's second memory, the cell state: shaped like h0"),
-    N_("the top layer's h_t at every step, both directions side by side ({directions} x {hidden})"),
-    N_("the top layer's h_t at every step"),
-    N_("the last h_t of every layer and direction, (layers x directions, batch, hidden): the state to carry "
-       "into the next call"),
-    N_("the last cell state of every layer and direction"),
-    N_("({rows}, input), not (input, hidden): PyTorch computes x @ W.T, as nn.Linear does"),
-    N_("({rows}, hidden): the same for h_(t-1), one block of rows per gate"),
-    N_("{count} gates x hidden"),
-    N_("backward: {does}"),
-    N_("{does} (for n: inside r * ...)"),
-    N_("multiplies {what}"),
-    N_("added to {product}"),
-    N_("W_ih times {what}"),
-    N_("the input x_t"),
-    N_("the last state h_(t-1)"),
-    N_("layer {layer}'s output h_t"),
-    N_("rows: {rows}, columns: {columns}"),
-    N_("one per row: {rows}"),
-    N_("{count} gates ({names}) x hidden {hidden}"),
-    N_("2 directions x hidden {hidden}"),
-    N_("hidden {hidden}"),
-    N_("input {size}"),
-    N_("hidden"),
-]
-
-
-def engine_words(text: str) -> str:
-    return engine_message(text, ENGINE_PHRASES, nested=True)
 DEFAULTS = {"cell": "lstm", "input": 4, "hidden": 3, "layers": 1, "bidirectional": False, "batch_first": True,
             "batch": 2, "seq_len": 5, "seed": 0, "step": 0}
 

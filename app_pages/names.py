@@ -16,9 +16,9 @@ from rnn_core.names.inference import (
     MAX_BATCH_NAMES, NameInputError, NameReading, classify_names, name_lines, name_lines_from_file, read_name,
 )
 from rnn_core.names.model import NameClassifier, NameClassifierConfig
-from ui.engine_words import checkpoint_words
+from ui.engine_words import engine_words
 from ui.live_updates import interactive_run
-from ui.i18n import N_, _, engine_message, ngettext, number, percent
+from ui.i18n import N_, _, ngettext, number, percent
 from ui.name_charts import (common_mix_ups, confusion_figure, data_counts_figure, language_name,
                             prefix_heatmap_spec, recall_by_language, top_languages_spec)
 from ui.resources import LoadedModel, names_model, names_vocab
@@ -28,23 +28,6 @@ EXAMPLES = ["Nakamura", "O'Brien", "Schmidt", "Rossi", "Nguyen", "Dvořák", "Pa
 LIVE_DELAY = "150ms"  # the pause after a keystroke before the answer updates: feels live, spares reruns
 SHOWN_TEXT_LENGTH = 60  # a bad line in the table is cut to this, so a 10,000-character line stays readable
 SHIPPED = "shipped"  # the shipped model's key among the choices (its label is translated where shown)
-# What the engine (rnn_core.inference) says about text it cannot read, its values as fields: translated here.
-ENGINE_MESSAGES = [
-    N_("Type a surname, e.g. Nakamura or O'Brien."),
-    N_("That is {count} characters; a surname has at most {limit}."),
-    N_("There are no letters in this; a surname is written in letters, e.g. Nakamura or O'Brien."),
-    N_("None of these characters appear in the training names, which are written in Latin letters (with "
-       "accents); try a romanised spelling."),
-    N_("That is {count} names; at most {limit} can be classified at once. Split the list and classify it in "
-       "parts."),
-    N_("This file is not UTF-8 text. Save it as UTF-8 (plain text or CSV) and upload it again."),
-    N_("This is a binary file, not text: upload a .txt or .csv with one name a line."),
-    N_("This CSV file cannot be read: {reason}."),
-]
-
-
-def engine_words(error: Exception | str) -> str:
-    return engine_message(str(error), ENGINE_MESSAGES)
 
 
 def use_example() -> None:
@@ -126,7 +109,7 @@ def show_batch(model: NameClassifier, vocab: CharVocab, languages: list[str], li
                for row in rows],
         top1: [language_name(row.top[0][0]) if row.top else "" for row in rows],
         confidence: [row.top[0][1] if row.top else None for row in rows],
-        problem: [engine_words(row.error) if row.error else row.error for row in rows],
+        problem: [engine_words(row.error) if row.error else "" for row in rows],
         top3: [" · ".join(f"{language_name(language)} {percent(p)}" for language, p in row.top) for row in rows],
         unknown: [" ".join(row.unknown_chars) for row in rows],
     })
@@ -322,7 +305,7 @@ loaded = choices[chosen or SHIPPED]
 if loaded.checkpoint is None:
     st.error(_("The name model is not available, so this page cannot classify names (the rest of the app "
                "still works). The reason:"), icon=":material/warning:")
-    st.code(checkpoint_words(loaded.error), language=None, wrap_lines=True)
+    st.code(engine_words(loaded.error), language=None, wrap_lines=True)
     st.markdown(_(WHAT_YOU_ARE_SEEING))
 else:
     metadata = loaded.checkpoint.metadata

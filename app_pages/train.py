@@ -15,7 +15,7 @@ from rnn_core.training.live import LiveTraining
 from rnn_core.layers import CELLS
 from rnn_core.training.plans import TrainingPlan, prepare_training, test_metrics_metadata
 from rnn_core.training.loop import ClassifierTrainer
-from ui.engine_words import checkpoint_words
+from ui.engine_words import engine_words
 from ui.i18n import N_, _, bound_gettext, number, percent
 from ui.resources import device_choice, training_data
 from ui.session_models import add_session_model, session_models, upload_problem
@@ -88,7 +88,7 @@ def split_problem(trainer: ClassifierTrainer, plan: TrainingPlan) -> str:
 def start_run(plan: TrainingPlan) -> None:
     data = training_data(plan.task, download=True)  # the one place a click may fetch a data set
     if data.error:
-        st.error(data.error)
+        st.error(engine_words(data.error))
         return
     trainer, metadata = prepare_training(plan, data.data, device_choice().device)
     if problem := split_problem(trainer, plan):
@@ -204,7 +204,7 @@ if upload is not None and state.get("uploaded_name") != upload.file_id:
         try:
             checkpoint = load_checkpoint(upload.getvalue())
         except CheckpointError as error:
-            st.error(checkpoint_words(str(error)))
+            st.error(engine_words(error))
         else:
             if problem := upload_problem(checkpoint):
                 st.error(_("That checkpoint cannot be used here. {problem}").format(problem=problem))

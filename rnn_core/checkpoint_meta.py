@@ -11,10 +11,12 @@ from dataclasses import asdict, dataclass, field, fields
 from numbers import Real
 from typing import Any
 
+from rnn_core.errors import EngineError
+
 NAME_KINDS = ("name_classifier", "name_generator")  # kinds whose labels are languages and whose input is text
 
 
-class MetadataError(ValueError):
+class MetadataError(EngineError, ValueError):
     """A checkpoint's metadata is not in the form this app writes; the message says which part, for a user."""
 
 
@@ -28,19 +30,19 @@ def _numbers(value: Any, name: str, keys: list[str] | None = None, plain_keys: b
     if not (isinstance(value, dict) and all(isinstance(k, str) and (_plain_name(k) or not plain_keys) for k in value)
             and (keys is None or set(value) <= set(keys))
             and all(v is None or _is_number(v) for v in value.values())):
-        raise MetadataError(f"Its metadata ({name}) is not in the form this app writes.")
+        raise MetadataError("metadata.malformed_part", part=name)
     return dict(value)
 
 
 def _texts(value: Any, name: str) -> dict[str, str]:
     if not (isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())):
-        raise MetadataError(f"Its metadata ({name}) is not in the form this app writes.")
+        raise MetadataError("metadata.malformed_part", part=name)
     return dict(value)
 
 
 def _text(value: Any, name: str) -> str:
     if not isinstance(value, str):
-        raise MetadataError(f"Its metadata ({name}) is not in the form this app writes.")
+        raise MetadataError("metadata.malformed_part", part=name)
     return value
 
 
@@ -69,7 +71,7 @@ class ClassifierMetrics:
                            "test_metrics", [f.name for f in fields(cls) if f.name not in tables])
         confusion = data.get("confusion")
         if confusion is not None and not _square(confusion):
-            raise MetadataError("Its metadata (confusion) is not in the form this app writes.")
+            raise MetadataError("metadata.malformed_part", part="confusion")
         recall = data.get("per_class_recall")
         if recall is not None:
             recall = _numbers(recall, "per_class_recall", plain_keys=plain_keys)
@@ -102,16 +104,16 @@ class GeneratorMetrics:
     @classmethod
     def from_dict(cls, data: Any) -> GeneratorMetrics:
         if not isinstance(data, dict):
-            raise MetadataError("Its metadata (test_metrics) is not in the form this app writes.")
+            raise MetadataError("metadata.malformed_part", part="test_metrics")
         per_language = data.get("per_language", {})
         if not (isinstance(per_language, dict) and all(
                 isinstance(pair, list) and len(pair) == 2 and all(_is_number(v) for v in pair)
                 for pair in per_language.values())):
-            raise MetadataError("Its metadata (per_language) is not in the form this app writes.")
+            raise MetadataError("metadata.malformed_part", part="per_language")
         figures = _numbers({k: v for k, v in data.items() if k != "per_language"}, "test_metrics",
                            [f.name for f in fields(cls) if f.name != "per_language"])
         if set(figures) != {f.name for f in fields(cls)} - {"per_language"}:
-            raise MetadataError("Its metadata (test_metrics) is not in the form this app writes.")
+            raise MetadataError("metadata.malformed_part", part="test_metrics")
         return cls(**figures, per_language={k: (v[0], v[1]) for k, v in per_language.items()})
 
     def to_dict(self) -> dict[str, Any]:
@@ -131,7 +133,7 @@ class DecisionRuleRecord:
     def from_dict(cls, data: Any) -> DecisionRuleRecord:
         figures = _numbers(data, "decision_rule", [f.name for f in fields(cls)])
         if figures.get("prior_strength") is None:
-            raise MetadataError("Its metadata (decision_rule) is not in the form this app writes.")
+            raise MetadataError("metadata.malformed_part", part="decision_rule")
         return cls(**figures)
 
 
@@ -158,18 +160,18 @@ class CheckpointMetadata:
     def from_dict(cls, data: Any, kind: str) -> CheckpointMetadata:
         """Validate metadata as loaded for a checkpoint of `kind`; MetadataError says what is wrong."""
         if not isinstance(data, dict):
-            raise MetadataError("Its metadata is not in the form this app writes.")
+            raise MetadataError("metadata.malformed")
         if set(data) - {f.name for f in fields(cls)}:  # never named: a key could carry markup
-            raise MetadataError("Its metadata holds fields this app does not write.")
+            raise MetadataError("metadata.unknown_fields")
         labels = data.get("labels", [])
         plain = _plain_name if kind in NAME_KINDS else lambda label: isinstance(label, str) and len(label) <= 40
         if not (isinstance(labels, list) and all(plain(label) for label in labels)
                 and (labels or kind not in NAME_KINDS)):
-            raise MetadataError("Its metadata does not name the languages it tells apart in plain words."
-                                if kind in NAME_KINDS else "Its metadata (labels) is not in the form this app writes.")
+            raise (MetadataError("metadata.languages") if kind in NAME_KINDS
+                   else MetadataError("metadata.malformed_part", part="labels"))
         vocab = data.get("vocab", "")
         if not isinstance(vocab, str) or (kind in NAME_KINDS and not vocab):
-            raise MetadataError("Its metadata does not list the characters it reads.")
+            raise MetadataError("metadata.vocab")
         metrics = data.get("test_metrics")
         if metrics is not None:
             metrics = (GeneratorMetrics.from_dict(metrics) if kind == "name_generator"
@@ -178,10 +180,10 @@ class CheckpointMetadata:
         rule = data.get("decision_rule")
         fine_tuned_on = data.get("fine_tuned_on", 0)
         if not isinstance(fine_tuned_on, int) or isinstance(fine_tuned_on, bool):
-            raise MetadataError("Its metadata (fine_tuned_on) is not in the form this app writes.")
+            raise MetadataError("metadata.malformed_part", part="fine_tuned_on")
         training = data.get("training", {})
         if not isinstance(training, dict):
-            raise MetadataError("Its metadata (training) is not in the form this app writes.")
+            raise MetadataError("metadata.malformed_part", part="training")
         return cls(
             task=_text(data.get("task", ""), "task"), labels=list(labels), vocab=vocab,
             split=_text(data.get("split", ""), "split"), data_digest=_text(data.get("data_digest", ""), "data_digest"),

@@ -20,13 +20,14 @@ import torch
 from torch import nn
 
 from rnn_core.checkpoint_meta import CheckpointMetadata, MetadataError
+from rnn_core.errors import EngineError, EngineMessage
 from rnn_core.model_kinds import MODEL_KINDS, kind_of
 from rnn_core.seeding import process_generator
 
 FORMAT = "rnn-playground-checkpoint/1"
 
 
-class CheckpointError(Exception):
+class CheckpointError(EngineError):
     """A checkpoint is missing, truncated, corrupt, foreign or does not fit its model."""
 
 
@@ -96,34 +97,32 @@ def save_checkpoint(path: str | os.PathLike, model: nn.Module, metadata: Checkpo
 
 def load_checkpoint(source: str | os.PathLike | bytes, expected_kind: str | None = None) -> Checkpoint:
     """Load a checkpoint from a path or from bytes (an upload). Raises CheckpointError when it is wrong."""
-    name = "the uploaded file" if isinstance(source, bytes) else str(source)
+    name = EngineMessage("checkpoint.uploaded_file") if isinstance(source, bytes) else str(source)
     if not isinstance(source, bytes) and not Path(source).is_file():
-        raise CheckpointError(f"Checkpoint {name} does not exist.")
+        raise CheckpointError("checkpoint.missing", name=name)
     try:
         payload = torch.load(io.BytesIO(source) if isinstance(source, bytes) else source,
                              map_location="cpu", weights_only=True)
     except Exception as error:  # truncated, corrupt, or holding objects weights_only refuses
-        raise CheckpointError(f"{name} is not a readable checkpoint (truncated or corrupt, or it holds "
-                              "more than numbers).") from error
+        raise CheckpointError("checkpoint.unreadable", name=name) from error
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise CheckpointError(f"{name} is not an RNN Playground checkpoint.")
+        raise CheckpointError("checkpoint.foreign", name=name)
     kind = payload.get("kind")
     if kind not in MODEL_KINDS:
-        raise CheckpointError(f"{name} holds an unknown model kind {kind!r}.")
+        raise CheckpointError("checkpoint.unknown_kind", name=name, kind=repr(kind))
     if expected_kind is not None and kind != expected_kind:
-        raise CheckpointError(f"{name} holds a {kind} model, not a {expected_kind}.")
+        raise CheckpointError("checkpoint.wrong_kind", name=name, kind=kind, expected=expected_kind)
     entry = MODEL_KINDS[kind]
     try:
         with process_generator():  # building draws a default init from the shared generator
             model = entry.model_type(entry.config_type(**payload["config"]))
         model.load_state_dict(payload["state_dict"])
     except Exception as error:  # config fields or tensor shapes that do not fit the model
-        raise CheckpointError(f"{name} does not fit a {kind} model: its settings or the sizes of its "
-                              "weights are not the ones such a model has.") from error
+        raise CheckpointError("checkpoint.misfit", name=name, kind=kind) from error
     try:
         metadata = CheckpointMetadata.from_dict(payload.get("metadata") or {}, kind)
         if entry.vocab_type and len(entry.vocab_type(metadata.vocab)) != model.config.vocab_size:
-            raise MetadataError("Its metadata does not list the characters it reads.")
+            raise MetadataError("metadata.vocab")
     except MetadataError as error:
-        raise CheckpointError(f"{name} is not a readable checkpoint. {error}") from error
+        raise CheckpointError("checkpoint.bad_metadata", name=name, reason=error) from error
     return Checkpoint(kind, model.eval(), metadata)

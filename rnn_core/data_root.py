@@ -4,10 +4,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from rnn_core.errors import EngineError
 from rnn_core.settings import DATA_DIR_ENV_VAR, folder_from_env
 
 
-class DataMissingError(RuntimeError):
+class DataMissingError(EngineError, RuntimeError):
     """A data set is not on disk and could not be downloaded; the message says where to put it."""
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import torch
 
+from rnn_core.errors import EngineError
 from rnn_core.settings import device_request, torch_threads
 
 KNOWN_DEVICES = ("auto", "cuda", "mps", "cpu")
 
 
-class DeviceError(ValueError):
+class DeviceError(EngineError, ValueError):
     """An unknown or unavailable device was requested."""
 
 
@@ -23,7 +24,7 @@ def pick_device(request: str | None = None) -> torch.device:
     """The device named by `request` (or $RNN_DEVICE), else the best one present."""
     choice = (request or device_request()).strip().lower()
     if choice not in KNOWN_DEVICES:
-        raise DeviceError(f"Unknown device {choice!r}: use one of {', '.join(KNOWN_DEVICES)}.")
+        raise DeviceError("device.unknown", choice=repr(choice), choices=", ".join(KNOWN_DEVICES))
     if choice == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda")
@@ -31,9 +32,9 @@ def pick_device(request: str | None = None) -> torch.device:
             return torch.device("mps")
         return torch.device("cpu")
     if choice == "cuda" and not torch.cuda.is_available():
-        raise DeviceError("CUDA was requested but no CUDA GPU is available.")
+        raise DeviceError("device.no_cuda")
     if choice == "mps" and not _mps_available():
-        raise DeviceError("Apple MPS was requested but is not available on this machine.")
+        raise DeviceError("device.no_mps")
     return torch.device(choice)
 
 
@@ -48,9 +49,9 @@ def configure_threads(count: int | None = None) -> int:
     if count is None:
         count, problem = torch_threads()
         if problem:
-            raise DeviceError(problem)
+            raise DeviceError(problem.code, **problem.fields)
     if count < 1:
-        raise DeviceError(f"The number of threads must be at least 1, not {count}.")
+        raise DeviceError("device.threads", count=count)
     torch.set_num_threads(count)
     return count
 

@@ -26,7 +26,7 @@ def evaluate_checkpoint(checkpoint: Checkpoint, root: Path) -> Metrics:
         vocab = CharVocab(checkpoint.metadata.vocab)
         data = names_classification_data([], test_pairs, checkpoint.metadata.labels, vocab)
     else:
-        raise CheckpointError(f"No test set for a {checkpoint.kind} checkpoint.")
+        raise CheckpointError("checkpoint.no_test_set", kind=checkpoint.kind)
     return evaluate_classifier(checkpoint.model, data.test_inputs, data.test_labels, data.num_classes)
 
 

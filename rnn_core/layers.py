@@ -4,6 +4,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from rnn_core.errors import EngineValueError
+
 CELLS = ("rnn", "lstm", "gru")
 # An LSTM's recurrent state is a pair (h, c); the other cells carry a single tensor h.
 State = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
@@ -14,7 +16,7 @@ def make_recurrent_layer(cell: str, input_size: int, hidden_size: int, num_layer
     """nn.RNN / nn.LSTM / nn.GRU by name, batch-first."""
     layers = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
     if cell not in layers:
-        raise ValueError(f"Unknown cell {cell!r}: use one of {', '.join(CELLS)}.")
+        raise EngineValueError("cell.unknown", cell=repr(cell), choices=", ".join(CELLS))
     return layers[cell](input_size, hidden_size, num_layers=num_layers, batch_first=True,
                         dropout=dropout if num_layers > 1 else 0.0, bidirectional=bidirectional)
 

@@ -1,13 +1,16 @@
 """Every RNN_* environment variable the app and the CLI read, read here and nowhere else.
 
 One rule for a value that cannot be used: the reader gives the default instead, and beside it the reason
-(one sentence naming the variable and the value) for the caller to show or log with what it does instead.
+(a SettingError naming the variable and the value, not raised) for the caller to show or log with what it
+does instead.
 Each read looks at the environment afresh, so a test that sets a variable sees it.
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from rnn_core.errors import EngineError
 
 DATA_DIR_ENV_VAR = "RNN_DATA_DIR"  # the data sets' root
 CHECKPOINT_DIR_ENV_VAR = "RNN_CHECKPOINT_DIR"  # serve the shipped models from another folder
@@ -19,6 +22,10 @@ IDLE_PAUSE_ENV_VAR = "RNN_IDLE_PAUSE_SECONDS"  # a live training run nobody watc
 DEFAULT_TORCH_THREADS = 1  # device.configure_threads says why
 
 
+class SettingError(EngineError, ValueError):
+    """An RNN_* variable holds a value that cannot be used; its reader returns it beside the default."""
+
+
 def _text(env_var: str) -> str:
     return os.environ.get(env_var, "").strip()
 
@@ -28,34 +35,34 @@ def is_set(env_var: str) -> bool:
     return bool(_text(env_var))
 
 
-def positive_number_from_env(env_var: str, default: float) -> tuple[float, str]:
+def positive_number_from_env(env_var: str, default: float) -> tuple[float, SettingError | None]:
     """$env_var when it is a positive finite number, else `default`; and why the setting was not used
-    ("" when it was used or is unset)."""
+    (None when it was used or is unset)."""
     text = _text(env_var)
     if not text:
-        return default, ""
+        return default, None
     try:
         value = float(text)
     except ValueError:
         value = 0.0
     if not 0 < value < float("inf"):  # also refuses nan
-        return default, f"{env_var} must be a positive number, not {text!r}."
-    return value, ""
+        return default, SettingError("settings.positive_number", variable=env_var, text=repr(text))
+    return value, None
 
 
-def whole_number_from_env(env_var: str, default: int, minimum: int = 1) -> tuple[int, str]:
+def whole_number_from_env(env_var: str, default: int, minimum: int = 1) -> tuple[int, SettingError | None]:
     """$env_var when it is a whole number of at least `minimum`, else `default`; and why the setting was
-    not used ("" when it was used or is unset)."""
+    not used (None when it was used or is unset)."""
     text = _text(env_var)
     if not text:
-        return default, ""
+        return default, None
     try:
         value = int(text)
     except ValueError:
         value = minimum - 1
     if value < minimum:
-        return default, f"{env_var} must be a whole number of at least {minimum}, not {text!r}."
-    return value, ""
+        return default, SettingError("settings.whole_number", variable=env_var, minimum=minimum, text=repr(text))
+    return value, None
 
 
 def folder_from_env(env_var: str) -> Path | None:
@@ -65,7 +72,7 @@ def folder_from_env(env_var: str) -> Path | None:
     return Path(text).expanduser() if text else None
 
 
-def torch_threads() -> tuple[int, str]:
+def torch_threads() -> tuple[int, SettingError | None]:
     """$RNN_TORCH_THREADS, else DEFAULT_TORCH_THREADS; and why the setting was not used."""
     return whole_number_from_env(THREADS_ENV_VAR, DEFAULT_TORCH_THREADS)
 

@@ -178,20 +178,27 @@ def test_the_parameter_table_is_the_modules_own_for_every_choice_the_page_offers
         for row in rows:
             assert row.shape[0] == gates * spec.hidden_size  # one block of rows per gate
             if gates > 1:
-                assert f"{gates} gates ({', '.join(GATE_NAMES[spec.cell])}) x hidden {spec.hidden_size}" in row.layout
-            assert row.name.endswith("_reverse") == row.does.startswith("backward")
-            assert row.meaning.startswith(row.does)
+                assert f"{gates} gates ({', '.join(GATE_NAMES[spec.cell])}) x hidden {spec.hidden_size}" in str(
+                    row.layout)
+            assert row.name.endswith("_reverse") == str(row.does).startswith("backward")
+            assert row.meaning.startswith(str(row.does))
         assert module.batch_first == spec.batch_first and spec_of(module) == spec
+
+
+def described(spec: CellSpec, name: str) -> tuple[str, str]:
+    """describe_parameter's words in English, as the command line and the logs read them."""
+    does, layout = describe_parameter(spec, name)
+    return str(does), str(layout)
 
 
 def test_parameter_descriptions_say_what_each_weight_multiplies():
     spec = CellSpec("lstm", 2, 3, num_layers=2, bidirectional=True)
-    assert describe_parameter(spec, "weight_ih_l0") == (
+    assert described(spec, "weight_ih_l0") == (
         "multiplies the input x_t", "rows: 4 gates (i, f, g, o) x hidden 3, columns: input 2")
-    assert describe_parameter(spec, "weight_ih_l1")[1].endswith("columns: 2 directions x hidden 3")
-    assert describe_parameter(spec, "weight_hh_l1_reverse")[0] == "backward: multiplies the last state h_(t-1)"
-    assert describe_parameter(CellSpec("rnn", 2, 3), "bias_hh_l0") == ("added to W_hh h_(t-1)", "one per row: hidden 3")
-    assert "inside r" in describe_parameter(CellSpec("gru", 2, 3), "bias_hh_l0")[0]
+    assert described(spec, "weight_ih_l1")[1].endswith("columns: 2 directions x hidden 3")
+    assert described(spec, "weight_hh_l1_reverse")[0] == "backward: multiplies the last state h_(t-1)"
+    assert described(CellSpec("rnn", 2, 3), "bias_hh_l0") == ("added to W_hh h_(t-1)", "one per row: hidden 3")
+    assert "inside r" in described(CellSpec("gru", 2, 3), "bias_hh_l0")[0]
     with pytest.raises(ValueError):
         describe_parameter(spec, "weight_hr_l0")
     assert CellSpec("gru", 2, 3, 2, True, True).pytorch_line() == (
@@ -219,8 +226,8 @@ def test_tensor_shapes_are_read_off_the_real_module_for_every_choice():
         assert all(row.reason for row in rows.values())
     # The reasons say why, in the words the issue asked for.
     rows = {row.name: row for row in tensor_shapes(CellSpec("lstm", 2, 3, 2, True), 4, 5)}
-    assert "layers x directions, batch, hidden" in rows["h_n"].reason
-    assert "x @ W.T" in rows["weight_ih_l0"].reason
+    assert "layers x directions, batch, hidden" in str(rows["h_n"].reason)
+    assert "x @ W.T" in str(rows["weight_ih_l0"].reason)
 
 
 # ----------------------------------------------------------------------------- seeded modules

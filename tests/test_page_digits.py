@@ -293,7 +293,7 @@ def test_fine_tuning_never_reaches_for_the_network(monkeypatch, tmp_path):
 
     def no_download(root, download=True):
         assert not download, "the fine-tune click tried to download MNIST"
-        raise resources.DataMissingError("not here")
+        raise resources.DataMissingError("data.mnist_missing", folder=root, reason="not here")
 
     monkeypatch.setenv("RNN_DATA_DIR", str(tmp_path / "no-data"))
     monkeypatch.setattr(resources, "load_mnist", no_download)

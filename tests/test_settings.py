@@ -18,7 +18,7 @@ VARIABLE = "RNN_TEST_SETTING"
 @pytest.mark.parametrize("text, expected", [("", 40.0), ("  ", 40.0), ("2.5", 2.5), (" 120 ", 120.0)])
 def test_a_usable_or_missing_positive_number(text, expected, monkeypatch):
     monkeypatch.setenv(VARIABLE, text)
-    assert settings.positive_number_from_env(VARIABLE, 40.0) == (expected, "")
+    assert settings.positive_number_from_env(VARIABLE, 40.0) == (expected, None)
 
 
 @pytest.mark.parametrize("text", ["fast", "0", "-3", "inf", "nan"])
@@ -26,13 +26,14 @@ def test_a_bad_positive_number_gives_the_default_and_a_reason(text, monkeypatch)
     monkeypatch.setenv(VARIABLE, text)
     value, reason = settings.positive_number_from_env(VARIABLE, 40.0)
     assert value == 40.0
-    assert reason == f"{VARIABLE} must be a positive number, not {text!r}."
+    assert isinstance(reason, settings.SettingError) and reason.code == "settings.positive_number"
+    assert str(reason) == f"{VARIABLE} must be a positive number, not {text!r}."
 
 
 @pytest.mark.parametrize("text, expected", [("", 1), ("3", 3), (" 2 ", 2)])
 def test_a_usable_or_missing_whole_number(text, expected, monkeypatch):
     monkeypatch.setenv(VARIABLE, text)
-    assert settings.whole_number_from_env(VARIABLE, 1) == (expected, "")
+    assert settings.whole_number_from_env(VARIABLE, 1) == (expected, None)
 
 
 @pytest.mark.parametrize("text", ["many", "2.5", "0", "-4"])
@@ -40,15 +41,17 @@ def test_a_bad_whole_number_gives_the_default_and_a_reason(text, monkeypatch):
     monkeypatch.setenv(VARIABLE, text)
     value, reason = settings.whole_number_from_env(VARIABLE, 1)
     assert value == 1
-    assert reason == f"{VARIABLE} must be a whole number of at least 1, not {text!r}."
+    assert isinstance(reason, settings.SettingError) and reason.code == "settings.whole_number"
+    assert str(reason) == f"{VARIABLE} must be a whole number of at least 1, not {text!r}."
 
 
 def test_the_thread_setting_follows_the_whole_number_rule(monkeypatch):
     monkeypatch.delenv(settings.THREADS_ENV_VAR, raising=False)
-    assert settings.torch_threads() == (settings.DEFAULT_TORCH_THREADS, "")
+    assert settings.torch_threads() == (settings.DEFAULT_TORCH_THREADS, None)
     monkeypatch.setenv(settings.THREADS_ENV_VAR, "many")
     value, reason = settings.torch_threads()
-    assert value == settings.DEFAULT_TORCH_THREADS and reason.startswith("RNN_TORCH_THREADS must be a whole number")
+    assert value == settings.DEFAULT_TORCH_THREADS
+    assert str(reason).startswith("RNN_TORCH_THREADS must be a whole number")
 
 
 def test_folders_and_the_device_request(monkeypatch, tmp_path):

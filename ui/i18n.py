@@ -15,9 +15,7 @@ from __future__ import annotations
 import functools
 import gettext
 import io
-import re
 from pathlib import Path
-from typing import Iterable
 
 import streamlit as st
 from babel import Locale
@@ -77,26 +75,6 @@ def bound_gettext():
 def N_(message: str) -> str:
     """Marks a message for the catalog without translating it now; pass it through _() where it is shown."""
     return message
-
-
-def engine_message(text: str, templates: Iterable[str], nested: bool = False) -> str:
-    """An engine message (rnn_core speaks English only) in the visitor's language.
-
-    `templates` are the engine's messages with their values as {fields}, marked with N_() where the page uses
-    them: the text is matched against each (in order: the first that matches wins), and the translation
-    filled with the values it carried. A text that matches none is shown as it is. With `nested`, each value
-    is itself looked up among the templates first (an engine phrase built of phrases).
-    """
-    templates = list(templates)
-    for template in templates:
-        pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.*?)", re.escape(template))
-        found = re.fullmatch(pattern, text, re.DOTALL)
-        if found:
-            values = found.groupdict()
-            if nested:
-                values = {name: engine_message(value, templates, nested=True) for name, value in values.items()}
-            return _(template).format(**values)
-    return text
 
 
 def babel_locale() -> Locale:

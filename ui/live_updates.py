@@ -22,7 +22,7 @@ from typing import Callable, Iterator, TypeVar
 
 import streamlit as st
 
-from rnn_core.settings import LIVE_UPDATES_ENV_VAR, positive_number_from_env
+from rnn_core.settings import LIVE_UPDATES_ENV_VAR, SettingError, positive_number_from_env
 
 DEFAULT_UPDATES_PER_SECOND = 40.0
 MAX_YIELD_SECONDS = 1.0  # the longest a tick holds back for visitors' reruns: animations slow, never stop
@@ -74,7 +74,7 @@ class LiveUpdateSchedule:
         return held + slot - now
 
 
-def updates_per_second() -> tuple[float, str]:
+def updates_per_second() -> tuple[float, SettingError | None]:
     """The budget from $RNN_LIVE_UPDATES_PER_SECOND, and a warning when that was not usable."""
     return positive_number_from_env(LIVE_UPDATES_ENV_VAR, DEFAULT_UPDATES_PER_SECOND)
 

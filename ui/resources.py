@@ -16,8 +16,8 @@ from rnn_core.data_root import DataMissingError, data_root
 from rnn_core.digits.data import MnistData, load_mnist
 from rnn_core.names.data import CharVocab, NamesData, load_names
 from rnn_core.device import DeviceError, configure_threads, describe_device, pick_device
+from rnn_core.errors import EngineMessage
 from rnn_core.settings import CHECKPOINT_DIR_ENV_VAR, folder_from_env, torch_threads
-from ui.engine_words import data_words
 from ui.i18n import _
 
 CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
@@ -30,11 +30,8 @@ GENERATOR_CHECKPOINT = "names-generator.pt"
 class DeviceChoice:
     device: torch.device
     description: str
-    warnings: tuple[str, ...] = ()  # the engine's words, set when the requested device could not be used
-
-    @property
-    def warning(self) -> str:
-        return " ".join(self.warnings)
+    # Set when a requested device or thread count could not be used: shown through ui.engine_words.
+    warnings: tuple[EngineMessage, ...] = ()
 
 
 @st.cache_resource
@@ -43,19 +40,19 @@ def device_choice() -> DeviceChoice:
     $RNN_TORCH_THREADS when valid, else 1, with a warning."""
     threads, problem = torch_threads()
     configure_threads(threads)
-    warnings = [f"{problem} Using {threads}."] if problem else []
+    warnings = [EngineMessage("device.threads_fallback", error=problem.detached(), threads=threads)] if problem else []
     try:
         device = pick_device()
     except DeviceError as error:
         device = pick_device("auto")
-        warnings.append(f"{error} Using {describe_device(device)}.")
+        warnings.append(EngineMessage("device.fallback", error=error.detached(), device=describe_device(device)))
     return DeviceChoice(device, describe_device(device), tuple(warnings))
 
 
 @dataclass
 class LoadedModel:
     checkpoint: Checkpoint | None
-    error: str = ""  # why it could not be loaded; the page shows it and keeps working
+    error: EngineMessage | None = None  # why it could not be loaded; the page shows it and keeps working
 
 
 def checkpoint_dir() -> Path:
@@ -72,7 +69,7 @@ def _load_shipped_model(path: str, kind: str) -> LoadedModel:
     try:
         checkpoint = load_checkpoint(path, expected_kind=kind)
     except CheckpointError as error:
-        return LoadedModel(None, str(error))
+        return LoadedModel(None, error.detached())
     checkpoint.model.to(device_choice().device).eval().requires_grad_(False)
     return LoadedModel(checkpoint)
 
@@ -104,7 +101,7 @@ def names_vocab(vocab_chars: str) -> CharVocab:
 @dataclass
 class TrainingData:
     data: MnistData | NamesData | None
-    error: str = ""  # why the data set could not be had, for the user
+    error: EngineMessage | None = None  # why the data set could not be had, for the user
 
 
 @st.cache_resource(show_spinner=False)
@@ -125,11 +122,10 @@ def training_data(task: str, download: bool = False) -> TrainingData:
             return TrainingData(_load_training_data(task, root))
     except DataMissingError as error:
         if not download:
-            return TrainingData(None, data_words(str(error)))
+            return TrainingData(None, error.detached())
     try:
         with st.spinner(_("Loading the data set…")):
             (load_mnist if task == "mnist" else load_names)(Path(root), download=True)
             return TrainingData(_load_training_data(task, root))
     except DataMissingError as error:
-        return TrainingData(None, data_words(str(error)))
-
+        return TrainingData(None, error.detached())

@@ -45,10 +45,8 @@ def load_mnist(root: Path, download: bool = True) -> MnistData:
     # torchvision raises RuntimeError or OSError when files are absent and cannot be downloaded, and
     # AssertionError or ValueError when a file there is truncated or not an IDX file at all.
     except (RuntimeError, OSError, AssertionError, ValueError) as error:
-        raise DataMissingError(
-            f"MNIST is not in {Path(root) / 'MNIST' / 'raw'}, or a file there is incomplete or corrupt, and "
-            f"it could not be downloaded ({type(error).__name__}: {error}). Put the four IDX files "
-            "(train-images-idx3-ubyte, ...) there, or set RNN_DATA_DIR.") from error
+        raise DataMissingError("data.mnist_missing", folder=Path(root) / "MNIST" / "raw",
+                               reason=f"{type(error).__name__}: {error}") from error
     digest = hashlib.sha256(test.data.numpy().tobytes() + test.targets.numpy().tobytes()).hexdigest()
     return MnistData(train.data, train.targets, test.data, test.targets, digest)
 

@@ -20,6 +20,7 @@ import torch
 from torch import Tensor
 
 from rnn_core.digits.model import MNIST_MEAN, MNIST_STD, RowClassifier
+from rnn_core.errors import EngineError
 
 # The gates by name, with the letters of inside/cells.py: sigmoid gates (0 to 1) first, then the tanh candidate.
 GATES = {"lstm": {"input": "i", "forget": "f", "output": "o", "candidate": "g"},
@@ -27,7 +28,7 @@ GATES = {"lstm": {"input": "i", "forget": "f", "output": "o", "candidate": "g"},
 CANDIDATES = ("candidate", "new")  # tanh values in [-1, 1], not gates in [0, 1]
 
 
-class NoGatesError(ValueError):
+class NoGatesError(EngineError, ValueError):
     """The model's cell has no gates (a plain RNN); the message says so in words for the page."""
 
 
@@ -53,8 +54,7 @@ def digit_gates(model: RowClassifier, image: Tensor) -> DigitGates:
     """The gates of `model` reading one image (28, 28) in [0, 1], per layer and row; tensors on the CPU."""
     cell, rnn = model.config.cell, model.rnn
     if cell not in GATES:
-        raise NoGatesError("A plain RNN has no gates: at every row it overwrites its whole memory, "
-                           "h_t = tanh(W_ih x_t + W_hh h_(t-1) + b), with nothing deciding what to keep.")
+        raise NoGatesError("gates.plain_rnn")
     device = next(model.parameters()).device
     rows = image.reshape(1, *image.shape[-2:]).to(device)  # (1, 28, 28): a batch of one
     x = (rows - MNIST_MEAN) / MNIST_STD  # normalised as RowClassifier._read does

@@ -14,6 +14,8 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, ImageDraw
 
+from rnn_core.errors import EngineError
+
 IMAGE_SIZE, BOX_SIZE = 28, 20
 # The page's canvas is 280 pixels wide; a far bigger image did not come from it, and decoding one (a
 # small PNG can hold a 20,000 x 20,000 blank) would take gigabytes.
@@ -27,7 +29,7 @@ MAX_STROKE_POINTS = 50_000  # far more than a hand draws on a 280 px square
 SUPERSAMPLE = 4  # strokes are redrawn this many times finer, then averaged down: soft edges, as MNIST's
 
 
-class InvalidDrawingError(ValueError):
+class InvalidDrawingError(EngineError, ValueError):
     """The array is not an image (wrong shape, dtype or values)."""
 
 
@@ -56,11 +58,10 @@ def decode_canvas_image(data: bytes) -> np.ndarray:
         if max(width, height) <= MAX_CANVAS_SIDE:
             return np.asarray(image.convert("RGBA"))
     except Image.DecompressionBombError:  # PIL's own limit, checked from the header
-        raise InvalidDrawingError("The image is far too large to be a drawing.") from None
+        raise InvalidDrawingError("drawing.too_large") from None
     except (OSError, ValueError):  # not an image, or truncated
-        raise InvalidDrawingError("The image cannot be decoded: it is not a picture, or only part of one.") from None
-    raise InvalidDrawingError(f"The image is {width}x{height} pixels; a drawing is at most "
-                              f"{MAX_CANVAS_SIDE} pixels on a side.")
+        raise InvalidDrawingError("drawing.undecodable") from None
+    raise InvalidDrawingError("drawing.oversized", width=width, height=height, limit=MAX_CANVAS_SIDE)
 
 
 def ink_from_canvas(canvas: np.ndarray) -> np.ndarray:
@@ -73,17 +74,17 @@ def ink_from_canvas(canvas: np.ndarray) -> np.ndarray:
     if array.ndim == 3 and array.shape[2] == 1:
         array = array[:, :, 0]
     if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (3, 4)):
-        raise InvalidDrawingError(f"Expected an (H, W) or (H, W, 3|4) image, got shape {array.shape}.")
+        raise InvalidDrawingError("drawing.shape", shape=array.shape)
     if array.shape[0] < 8 or array.shape[1] < 8:
-        raise InvalidDrawingError(f"The image is too small ({array.shape[0]}x{array.shape[1]}).")
+        raise InvalidDrawingError("drawing.too_small", height=array.shape[0], width=array.shape[1])
     if array.dtype == np.uint8:
         values = array.astype(np.float32) / 255.0
     elif np.issubdtype(array.dtype, np.floating) or np.issubdtype(array.dtype, np.integer):
         values = array.astype(np.float32)
         if not np.isfinite(values).all() or values.min() < 0 or values.max() > 1:
-            raise InvalidDrawingError("A non-uint8 image must hold finite values in [0, 1].")
+            raise InvalidDrawingError("drawing.values")
     else:
-        raise InvalidDrawingError(f"Unsupported pixel type {array.dtype}.")
+        raise InvalidDrawingError("drawing.pixel_type", dtype=array.dtype)
     if values.ndim == 2:
         return values
     luminance = values[:, :, :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)

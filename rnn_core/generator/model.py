@@ -14,6 +14,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from rnn_core.errors import EngineError
 from rnn_core.layers import State, make_recurrent_layer
 
 PAD, START, END, UNKNOWN = 0, 1, 2, 3
@@ -22,7 +23,7 @@ IGNORED_TARGET = -100  # F.cross_entropy's default ignore_index: padding costs n
 END_LABEL = "end"  # how the end mark is written on charts and in stories
 
 
-class GeneratorInputError(ValueError):
+class GeneratorInputError(EngineError, ValueError):
     """A request the generator cannot serve; the message says why, in plain words, without echoing input."""
 
 

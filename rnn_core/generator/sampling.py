@@ -61,10 +61,9 @@ def check_temperature(temperature: float) -> float:
     try:
         value = float(temperature)
     except (TypeError, ValueError):
-        raise GeneratorInputError("The temperature must be a number, e.g. 0.5.") from None
+        raise GeneratorInputError("generator.temperature_number") from None
     if not math.isfinite(value) or not 0.0 <= value <= MAX_TEMPERATURE:
-        raise GeneratorInputError(f"The temperature must be between 0 and {MAX_TEMPERATURE:g}: 0 always takes the "
-                                  "likeliest letter, 1 draws as the model learnt, higher flattens the choice.")
+        raise GeneratorInputError("generator.temperature_range", limit=f"{MAX_TEMPERATURE:g}")
     return value
 
 
@@ -75,12 +74,11 @@ def clean_prefix(text: str, vocab: GeneratorVocab) -> str:
     """
     prefix = unicodedata.normalize("NFC", text or "").strip()
     if len(prefix) > MAX_PREFIX_LENGTH:
-        raise GeneratorInputError(f"Give at most {MAX_PREFIX_LENGTH} first letters; the generator writes the rest.")
+        raise GeneratorInputError("generator.prefix_too_long", limit=MAX_PREFIX_LENGTH)
     if prefix[:1].islower() and prefix[0].upper() in vocab.chars:
         prefix = prefix[0].upper() + prefix[1:]
     if vocab.unknown_chars(prefix):
-        raise GeneratorInputError("Some of these characters never appear in the training names, so the generator "
-                                  "cannot continue from them. Use Latin letters (accents are fine).")
+        raise GeneratorInputError("generator.prefix_unknown")
     return prefix
 
 
@@ -113,7 +111,7 @@ def generate_name(model: NameGenerator, vocab: GeneratorVocab, languages: list[s
     """
     temperature = check_temperature(temperature)
     if language not in languages:
-        raise GeneratorInputError("Pick one of the languages in the list.")
+        raise GeneratorInputError("generator.language")
     prefix = clean_prefix(prefix, vocab)
     device = next(model.parameters()).device
     language_id = torch.tensor([languages.index(language)], device=device)

@@ -10,6 +10,9 @@ check them against the real module: they agree to float rounding.
     tensor_shapes(spec, ...)  -> the shapes of input, h0 (c0), output, h_n (c_n) and the weights, with reasons
     seeded_module(spec, seed) -> a module with PyTorch's default init, drawn from a generator of its own
 
+The words about parameters and tensors are EngineMessages (rnn_core.errors), so a page can translate
+them.
+
 The formulas, with PyTorch's names (W_ih x_t is x_t @ weight_ih.T; each weight stacks one block of H rows
 per gate, in the order given):
     RNN   h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)
@@ -29,6 +32,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
+from rnn_core.errors import EngineMessage, EngineValueError
 from rnn_core.seeding import init_parameters
 
 CELL_MODULES: dict[str, type[nn.RNNBase]] = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
@@ -219,11 +223,11 @@ def unroll(module: nn.RNNBase, x: Tensor, hx: Tensor | tuple[Tensor, Tensor] | N
     """
     spec = spec_of(module)
     if getattr(module, "proj_size", 0):
-        raise ValueError("LSTMs with proj_size are not unrolled here.")
+        raise EngineValueError("inside.proj_size")
     if not module.bias:
-        raise ValueError("Modules built with bias=False are not unrolled here.")
+        raise EngineValueError("inside.no_bias")
     if x.dim() != 3:
-        raise ValueError(f"Expected a batch of sequences (3 dimensions), got shape {tuple(x.shape)}.")
+        raise EngineValueError("inside.input_shape", shape=tuple(x.shape))
     if spec.batch_first:
         x = x.transpose(0, 1)  # (T, B, I): the loop runs over time
     batch, hidden, directions = x.shape[1], spec.hidden_size, spec.directions
@@ -262,8 +266,8 @@ class ParameterRow:
     name: str  # as named_parameters() names it
     shape: tuple[int, ...]
     count: int
-    does: str  # in words, short: what it multiplies or is added to
-    layout: str  # what its rows (and columns) stand for
+    does: EngineMessage  # in words, short: what it multiplies or is added to
+    layout: EngineMessage  # what its rows (and columns) stand for
 
     @property
     def meaning(self) -> str:
@@ -273,34 +277,37 @@ class ParameterRow:
 _PARAMETER_NAME = re.compile(r"(weight|bias)_(ih|hh)_l(\d+)(_reverse)?")
 
 
-def describe_parameter(spec: CellSpec, name: str) -> tuple[str, str]:
-    """What a parameter of nn.RNN / nn.LSTM / nn.GRU does, and what its rows and columns are, in words;
-    for an LSTM's weight_ih_l0: ("multiplies the input x_t", "rows: 4 gates (i, f, g, o) x hidden 3,
+def describe_parameter(spec: CellSpec, name: str) -> tuple[EngineMessage, EngineMessage]:
+    """What a parameter of nn.RNN / nn.LSTM / nn.GRU does, and what its rows and columns are, in words; in
+    English, for an LSTM's weight_ih_l0: ("multiplies the input x_t", "rows: 4 gates (i, f, g, o) x hidden 3,
     columns: input 2")."""
     match = _PARAMETER_NAME.fullmatch(name)
     if match is None:
-        raise ValueError(f"Not a recurrent layer's parameter name: {name!r}")
+        raise EngineValueError("inside.parameter_name", name=repr(name))
     kind, side, layer, reverse = match.group(1), match.group(2), int(match.group(3)), bool(match.group(4))
-    gates = GATE_NAMES[spec.cell]
-    rows = (f"{len(gates)} gates ({', '.join(gates)}) x hidden {spec.hidden_size}" if len(gates) > 1
-            else f"hidden {spec.hidden_size}")
+    gates, hidden = GATE_NAMES[spec.cell], spec.hidden_size
+    rows = (EngineMessage("inside.gate_rows", count=len(gates), names=", ".join(gates), hidden=hidden)
+            if len(gates) > 1 else EngineMessage("inside.hidden", hidden=hidden))
     if side == "ih" and layer == 0:
-        what, columns = "the input x_t", f"input {spec.input_size}"
+        what, product = EngineMessage("inside.the_input"), "W_ih x_t"
+        columns = EngineMessage("inside.input", size=spec.input_size)
     elif side == "ih":
-        what = f"layer {layer - 1}'s output h_t"
-        columns = (f"2 directions x hidden {spec.hidden_size}" if spec.bidirectional
-                   else f"hidden {spec.hidden_size}")
+        what = EngineMessage("inside.layer_output", layer=layer - 1)
+        product = EngineMessage("inside.w_ih_times", what=what)
+        columns = (EngineMessage("inside.both_directions", hidden=hidden) if spec.bidirectional
+                   else EngineMessage("inside.hidden", hidden=hidden))
     else:
-        what, columns = "the last state h_(t-1)", f"hidden {spec.hidden_size}"
+        what, product = EngineMessage("inside.the_last_state"), "W_hh h_(t-1)"
+        columns = EngineMessage("inside.hidden", hidden=hidden)
     if kind == "weight":
-        does, layout = f"multiplies {what}", f"rows: {rows}, columns: {columns}"
+        does = EngineMessage("inside.multiplies", what=what)
+        layout = EngineMessage("inside.weight_layout", rows=rows, columns=columns)
     else:
-        product = {"the input x_t": "W_ih x_t",
-                   "the last state h_(t-1)": "W_hh h_(t-1)"}.get(what, f"W_ih times {what}")
-        does, layout = f"added to {product}", f"one per row: {rows}"
+        does = EngineMessage("inside.added_to", product=product)
+        layout = EngineMessage("inside.bias_layout", rows=rows)
         if spec.cell == "gru" and side == "hh":
-            does += " (for n: inside r * ...)"
-    return ("backward: " if reverse else "") + does, layout
+            does = EngineMessage("inside.gru_hh_bias", does=does)
+    return EngineMessage("inside.backward", does=does) if reverse else does, layout
 
 
 def parameter_table(module: nn.RNNBase) -> list[ParameterRow]:
@@ -318,7 +325,7 @@ def parameter_total(module: nn.RNNBase) -> int:
 class ShapeRow:
     name: str  # "input", "h0", "c0", "output", "h_n", "c_n", "weight_ih_l0", "weight_hh_l0"
     shape: tuple[int, ...]
-    reason: str  # one line: why this shape
+    reason: EngineMessage  # one line: why this shape
 
 
 def tensor_shapes(spec: CellSpec, batch: int, seq_len: int) -> list[ShapeRow]:
@@ -331,30 +338,25 @@ def tensor_shapes(spec: CellSpec, batch: int, seq_len: int) -> list[ShapeRow]:
         output, state = module(x, (h0, torch.zeros_like(h0)) if spec.cell == "lstm" else h0)
     h_n, c_n = state if spec.cell == "lstm" else (state, None)
     rows = [
-        ShapeRow("input", tuple(x.shape),
-                 "batch_first=True: (batch, time, features)" if spec.batch_first else
-                 "PyTorch's default is time first, (time, batch, features): the loop runs over dim 0"),
-        ShapeRow("h0", tuple(h0.shape),
-                 f"one starting memory per layer ({spec.num_layers}) and direction ({spec.directions}), "
-                 "per sequence; batch_first never applies to the state"),
+        ShapeRow("input", tuple(x.shape), EngineMessage("inside.input_batch_first") if spec.batch_first
+                 else EngineMessage("inside.input_time_first")),
+        ShapeRow("h0", tuple(h0.shape), EngineMessage("inside.h0", layers=spec.num_layers,
+                                                      directions=spec.directions)),
     ]
     if spec.cell == "lstm":
-        rows.append(ShapeRow("c0", tuple(h0.shape), "the LSTM's second memory, the cell state: shaped like h0"))
+        rows.append(ShapeRow("c0", tuple(h0.shape), EngineMessage("inside.c0")))
     rows += [
         ShapeRow("output", tuple(output.shape),
-                 f"the top layer's h_t at every step, both directions side by side ({spec.directions} x {hidden})"
-                 if spec.bidirectional else "the top layer's h_t at every step"),
-        ShapeRow("h_n", tuple(h_n.shape),
-                 "the last h_t of every layer and direction, (layers x directions, batch, hidden): "
-                 "the state to carry into the next call"),
+                 EngineMessage("inside.output_bidirectional", directions=spec.directions, hidden=hidden)
+                 if spec.bidirectional else EngineMessage("inside.output")),
+        ShapeRow("h_n", tuple(h_n.shape), EngineMessage("inside.h_n")),
     ]
     if c_n is not None:
-        rows.append(ShapeRow("c_n", tuple(c_n.shape), "the last cell state of every layer and direction"))
-    gate_rows = f"{spec.gates} gates x hidden" if spec.gates > 1 else "hidden"
+        rows.append(ShapeRow("c_n", tuple(c_n.shape), EngineMessage("inside.c_n")))
+    gate_rows = (EngineMessage("inside.gates_by_hidden", count=spec.gates) if spec.gates > 1
+                 else EngineMessage("inside.hidden_rows"))
     rows += [
-        ShapeRow("weight_ih_l0", tuple(module.weight_ih_l0.shape),
-                 f"({gate_rows}, input), not (input, hidden): PyTorch computes x @ W.T, as nn.Linear does"),
-        ShapeRow("weight_hh_l0", tuple(module.weight_hh_l0.shape),
-                 f"({gate_rows}, hidden): the same for h_(t-1), one block of rows per gate"),
+        ShapeRow("weight_ih_l0", tuple(module.weight_ih_l0.shape), EngineMessage("inside.weight_ih", rows=gate_rows)),
+        ShapeRow("weight_hh_l0", tuple(module.weight_hh_l0.shape), EngineMessage("inside.weight_hh", rows=gate_rows)),
     ]
     return rows

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from rnn_core.errors import EngineValueError
+
 
 SYMBOLS = 4
 LEAD_IN = 5  # steps of noise before the symbol
@@ -63,13 +65,13 @@ class MemoryTaskConfig:
     def validate(self) -> None:
         low, high = DISTANCE_RANGE
         if not low <= self.distance <= high:
-            raise ValueError(f"The distance must be between {low} and {high} steps.")
+            raise EngineValueError("memory.distance", low=low, high=high)
         if self.hidden_size < 1 or self.batch_size < 1 or not self.lr > 0:
-            raise ValueError("Hidden size, batch size and learning rate must be positive.")
+            raise EngineValueError("memory.sizes")
         if self.grad_clip is not None and not self.grad_clip > 0:
-            raise ValueError("The clipping threshold must be a positive number (or None for no clipping).")
+            raise EngineValueError("training.clip")
         if not self.recurrent_scale > 0:
-            raise ValueError("The recurrent weight scale must be positive.")
+            raise EngineValueError("memory.recurrent_scale")
 
 
 def recall_batch(generator: torch.Generator, batch_size: int, distance: int, noise: float

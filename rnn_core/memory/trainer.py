@@ -11,6 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from rnn_core.errors import EngineValueError
 from rnn_core.layers import CELLS
 from rnn_core.memory.data import LEAD_IN, MemoryTaskConfig, TINY, recall_batch
 from rnn_core.memory.model import build_model
@@ -62,7 +63,7 @@ class MemoryTrainer:
 
     def __init__(self, cell: str, config: MemoryTaskConfig):
         if cell not in CELLS:
-            raise ValueError(f"Unknown cell {cell!r}: use one of {', '.join(CELLS)}.")
+            raise EngineValueError("cell.unknown", cell=repr(cell), choices=", ".join(CELLS))
         config.validate()
         self.cell, self.config = cell, config
         self.reset()

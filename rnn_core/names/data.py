@@ -64,9 +64,7 @@ def load_names(root: Path, download: bool = True) -> NamesData:
             pass  # offline: fall through to the clear message below
     files = sorted(folder.glob("*.txt"))
     if not files:
-        raise DataMissingError(
-            f"No names files in {folder}. Put the 18 <Language>.txt files of the PyTorch names tutorial "
-            "there (one surname per line), or set RNN_DATA_DIR to a folder that has names/.")
+        raise DataMissingError("data.names_missing", folder=folder)
     pairs: dict[tuple[str, str], None] = {}  # an ordered set
     line_counts: dict[str, int] = {}
     sha = hashlib.sha256()
@@ -76,8 +74,7 @@ def load_names(root: Path, download: bool = True) -> NamesData:
         try:
             lines = raw.decode("utf-8").splitlines()
         except UnicodeDecodeError:
-            raise DataMissingError(f"{path} is not UTF-8 text: the names files hold one surname per line, "
-                                   "in UTF-8.") from None
+            raise DataMissingError("data.names_not_utf8", path=path) from None
         line_counts[path.stem] = len(lines)
         for line in lines:
             name = normalise_name(line)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from rnn_core.errors import EngineError, EngineMessage
 from rnn_core.names.data import UNKNOWN_INDEX, CharVocab, encode_batch, normalise_name
 from rnn_core.names.model import NameClassifier
 
@@ -20,7 +21,7 @@ MAX_BATCH_NAMES = 1_000  # more lines are refused with a message, never cut off 
 CSV_NAME_HEADERS = {"name", "names", "surname", "surnames", "last name", "family name"}
 
 
-class NameInputError(ValueError):
+class NameInputError(EngineError, ValueError):
     """Text that cannot be read as a surname; the message says why, for the user."""
 
 
@@ -41,15 +42,13 @@ def clean_name(text: str, vocab: CharVocab) -> str:
     """Normalise typed text to a name, or raise NameInputError saying what is wrong with it."""
     name = normalise_name(text)
     if not name:
-        raise NameInputError("Type a surname, e.g. Nakamura or O'Brien.")
+        raise NameInputError("names.empty")
     if len(name) > MAX_NAME_LENGTH:
-        raise NameInputError(f"That is {len(name):,} characters; a surname has at most {MAX_NAME_LENGTH}.")
+        raise NameInputError("names.too_long", count=f"{len(name):,}", limit=MAX_NAME_LENGTH)
     if not any(unicodedata.category(c).startswith("L") for c in name):
-        raise NameInputError("There are no letters in this; a surname is written in letters, "
-                             "e.g. Nakamura or O'Brien.")
+        raise NameInputError("names.no_letters")
     if all(i == UNKNOWN_INDEX for i in vocab.encode(name)):
-        raise NameInputError("None of these characters appear in the training names, which are written "
-                             "in Latin letters (with accents); try a romanised spelling.")
+        raise NameInputError("names.unknown_characters")
     return name
 
 
@@ -70,7 +69,7 @@ class NameRow:
     text: str
     top: list[tuple[str, float]]  # best three (language, probability); empty when error is set
     unknown_chars: list[str]
-    error: str = ""
+    error: EngineMessage | None = None  # a NameInputError's words
 
 
 @torch.no_grad()
@@ -82,15 +81,14 @@ def classify_names(model: NameClassifier, vocab: CharVocab, languages: list[str]
     case, so Smith and SMITH do) go through the model once: real lists repeat common surnames.
     """
     if len(texts) > MAX_BATCH_NAMES:
-        raise NameInputError(f"That is {len(texts):,} names; at most {MAX_BATCH_NAMES:,} can be classified "
-                             "at once. Split the list and classify it in parts.")
+        raise NameInputError("names.too_many", count=f"{len(texts):,}", limit=f"{MAX_BATCH_NAMES:,}")
     rows: list[NameRow] = []
     rows_by_reading: dict[tuple[int, ...], list[NameRow]] = {}  # encoded name -> the rows that read it
     for text in texts:
         try:
             name = clean_name(text, vocab)
         except NameInputError as error:
-            rows.append(NameRow(text, [], [], str(error)))
+            rows.append(NameRow(text, [], [], error.detached()))
             continue
         rows.append(NameRow(name, [], vocab.unknown_chars(name)))
         rows_by_reading.setdefault(tuple(vocab.encode(name)), []).append(rows[-1])
@@ -118,17 +116,16 @@ def name_lines_from_file(data: bytes, filename: str) -> list[tuple[int, str]]:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError:
-        raise NameInputError("This file is not UTF-8 text. Save it as UTF-8 (plain text or CSV) and "
-                             "upload it again.") from None
+        raise NameInputError("names.file_not_utf8") from None
     if "\x00" in text:
-        raise NameInputError("This is a binary file, not text: upload a .txt or .csv with one name a line.")
+        raise NameInputError("names.file_binary")
     if not filename.lower().endswith(".csv"):
         return name_lines(text)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         cells = [(reader.line_num, row[0]) for row in reader if row and row[0].strip()]
     except csv.Error as error:
-        raise NameInputError(f"This CSV file cannot be read: {error}.") from None
+        raise NameInputError("names.csv_unreadable", reason=str(error)) from None
     if cells and cells[0][1].strip().lower() in CSV_NAME_HEADERS:
         cells = cells[1:]
     return cells

@@ -4,6 +4,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from rnn_core.errors import EngineValueError
 from rnn_core.names.ngram_features import hashed_ngram_ids, ngram_keys
 
 
@@ -60,7 +61,7 @@ class NgramNaiveBayes(nn.Module):
         """Store dense counts (N, C) as entries; there must be exactly `entries` non-zero ones."""
         keys = counts.flatten().nonzero().squeeze(1)
         if len(keys) != len(self.entry_keys):
-            raise ValueError(f"{len(keys)} non-zero counts, but the model was made for {len(self.entry_keys)}")
+            raise EngineValueError("names.naive_bayes_counts", found=len(keys), expected=len(self.entry_keys))
         self.entry_keys.copy_(keys)
         self.entry_counts.copy_(counts.flatten()[keys])
         self.rebuild_table()

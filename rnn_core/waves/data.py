@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from rnn_core.errors import EngineValueError
+
 WAVE_TASKS = ("sin_to_cos", "next_step")
 
 
@@ -59,7 +61,7 @@ def make_stream(task: str, points: int, length: float, phase: float = 0.0) -> Wa
         return SinCosStream(points, length, phase)
     if task == "next_step":
         return NextStepSineStream(points, length, phase)
-    raise ValueError(f"Unknown wave task {task!r}: use one of {', '.join(WAVE_TASKS)}.")
+    raise EngineValueError("waves.unknown_task", task=repr(task), choices=", ".join(WAVE_TASKS))
 
 
 def _column(values: np.ndarray) -> torch.Tensor:

@@ -23,6 +23,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from rnn_core.errors import EngineValueError
 from rnn_core.waves.data import WAVE_TASKS, make_stream
 from rnn_core.layers import State, detach_state
 from rnn_core.waves.model import WaveConfig, WaveRegressor
@@ -78,14 +79,13 @@ class WaveTrainerConfig:
 
     def validate(self) -> None:
         if self.task not in WAVE_TASKS:
-            raise ValueError(f"Unknown wave task {self.task!r}: use one of {', '.join(WAVE_TASKS)}.")
+            raise EngineValueError("waves.unknown_task", task=repr(self.task), choices=", ".join(WAVE_TASKS))
         if self.points < 2 or self.window_length <= 0 or self.hidden_size < 1 or self.lr <= 0:
-            raise ValueError("A window needs at least 2 points and a positive length; hidden size and "
-                             "learning rate must be positive.")
+            raise EngineValueError("waves.window")
         if not 0.0 <= self.feedback < 1.0:
-            raise ValueError("feedback is a fraction of the window in [0, 1).")
+            raise EngineValueError("waves.feedback")
         if self.grad_clip is not None and not self.grad_clip > 0:
-            raise ValueError("The clipping threshold must be a positive number (or None for no clipping).")
+            raise EngineValueError("training.clip")
 
 
 @dataclass
@@ -314,7 +314,7 @@ class WaveTrainer:
         Returns (t, generated, truth), each (steps,).
         """
         if self.config.task != "next_step" or not self.recent:
-            raise ValueError("Free-running generation needs the next-step task and at least one step.")
+            raise EngineValueError("waves.free_running")
         self.model.eval()
         last = self.recent[-1]
         state = self.state
