@@ -41,16 +41,6 @@ MNIST_TEST_DIGITS = 10_000  # the whole test split, on which the shipped models 
 TUNED_CHECK_DIGITS = 1000  # MNIST test digits that measure a fine-tuned copy, before and after
 ROWS = digit_charts.ROWS
 
-state = st.session_state
-state.setdefault("digits_canvas_round", 0)  # part of the canvas key: a new key is a fresh, empty canvas
-state.setdefault("digits_mnist_index", None)  # a test image being shown instead of the drawing
-state.setdefault("digits_taught", [])  # this visitor's corrected drawings: (28x28 image, true label)
-state.setdefault("digits_tuned", None)  # (label of the fine-tuned model, its before/after report)
-state.setdefault("digits_initial", None)  # the drawing loaded back into the canvas after an undo
-state.setdefault("digits_undo_count", 0)
-state.setdefault("digits_rng", np.random.default_rng())  # this visitor's own draws of MNIST digits
-
-
 def canvas_key() -> str:
     return f"digits_canvas_{state.digits_canvas_round}"
 
@@ -249,10 +239,6 @@ def teach(image: torch.Tensor, reading: DigitReading, model_name: str, checkpoin
             st.dataframe([{headers[k]: v for k, v in row.items()} for row in table], hide_index=True)
 
 
-st.title(_("Draw a digit"))
-st.markdown(_("Draw one digit, 0 to 9, filling the black square. A recurrent network reads your drawing "
-              "**one row of pixels at a time**, top to bottom, {rows} rows of {rows} pixels, and says which "
-              "digit it is.").format(rows=ROWS))
 @st.fragment
 @interactive_run  # live ticks hold back while it answers
 def playground() -> None:
@@ -352,5 +338,21 @@ def playground() -> None:
         if st.toggle(_("Inside the cell: its gates at work, row by row"), key="digits_gates"):
             show_gates(loaded.checkpoint.model, image, name)
 
+
+# ----------------------------------------------------------------------------- the page
+
+state = st.session_state
+state.setdefault("digits_canvas_round", 0)  # part of the canvas key: a new key is a fresh, empty canvas
+state.setdefault("digits_mnist_index", None)  # a test image being shown instead of the drawing
+state.setdefault("digits_taught", [])  # this visitor's corrected drawings: (28x28 image, true label)
+state.setdefault("digits_tuned", None)  # (label of the fine-tuned model, its before/after report)
+state.setdefault("digits_initial", None)  # the drawing loaded back into the canvas after an undo
+state.setdefault("digits_undo_count", 0)
+state.setdefault("digits_rng", np.random.default_rng())  # this visitor's own draws of MNIST digits
+
+st.title(_("Draw a digit"))
+st.markdown(_("Draw one digit, 0 to 9, filling the black square. A recurrent network reads your drawing "
+              "**one row of pixels at a time**, top to bottom, {rows} rows of {rows} pixels, and says which "
+              "digit it is.").format(rows=ROWS))
 
 playground()

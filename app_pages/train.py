@@ -28,16 +28,6 @@ KINDS = {"mnist": "row_classifier", "names": "name_classifier"}
 MAX_UPLOAD_MB = 20
 CALIBRATION_STEPS = 5  # optimizer steps timed to say how long a run will take
 EVALUATION_SHARE = 1.15  # a run also measures held-out accuracy once a second: about this much on top
-state = st.session_state
-
-st.title(_("Train it yourself"))
-st.markdown(_(
-    "Pick a network and press **Train**. The curves update while it learns: the training loss after every "
-    "few batches, and the accuracy on held-out examples it never trains on. Stop whenever you like; the "
-    "model keeps what it has learned and you can try it on the **Draw a digit** or **Name classifier** "
-    "page, or download it."))
-
-
 MAX_CHART_POINTS = 150  # thinned beyond this: the browser redraws the chart twice a second
 INDIGO, GREEN = "#4f46e5", "#059669"
 
@@ -128,30 +118,8 @@ def duration(seconds: float) -> str:
             else _("{minutes} min").format(minutes=f"{seconds / 60:.0f}"))
 
 
-left, middle, right = st.columns(3)
-shown = bound_gettext()
-task = TASKS[left.radio(_("Task"), list(TASKS), format_func=shown)]
-cell = left.selectbox(_("Cell"), CELLS, index=1, format_func=str.upper)
-hidden = middle.select_slider(_("Hidden size"), [16, 32, 64, 128, 256], value=64)
-layers = middle.select_slider(_("Layers"), [1, 2, 3], value=1)
-# Defaults that take about a minute here and climb visibly: at 1e-3 an LSTM's accuracy rises over the
-# first thousand steps instead of the first hundred.
-lr = right.select_slider(_("Learning rate"), [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2], value=1e-3)
-epochs = right.select_slider(_("Epochs"), [1, 2, 3, 5, 10, 20], value=5)
-batch = middle.select_slider(_("Batch size"), [16, 32, 64, 128, 256], value=64)
-plan = TrainingPlan(task, cell, hidden, layers, lr, epochs, batch)
-estimate_slot = st.empty()  # filled last: timing a run takes a moment, and the page shows first
-if st.button(_("Train"), type="primary", icon=":material/play_arrow:"):
-    if "live_run" in state:
-        state.live_run.stop()
-    start_run(plan)
-
-run: LiveTraining | None = state.get("live_run")
-running = run is not None and run.snapshot().status == "running"
-
-
-@st.fragment(run_every=0.4 if running else None)  # at least two updates a second, with room to spare
-def live_view() -> None:
+def live_view(run: LiveTraining, running: bool) -> None:
+    """The run's progress, its buttons and its curves; `running`: whether the page ticks."""
     snap = run.snapshot()
     plan: TrainingPlan = state.live_plan
     if (snap.status == "running") != running:
@@ -174,8 +142,42 @@ def live_view() -> None:
                     config={"displayModeBar": False})
 
 
+# ----------------------------------------------------------------------------- the page
+
+state = st.session_state
+
+st.title(_("Train it yourself"))
+st.markdown(_(
+    "Pick a network and press **Train**. The curves update while it learns: the training loss after every "
+    "few batches, and the accuracy on held-out examples it never trains on. Stop whenever you like; the "
+    "model keeps what it has learned and you can try it on the **Draw a digit** or **Name classifier** "
+    "page, or download it."))
+
+left, middle, right = st.columns(3)
+translate = bound_gettext()
+task = TASKS[left.radio(_("Task"), list(TASKS), format_func=translate)]
+cell = left.selectbox(_("Cell"), CELLS, index=1, format_func=str.upper)
+hidden = middle.select_slider(_("Hidden size"), [16, 32, 64, 128, 256], value=64)
+layers = middle.select_slider(_("Layers"), [1, 2, 3], value=1)
+# Defaults that take about a minute here and climb visibly: at 1e-3 an LSTM's accuracy rises over the
+# first thousand steps instead of the first hundred.
+lr = right.select_slider(_("Learning rate"), [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2], value=1e-3)
+epochs = right.select_slider(_("Epochs"), [1, 2, 3, 5, 10, 20], value=5)
+batch = middle.select_slider(_("Batch size"), [16, 32, 64, 128, 256], value=64)
+plan = TrainingPlan(task, cell, hidden, layers, lr, epochs, batch)
+estimate_slot = st.empty()  # filled last: timing a run takes a moment, and the page shows first
+if st.button(_("Train"), type="primary", icon=":material/play_arrow:"):
+    if "live_run" in state:
+        state.live_run.stop()
+    start_run(plan)
+
+run: LiveTraining | None = state.get("live_run")
+running = run is not None and run.snapshot().status == "running"
+
+
 if run is not None:
-    live_view()
+    # at least two updates a second while it runs, with room to spare
+    st.fragment(live_view, run_every=0.4 if running else None)(run, running)
     snap = run.snapshot()
     if snap.status in ("finished", "stopped") and state.get("live_saved") is None:
         with st.spinner(_("Measuring the model on the whole test split…")):
