@@ -18,7 +18,7 @@ from rnn_core.generator.model import GeneratorInputError, GeneratorVocab, NameGe
 from rnn_core.generator.sampling import MAX_PREFIX_LENGTH, MAX_TEMPERATURE, GeneratedName, generate_name
 from rnn_core.names.inference import classify_names
 from ui.engine_words import engine_words
-from ui.generate_charts import step_figure, story_figure
+from ui.generate_charts import step_spec, story_spec
 from ui.i18n import N_, _, bound_gettext, ngettext, number, percent
 from ui.name_charts import language_name
 from ui.resources import LoadedModel, generator_model, names_model, names_vocab
@@ -27,7 +27,6 @@ DEFAULT_LANGUAGE = "Italian"
 DEFAULT_TEMPERATURE = 0.5
 PLAY_SECONDS = 0.45  # one letter per tick: slow enough to read each step, a name takes a few seconds
 HANDFUL = 5
-CHART_CONFIG = {"displayModeBar": False}
 
 
 def key(name: str) -> str:
@@ -213,12 +212,13 @@ def story_view(model: NameGenerator, vocab: GeneratorVocab, languages: list[str]
                 st.markdown(_("**The classifier disagrees**: it reads the name as {language} ({probability}), not "
                               "{asked}.").format(language=language_name(answer[0]), probability=percent(answer[1]),
                                                  asked=language_name(story.language)))
-    with right:
-        st.plotly_chart(step_figure(story, shown - 1, vocab), key="gen_step_chart", config=CHART_CONFIG)
+    with right, st.container(key="gen_step_chart"):
+        st.vega_lite_chart(step_spec(story, shown - 1, vocab), width="stretch")
     st.markdown(_("**The story so far**: each column is one step, labelled with what it took; down the column, "
                   "the five likeliest next characters (darker: likelier), the one taken boxed, and at the bottom "
                   "the end mark's chance, which grows until it wins."))
-    st.plotly_chart(story_figure(story, shown, vocab), key="gen_story_chart", config=CHART_CONFIG)
+    with st.container(key="gen_story_chart"):
+        st.vega_lite_chart(story_spec(story, shown, vocab), width="stretch")
 
 
 def side_by_side(model: NameGenerator, vocab: GeneratorVocab, languages: list[str], settings: tuple,

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from rnn_core.checkpoints import load_checkpoint
-from harness.page_clocks import HEATMAP_LETTERS
+from harness.browser_charts import axis_labels, wait_for_axis_labels
 from harness.server import wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -42,27 +42,12 @@ def answer_for(page, name: str) -> str:
     return answer.locator("h3").inner_text().strip()
 
 
-def svg_labels(page, selector: str) -> list[str]:
-    """Axis labels of a Vega chart in their order on screen, left to right (SVG text has no innerText)."""
-    return page.locator(selector).evaluate_all(
-        "texts => texts.sort((a, b) => a.getBoundingClientRect().x - b.getBoundingClientRect().x)"
-        ".map(t => t.textContent)")
-
-
-def heatmap_spells(page, name: str) -> None:
-    """Wait until the letter-by-letter chart's columns spell `name`."""
-    page.wait_for_function("""name => [...document.querySelectorAll(`.st-key-names_heatmap ${LETTERS}`)]
-        .sort((a, b) => a.getBoundingClientRect().x - b.getBoundingClientRect().x)
-        .map(t => t.textContent).join('') === name""".replace("${LETTERS}", HEATMAP_LETTERS), arg=name)
-
-
 def test_typing_a_name_shows_a_language_and_the_charts(page, app_url, tmp_path):
     open_names_page(page, app_url)
     type_into_box(page, "Kowalski")
     assert answer_for(page, "Kowalski") in LANGUAGES
-    heatmap_spells(page, "Kowalski")
-    assert svg_labels(page, f".st-key-names_heatmap {HEATMAP_LETTERS}") == list("Kowalski")
-    bars = svg_labels(page, ".st-key-names_top5 .role-axis[aria-label^='Y-axis'] .role-axis-label text")
+    wait_for_axis_labels(page, ".st-key-names_heatmap", list("Kowalski"))  # the letter-by-letter chart
+    bars = axis_labels(page, ".st-key-names_top5", axis="Y")
     assert len(bars) == 5 and set(bars) <= set(LANGUAGES)
     page.screenshot(path=str(tmp_path / "names.png"))
     assert (tmp_path / "names.png").stat().st_size > 10_000
@@ -73,7 +58,7 @@ def test_typed_markup_is_shown_as_text(page, app_url):
     type_into_box(page, "<b>Smith</b>")
     answer_for(page, "<b>Smith</b>")
     assert page.locator(f"{ANSWER} b").count() == 0  # the tag was not turned into bold text
-    heatmap_spells(page, "<b>Smith</b>")
+    wait_for_axis_labels(page, ".st-key-names_heatmap", list("<b>Smith</b>"))
     page.locator(".st-key-names_heatmap .mark-rect path").first.hover()  # the first column: after "<"
     tooltip = page.locator("#vg-tooltip-element.visible")
     expect(tooltip).to_contain_text("after “<”")

@@ -2,7 +2,6 @@
 over, temperature 0, first letters, languages), every kind of bad input, and a missing model."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from rnn_core.checkpoints import load_checkpoint
 from rnn_core.generator.sampling import MAX_PREFIX_LENGTH
-from harness.page_reading import array, assert_never_rendered
+from harness.page_reading import assert_never_rendered, charts
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = str(REPO / "app_pages" / "generate.py")
@@ -37,12 +36,9 @@ def shown_name(at: AppTest) -> str:
     return at.metric[0].value
 
 
-def charts(at: AppTest) -> dict[str, dict]:
-    return {chart.proto.id.rsplit("-", 1)[-1]: json.loads(chart.proto.spec) for chart in at.get("plotly_chart")}
-
-
 def story_ticks(at: AppTest) -> list[str]:
-    return charts(at)["gen_story_chart"]["layout"]["xaxis"]["ticktext"]
+    """The story chart's column labels: one boxed token per step written, its key without the position."""
+    return [box["column"][3:] for box in charts(at)["gen_story_chart"]["datasets"]["boxes"]]
 
 
 def test_opens_on_a_whole_invented_name_with_its_story_and_verdicts():
@@ -75,7 +71,7 @@ def test_invent_then_step_letter_by_letter():
     at = click(generate_page(), "gen_invent_button")
     assert at.session_state["gen_playing"]  # Invent writes the name out, one letter per tick
     assert any(c.value.startswith("Being invented") for c in at.caption) and shown_name(at).endswith(" …")
-    assert len(story_ticks(at)) == 1 and "Step 1" in charts(at)["gen_step_chart"]["layout"]["title"]["text"]
+    assert len(story_ticks(at)) == 1 and "Step 1" in charts(at)["gen_step_chart"]["datasets"]["title"][0]["text"]
     story = at.session_state["gen_story"]
     click(at, "gen_next")
     assert not at.session_state["gen_playing"]  # a step by hand pauses the play
@@ -114,7 +110,7 @@ def test_temperature_sharpens_the_bars():
     def first_step_peak(temperature: float) -> float:
         at.slider(key="gen_temperature").set_value(temperature).run()
         click(at, "gen_restart")  # back to step 1: the first letter, whatever name was drawn
-        return float(max(array(charts(at)["gen_step_chart"]["data"][0]["x"])))
+        return max(bar["p"] for bar in charts(at)["gen_step_chart"]["datasets"]["bars"])
 
     at = generate_page()
     assert first_step_peak(0.2) > first_step_peak(1.0) > first_step_peak(2.0)

@@ -1,35 +1,43 @@
-"""Plotly figures for the "Invent a name" page: one step's candidates, and the whole story as a heatmap.
+"""Vega-Lite charts for the "Invent a name" page: one step's candidates, and the whole story as a heatmap.
 
-A name can hold letters the visitor typed, so every character drawn goes through shown_char (HTML escaped,
-blanks made visible): Plotly would otherwise read tags such as <b> inside chart text.
+Each spec stays the same from one step to the next and only its named datasets change, so the browser
+updates the drawn chart in place on every step and every tick of a play. A Plotly figure would be drawn
+anew instead (its element id hashes the whole figure): a new chart, empty until drawn, at every step. So
+everything that varies is data: the step's title, the columns, even the unwritten columns that keep a
+short story's cells narrow. Vega draws text as plain SVG text, so letters the visitor typed are shown as
+they are; only blanks are made visible.
 """
 from __future__ import annotations
 
-import html
-
-import plotly.graph_objects as go
+import pyarrow as pa
 
 from rnn_core.generator.model import END, GeneratorVocab
 from rnn_core.generator.sampling import GeneratedName, GenerationStep
 from ui.i18n import _
-from ui.name_charts import ACCENT, LABEL_FONT, MUTED, PROBABILITY_SCALE, shown_char
+from ui.name_charts import ACCENT, MUTED
 
 END_COLOUR = "#d97706"  # the end mark stands out from the letters in every chart
 GIVEN_COLOUR = "#6b7280"  # letters the visitor gave, read rather than drawn
+TEXT_COLOUR = "#1f2333"
 STORY_RANKS = 5  # candidates per step in the story heatmap
+STORY_MIN_COLUMNS = 6  # a short story keeps cells of this width, not a few cells across the whole chart
 STEP_CANDIDATES = 8  # bars in one step's chart
+PROBABILITY_COLOURS = {"domain": [0, 0.15, 1], "range": ["#ffffff", "#e0e3ff", ACCENT]}
 
 
 def token_label(vocab: GeneratorVocab, token: int) -> str:
-    return _("end") if token == END else shown_char(vocab.char(token))
+    if token == END:
+        return _("end")
+    char = vocab.char(token)
+    return "␣" if char.isspace() else char
 
 
 def step_title(story: GeneratedName, index: int) -> str:
-    """'Step 3: after “Ro”', escaped for Plotly."""
+    """'Step 3: after “Ro”'."""
     if index == 0:
         return _("Step 1: the first letter")
     # every step before it took a letter
-    return _("Step {step}: after “{letters}”").format(step=index + 1, letters=html.escape(story.name[:index]))
+    return _("Step {step}: after “{letters}”").format(step=index + 1, letters=story.name[:index])
 
 
 def step_candidates(step: GenerationStep, k: int = STEP_CANDIDATES) -> list[int]:
@@ -38,73 +46,98 @@ def step_candidates(step: GenerationStep, k: int = STEP_CANDIDATES) -> list[int]
     return ids if step.token in ids else ids + [step.token]
 
 
-def step_figure(story: GeneratedName, index: int, vocab: GeneratorVocab) -> go.Figure:
-    """Bars: the next-character distribution at one step, the token taken in colour, the end mark in amber."""
+def step_spec(story: GeneratedName, index: int, vocab: GeneratorVocab) -> dict:
+    """Bars: the next-character distribution at one step, the token taken in colour, the end mark in amber.
+
+    The title is drawn from a dataset of one row, so it changes with the step while the spec does not."""
     step = story.steps[index]
     ids = step_candidates(step)
     probabilities = [float(step.probabilities[i]) for i in ids]
     taken_colour = GIVEN_COLOUR if step.forced == "prefix" else ACCENT
-    colours = [taken_colour if i == step.token else END_COLOUR if i == END else MUTED for i in ids]
     labels = [token_label(vocab, i) for i in ids]
     given, taken = "  ◀ " + _("given"), "  ◀ " + _("taken")
     marks = [given if i == step.token and step.forced == "prefix" else taken if i == step.token
              else "" for i in ids]
-    figure = go.Figure(go.Bar(
-        x=probabilities, y=list(range(len(ids))), orientation="h", marker_color=colours,
-        text=[f"{p:.0%}{mark}" if p >= 0.005 else f"<1%{mark}" for p, mark in zip(probabilities, marks)],
-        textposition="outside", cliponaxis=False, customdata=labels,
-        hovertemplate="%{customdata}: %{x:.1%}<extra></extra>"))
-    figure.update_layout(
-        title=dict(text=step_title(story, index), font=dict(size=15), x=0, xanchor="left"),
-        height=64 + 26 * len(ids), margin=dict(l=0, r=80, t=36, b=26), showlegend=False,
-        xaxis=dict(range=[0, 1], tickformat=".0%", title=None, fixedrange=True),
-        yaxis=dict(tickmode="array", tickvals=list(range(len(ids))), ticktext=labels, autorange="reversed",
-                   tickfont=dict(size=16), fixedrange=True))
-    return figure
+    bars = pa.table({
+        "rank": list(range(len(ids))), "label": labels, "p": probabilities,
+        "colour": [taken_colour if i == step.token else END_COLOUR if i == END else MUTED for i in ids],
+        "text": [f"{p:.0%}{mark}" if p >= 0.005 else f"<1%{mark}" for p, mark in zip(probabilities, marks)],
+        "tip": [f"{label}: {p:.1%}" for label, p in zip(labels, probabilities)]})
+    title = pa.table({"text": [step_title(story, index)]})
+    y = {"field": "label", "type": "nominal", "title": None, "sort": {"field": "rank", "op": "min"},
+         "axis": {"labelFontSize": 16, "ticks": False, "labelPadding": 6}}
+    x = {"field": "p", "type": "quantitative", "title": None, "scale": {"domain": [0, 1]},
+         "axis": {"format": ".0%", "values": [0, 0.2, 0.4, 0.6, 0.8, 1], "gridColor": "#eef0f6"}}
+    return {"height": {"step": 26}, "width": "container", "padding": {"top": 30, "right": 90},
+            "datasets": {"bars": bars, "title": title}, "data": {"name": "bars"},
+            "layer": [{"mark": "bar",
+                       "encoding": {"x": x, "y": y, "color": {"field": "colour", "type": "nominal", "scale": None},
+                                    "tooltip": {"field": "tip", "type": "nominal"}}},
+                      {"mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 13, "color": TEXT_COLOUR},
+                       "encoding": {"x": x, "y": y, "text": {"field": "text", "type": "nominal"}}},
+                      {"data": {"name": "title"},
+                       "mark": {"type": "text", "align": "left", "baseline": "bottom", "fontSize": 15,
+                                "fontWeight": "bold", "color": TEXT_COLOUR, "x": 0, "y": -12},
+                       "encoding": {"text": {"field": "text", "type": "nominal"}}}],
+            "config": {"view": {"stroke": None}}}
 
 
-def story_figure(story: GeneratedName, shown: int, vocab: GeneratorVocab) -> go.Figure:
+def story_spec(story: GeneratedName, shown: int, vocab: GeneratorVocab) -> dict:
     """Steps (across, each labelled with the token it took) x the likeliest candidates (down, by rank), and a
-    last row for the end mark's probability at every step. The token taken is boxed."""
+    last row for the end mark's probability at every step. The token taken is boxed.
+
+    Each column's key is its position, zero padded so the columns sort in order, then its label: a repeated
+    letter keeps a column of its own, and the axis label drops the position. Columns not written yet are
+    keys without a label, in a dataset of their own."""
     steps = story.steps[:shown]
-    columns = list(range(len(steps)))
     ranked = [[int(i) for i in s.probabilities.topk(STORY_RANKS).indices] for s in steps]
     lower = [s.token not in ids for s, ids in zip(steps, ranked)]  # the token taken was not in the top ranks
-    rows = ([f"#{r + 1}" for r in range(STORY_RANKS)] + ([_("taken, lower")] if any(lower) else [])
-            + [_("end mark")])
-    z, text, hover = [], [], []
-    for r in range(STORY_RANKS):
-        z.append([float(s.probabilities[ids[r]]) for s, ids in zip(steps, ranked)])
-        text.append([token_label(vocab, ids[r]) for ids in ranked])
-        hover.append([f"{token_label(vocab, ids[r])}: {float(s.probabilities[ids[r]]):.1%}"
-                      for s, ids in zip(steps, ranked)])
-    if any(lower):
-        z.append([s.probability if low else None for s, low in zip(steps, lower)])
-        text.append([token_label(vocab, s.token) if low else "" for s, low in zip(steps, lower)])
-        hover.append([f"{token_label(vocab, s.token)}: {s.probability:.1%}" if low else "" for s, low in
-                      zip(steps, lower)])
-    z.append([s.end_probability for s in steps])
-    text.append([f"{s.end_probability:.0%}" if s.end_probability >= 0.005 else "0%" for s in steps])
-    end = _("end")
-    hover.append([f"{end}: {s.end_probability:.1%}" for s in steps])
-    figure = go.Figure(go.Heatmap(
-        z=z, x=columns, y=rows, zmin=0, zmax=1, colorscale=PROBABILITY_SCALE, xgap=2, ygap=2,
-        text=text, texttemplate="%{text}", textfont=dict(size=14), customdata=hover,
-        hovertemplate=_("step %{x}") + "<br>%{customdata}<extra></extra>", showscale=False))
-    boxes_x, boxes_y, boxes_colour = [], [], []
+    lower_row, end_row = _("taken, lower"), _("end mark")
+    rows = [f"#{r + 1}" for r in range(STORY_RANKS)] + ([lower_row] if any(lower) else []) + [end_row]
+    columns = [f"{c:03d}{token_label(vocab, s.token)}" for c, s in enumerate(steps)]
+    step_word, end_word = _("step {step}"), _("end")
+    cells = []  # (column, row, probability, label, hover text)
     for c, (s, ids, low) in enumerate(zip(steps, ranked, lower)):
-        boxes_x.append(c)
-        boxes_y.append(rows[-2] if low else f"#{ids.index(s.token) + 1}")
-        boxes_colour.append(GIVEN_COLOUR if s.forced == "prefix" else END_COLOUR if s.token == END else ACCENT)
-    figure.add_trace(go.Scatter(
-        x=boxes_x, y=boxes_y, mode="markers", hoverinfo="skip", showlegend=False,
-        marker=dict(symbol="square-open", size=30, line=dict(width=3, color=boxes_colour), color=boxes_colour)))
-    width = max(len(steps), 6)
-    figure.update_layout(
-        height=70 + 34 * len(rows), margin=dict(l=0, r=0, t=6, b=40),
-        xaxis=dict(tickmode="array", tickvals=columns, ticktext=[token_label(vocab, s.token) for s in steps],
-                   tickfont=dict(size=16), range=[-0.5, width - 0.5], title=_("the token taken at each step"),
-                   fixedrange=True),
-        yaxis=dict(autorange="reversed", tickfont=LABEL_FONT, fixedrange=True, type="category",
-                   categoryorder="array", categoryarray=rows))
-    return figure
+        step = step_word.format(step=c + 1)
+        for r, token in enumerate(ids):
+            p, label = float(s.probabilities[token]), token_label(vocab, token)
+            cells.append((c, rows[r], p, label, f"{step}: {label}: {p:.1%}"))
+        if low:
+            label = token_label(vocab, s.token)
+            cells.append((c, lower_row, s.probability, label, f"{step}: {label}: {s.probability:.1%}"))
+        cells.append((c, end_row, s.end_probability, f"{s.end_probability:.0%}" if s.end_probability >= 0.005
+                      else "0%", f"{step}: {end_word}: {s.end_probability:.1%}"))
+    cell_columns, cell_rows, shares, labels, tips = zip(*cells)
+    cells_table = pa.table({"column": [columns[c] for c in cell_columns], "row": list(cell_rows),
+                            "rank": [rows.index(row) for row in cell_rows], "p": list(shares),
+                            "label": list(labels), "tip": list(tips)})
+    box_rows = [lower_row if low else f"#{ids.index(s.token) + 1}" for s, ids, low in zip(steps, ranked, lower)]
+    boxes = pa.table({
+        "column": columns, "row": box_rows, "rank": [rows.index(row) for row in box_rows],
+        "colour": [GIVEN_COLOUR if s.forced == "prefix" else END_COLOUR if s.token == END else ACCENT
+                   for s in steps]})
+    unwritten = pa.table({"column": pa.array([f"{c:03d}" for c in range(len(steps), STORY_MIN_COLUMNS)],
+                                             pa.string())})
+    x = {"field": "column", "type": "ordinal", "title": _("the token taken at each step"),
+         "axis": {"labelExpr": "substring(datum.value, 3)", "labelAngle": 0, "labelFontSize": 16,
+                  "labelOverlap": False, "ticks": False, "domain": False, "titlePadding": 8}}
+    y = {"field": "row", "type": "nominal", "title": None, "sort": {"field": "rank", "op": "min"},
+         "axis": {"labelFontSize": 13, "ticks": False, "domain": False}}
+    return {"height": {"step": 34}, "width": "container",
+            "datasets": {"cells": cells_table, "boxes": boxes, "unwritten": unwritten},
+            "layer": [{"data": {"name": "unwritten"}, "mark": {"type": "rect", "opacity": 0},
+                       "encoding": {"x": x}},
+                      {"data": {"name": "cells"}, "mark": {"type": "rect", "stroke": "white", "strokeWidth": 2},
+                       "encoding": {"x": x, "y": y, "tooltip": {"field": "tip", "type": "nominal"},
+                                    "color": {"field": "p", "type": "quantitative", "legend": None,
+                                              "scale": PROBABILITY_COLOURS}}},
+                      {"data": {"name": "cells"}, "mark": {"type": "text", "fontSize": 14},
+                       "encoding": {"x": x, "y": y, "text": {"field": "label", "type": "nominal"},
+                                    "tooltip": {"field": "tip", "type": "nominal"},
+                                    "color": {"condition": {"test": "datum.p > 0.6", "value": "white"},
+                                              "value": TEXT_COLOUR}}},
+                      {"data": {"name": "boxes"},
+                       "mark": {"type": "rect", "filled": False, "strokeWidth": 3},
+                       "encoding": {"x": x, "y": y,
+                                    "stroke": {"field": "colour", "type": "nominal", "scale": None}}}],
+            "config": {"view": {"stroke": None}}}
