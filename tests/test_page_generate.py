@@ -135,6 +135,17 @@ def test_every_language_can_be_picked():
         assert not at.exception and any(c.value.startswith(f"Invented for {language}") for c in at.caption)
 
 
+def test_the_suggested_first_letters_are_all_known_to_the_generator():
+    """The placeholder's and "Try this" list's first letters: each gives a name, never a message."""
+    at = generate_page()
+    for prefix, language in (("Ro", "Italian"), ("Mac", "Irish"), ("Mac", "Russian"), ("Ko", "Japanese"),
+                             ("Ko", "Polish")):
+        at.selectbox(key="gen_language").set_value(language)
+        at.text_input(key="gen_prefix").input(prefix).run()
+        assert not at.exception and not at.info and not at.warning, (prefix, language)
+        assert shown_name(at).startswith(prefix)
+
+
 def test_sampling_leaves_the_process_random_state_alone():
     state = torch.random.get_rng_state()
     at = generate_page()

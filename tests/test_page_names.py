@@ -108,6 +108,16 @@ def test_an_example_fills_the_box_every_time_it_is_chosen():
     assert at.text_input(key="names_text").value == "Rossi"
 
 
+def test_every_example_is_read_without_a_warning():
+    """A suggested example must show what the model does with a name it can read: no unknown characters."""
+    at = names_page()
+    for example in at.button_group(key="names_examples").options:
+        at.button_group(key="names_examples").set_value(example).run()
+        assert not at.exception, at.exception
+        assert any(f"for {example}" in text.value for text in at.text), example
+        assert not at.warning, (example, [warning.value for warning in at.warning])
+
+
 def test_what_you_are_seeing_and_try_this():
     at = names_page()
     headings = [subheader.value for subheader in at.subheader]
