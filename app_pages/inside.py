@@ -19,6 +19,14 @@ CELLS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 STEP_INPUT, STEP_HIDDEN, STEP_COUNT = 2, 3, 5  # the hand-worked cell: small enough to read every number
 GATE_TITLES = {"i": N_("Input gate"), "f": N_("Forget gate"), "g": N_("Cell candidate"), "o": N_("Output gate"),
                "r": N_("Reset gate"), "z": N_("Update gate"), "n": N_("New candidate")}  # shown through _()
+# One sentence per cell: the English article depends on the cell's name (an RNN, an LSTM, a GRU).
+HAND_WORKED = {
+    "rnn": N_("An RNN with {inputs} inputs and {hidden} hidden units reads a sequence of {steps} steps; its weights "
+              "are PyTorch's default start, uniform in ±1/√{hidden}."),
+    "lstm": N_("An LSTM with {inputs} inputs and {hidden} hidden units reads a sequence of {steps} steps; its weights "
+               "are PyTorch's default start, uniform in ±1/√{hidden}."),
+    "gru": N_("A GRU with {inputs} inputs and {hidden} hidden units reads a sequence of {steps} steps; its weights "
+              "are PyTorch's default start, uniform in ±1/√{hidden}.")}
 DEFAULTS = {"cell": "lstm", "input": 4, "hidden": 3, "layers": 1, "bidirectional": False, "batch_first": True,
             "batch": 2, "seq_len": 5, "seed": 0, "step": 0}
 
@@ -57,13 +65,10 @@ def show_parameters(spec: CellSpec) -> None:
     st.markdown("##### " + ngettext("Parameters: {count} in all", "Parameters: {count} in all", total)
                 .format(count=localized(total)))
     name, shape, count, does, layout = _("parameter"), _("shape"), _("count"), _("what it does"), _("rows and columns")
-    table = pd.DataFrame([{name: row.name, shape: shape_text(row.shape), count: row.count,
-                           does: engine_words(row.does), layout: engine_words(row.layout)}
-                          for row in parameter_table(module)])
-    st.dataframe(table, hide_index=True, column_config={
-        count: st.column_config.NumberColumn(format="localized"),
-        does: st.column_config.TextColumn(width="large"),
-        layout: st.column_config.TextColumn(width="large")})
+    # A plain table, not a data grid: a grid cuts a long name (bias_ih_l0_reverse) at its column's width.
+    st.table(pd.DataFrame([{name: row.name, shape: shape_text(row.shape), count: localized(row.count),
+                            does: engine_words(row.does), layout: engine_words(row.layout)}
+                           for row in parameter_table(module)]), hide_index=True)
     st.caption(_("Read from the module's own named_parameters(). Every weight is (rows, columns) = (gates x hidden, "
                  "what it multiplies): PyTorch computes x @ W.T, as nn.Linear does. Biases come in pairs, b_ih and "
                  "b_hh: one would do, but cuDNN's kernels have both, so PyTorch keeps both."))
@@ -297,7 +302,5 @@ show_shapes(chosen, st.session_state[key("batch")], st.session_state[key("seq_le
 show_parameters(chosen)
 
 st.subheader(_("One step by hand"), anchor=False)
-st.caption(_("A {cell} with {inputs} inputs and {hidden} hidden units reads a sequence of {steps} steps; its "
-             "weights are PyTorch's default start, uniform in ±1/√{hidden}.").format(
-    cell=CELLS[cell], inputs=STEP_INPUT, hidden=STEP_HIDDEN, steps=STEP_COUNT))
+st.caption(_(HAND_WORKED[cell]).format(inputs=STEP_INPUT, hidden=STEP_HIDDEN, steps=STEP_COUNT))
 show_step_by_hand(cell)

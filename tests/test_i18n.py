@@ -274,7 +274,7 @@ def test_the_cell_page_in_chinese_with_its_tables_and_a_step_by_hand():
         at.select_slider(key="inside_layers").set_value(2).run()
         next(b for b in at.button if b.label == "下一步").click().run()
         assert not at.exception, at.exception
-        table_words = [str(v) for frame in [at.table[0].value, at.dataframe[0].value]
+        table_words = [str(v) for frame in [at.table[0].value, at.table[1].value]
                        for column in ("原因", "作用", "行与列") if column in frame for v in frame[column]]
         assert len(table_words) > 8 and not english_left(table_words), english_left(table_words)
         texts = shown_texts(at)

@@ -46,7 +46,7 @@ def check_line(app: AppTest) -> str:
 def assert_shapes_match_the_controls(app: AppTest) -> None:
     spec = shown_spec(app)
     assert spec.pytorch_line() in app.code[0].value
-    parameters = app.dataframe[0].value
+    parameters = app.table[1].value
     module = seeded_module(spec, 0)
     assert list(parameters["parameter"]) == [name for name, _ in module.named_parameters()]
     assert any(f"Parameters: {parameter_total(module):,} in all" in m.value for m in app.markdown)
@@ -106,6 +106,17 @@ def test_stepping_through_the_sequence_by_hand_matches_pytorch_at_every_step(cel
                 "gru": ["Reset gate", "Update gate", "New candidate"]}[cell]
     shown = [title for title in expected if any(t.startswith(f"**{title}**") for t in gate_titles)]
     assert shown == expected  # every gate by name, in PyTorch's order
+
+
+def test_the_hand_worked_cell_is_named_with_the_right_article():
+    app = open_page()
+    for cell, words in (("rnn", "An RNN with 2 inputs"), ("lstm", "An LSTM with 2 inputs"),
+                        ("gru", "A GRU with 2 inputs")):
+        app.radio(key="inside_cell").set_value(cell).run()
+        assert any(c.value.startswith(words) for c in app.caption), [c.value for c in app.caption]
+    app.query_params["lang"] = "zh"  # Chinese has no article: the cell's name alone
+    app.run()
+    assert any(c.value.startswith("一个有 2 个输入、3 个隐藏单元的 GRU") for c in app.caption)
 
 
 def test_new_weights_reseeds_and_starts_again():
