@@ -148,6 +148,11 @@ def status_line(story: GeneratedName, shown: int) -> str:
     if step.forced == "length":
         return _("Step {step}: the name reached the longest length allowed, so the end mark was forced.").format(
             step=shown)
+    if story.temperature == 0:  # no draw: every probability shown would be 100% or 0%
+        if shown == len(story.steps):
+            return _("Step {step}: **the end mark won**: the name is finished. At temperature 0 the model always "
+                     "takes the likeliest next letter, so it writes this same name every time.").format(step=shown)
+        return _("Step {step}: took the likeliest letter, as temperature 0 always does.").format(step=shown)
     if shown == len(story.steps):
         return _("Step {step}: **the end mark won** ({probability}): the name is finished. The model gave the whole "
                  "name a chance of 1 in {odds}.").format(step=shown, probability=percent(step.probability),
@@ -217,6 +222,9 @@ def story_view(model: NameGenerator, vocab: GeneratorVocab, languages: list[str]
     st.markdown(_("**The story so far**: each column is one step, labelled with what it took; down the column, "
                   "the five likeliest next characters (darker: likelier), the one taken boxed, and at the bottom "
                   "the end mark's chance, which grows until it wins."))
+    if story.temperature == 0:
+        st.caption(_("At temperature 0 the likeliest letter is always taken and no other letter has a chance, so "
+                     "each column shows only the letter taken."))
     with st.container(key="gen_story_chart"):
         st.vega_lite_chart(story_spec(story, shown, vocab), width="stretch")
 

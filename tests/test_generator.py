@@ -111,6 +111,11 @@ def test_temperature_zero_is_deterministic_and_greedy():
     second = generate_name(model, VOCAB, LANGUAGES, "Japanese", 0.0, generator=torch.Generator().manual_seed(2))
     assert first.name == second.name
     assert all(s.probability == 1.0 and s.token == int(s.probabilities.argmax()) for s in first.steps if not s.forced)
+    assert all(s.ranked(5) == [s.token] for s in first.steps if not s.forced)  # no tie of zeros to rank
+    warm = generate_name(model, VOCAB, LANGUAGES, "Japanese", 1.0, generator=torch.Generator().manual_seed(1))
+    ranked = warm.steps[0].ranked(5)
+    assert len(ranked) == 5 and [float(warm.steps[0].probabilities[i]) for i in ranked] == sorted(
+        warm.steps[0].probabilities.tolist(), reverse=True)[:5]
 
 
 def test_same_generator_seed_same_name_and_the_process_random_state_is_left_alone():

@@ -106,6 +106,23 @@ def test_temperature_zero_gives_the_same_name_every_time():
     assert set(at.dataframe[0].value["drawn"]) == set(at.dataframe[0].value["greedy"]) == {first}
 
 
+def test_temperature_zero_shows_only_the_letters_taken_and_says_so():
+    """Greedy gives every other letter no chance: no ranks of 0% letters, no "chance of 1 in 1"."""
+    at = generate_page()
+    at.slider(key="gen_temperature").set_value(0.0).run()
+    story = at.session_state["gen_story"]
+    cells = charts(at)["gen_story_chart"]["datasets"]["cells"]
+    letters = [cell for cell in cells if cell["row"] != "end mark"]
+    assert {cell["row"] for cell in letters} == {"#1"} and all(cell["p"] == 1.0 for cell in letters)
+    assert len(letters) == len(story.steps)  # one a column; the last column's is the end mark taken
+    markdown = " ".join(m.value for m in at.markdown)
+    assert "the end mark won" in markdown and "always takes the likeliest" in markdown and "1 in 1" not in markdown
+    assert "%" not in next(m.value for m in at.markdown if m.value.startswith("Step "))
+    click(at, "gen_restart")
+    assert [bar["p"] for bar in charts(at)["gen_step_chart"]["datasets"]["bars"]] == [1.0]
+    assert any("took the likeliest letter" in m.value for m in at.markdown)
+
+
 def test_temperature_sharpens_the_bars():
     def first_step_peak(temperature: float) -> float:
         at.slider(key="gen_temperature").set_value(temperature).run()

@@ -42,7 +42,7 @@ def step_title(story: GeneratedName, index: int) -> str:
 
 def step_candidates(step: GenerationStep, k: int = STEP_CANDIDATES) -> list[int]:
     """The k likeliest tokens, likeliest first, and the token taken when it is not among them."""
-    ids = [int(i) for i in step.probabilities.topk(k).indices if step.probabilities[i] > 0]
+    ids = step.ranked(k)
     return ids if step.token in ids else ids + [step.token]
 
 
@@ -90,10 +90,11 @@ def story_spec(story: GeneratedName, shown: int, vocab: GeneratorVocab) -> dict:
     letter keeps a column of its own, and the axis label drops the position. Columns not written yet are
     keys without a label, in a dataset of their own."""
     steps = story.steps[:shown]
-    ranked = [[int(i) for i in s.probabilities.topk(STORY_RANKS).indices] for s in steps]
+    ranked = [s.ranked(STORY_RANKS) for s in steps]  # at temperature 0: only the letter taken
     lower = [s.token not in ids for s, ids in zip(steps, ranked)]  # the token taken was not in the top ranks
     lower_row, end_row = _("taken, lower"), _("end mark")
-    rows = [f"#{r + 1}" for r in range(STORY_RANKS)] + ([lower_row] if any(lower) else []) + [end_row]
+    ranks = max(len(ids) for ids in ranked)
+    rows = [f"#{r + 1}" for r in range(ranks)] + ([lower_row] if any(lower) else []) + [end_row]
     columns = [f"{c:03d}{token_label(vocab, s.token)}" for c, s in enumerate(steps)]
     step_word, end_word = _("step {step}"), _("end")
     cells = []  # (column, row, probability, label, hover text)

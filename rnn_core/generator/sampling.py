@@ -22,10 +22,11 @@ class GenerationStep:
     token: int  # the token taken (END for the end mark)
     forced: str = ""  # why the token was not drawn: "prefix" (typed by the visitor), "length" (limit); "" drawn
 
-    def top(self, vocab: GeneratorVocab, k: int = 8) -> list[tuple[str, float]]:
-        """The k likeliest next tokens as (label, probability), likeliest first."""
-        p, ids = self.probabilities.topk(min(k, int((self.probabilities > 0).sum()) or 1))
-        return [(vocab.label(i), float(q)) for q, i in zip(p.tolist(), ids.tolist())]
+    def ranked(self, k: int) -> list[int]:
+        """The k likeliest next tokens, likeliest first, leaving out those with no chance at all: at
+        temperature 0 only the one taken is left, never a tie of zeros in arbitrary order."""
+        ids = self.probabilities.topk(min(k, int((self.probabilities > 0).sum()) or 1)).indices
+        return [int(i) for i in ids]
 
     @property
     def probability(self) -> float:
