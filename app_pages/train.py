@@ -4,14 +4,13 @@ The training runs in a background thread (rnn_core.training.live), so the page c
 without slowing it down. The run and its model belong to this visitor only (st.session_state).
 """
 import math
-import time
 from dataclasses import astuple, replace
 
 import plotly.graph_objects as go
 import streamlit as st
 
 from rnn_core.checkpoints import Checkpoint, CheckpointError, checkpoint_bytes, load_checkpoint
-from rnn_core.training.live import LiveTraining
+from rnn_core.training.live import LiveTraining, estimate_seconds
 from rnn_core.layers import CELLS
 from rnn_core.training.plans import TrainingPlan, prepare_training, test_metrics_metadata
 from rnn_core.training.loop import ClassifierTrainer
@@ -26,8 +25,6 @@ STATUSES = {"running": N_("running"), "paused": N_("paused"), "finished": N_("fi
             "failed": N_("failed")}
 KINDS = {"mnist": "row_classifier", "names": "name_classifier"}
 MAX_UPLOAD_MB = 20
-CALIBRATION_STEPS = 5  # optimizer steps timed to say how long a run will take
-EVALUATION_SHARE = 1.15  # a run also measures held-out accuracy once a second: about this much on top
 MAX_CHART_POINTS = 150  # thinned beyond this: the browser redraws the chart twice a second
 INDIGO, GREEN = "#4f46e5", "#059669"
 
@@ -101,16 +98,14 @@ def save_result() -> Checkpoint:
 
 @st.cache_data(show_spinner=False, max_entries=64)  # the spinner, in the visitor's language, is where it is called
 def run_estimate(plan_fields: tuple, data_digest: str) -> tuple[int, float] | None:
-    """(optimizer steps, seconds) a run of this plan takes here, from timing a few of its steps; None when
-    the data cannot train. The data's digest is part of the key: other data, other step counts."""
+    """(optimizer steps, seconds) a run of this plan takes here, from timing some of its steps on a model
+    of its own; None when the data cannot train. The data's digest is part of the key: other data, other
+    step counts."""
     plan = TrainingPlan(*plan_fields)
     trainer, _metadata = prepare_training(plan, training_data(plan.task).data, device_choice().device)
     if split_problem(trainer, plan):
         return None
-    started = time.perf_counter()
-    trainer.train_steps(CALIBRATION_STEPS)
-    per_step = (time.perf_counter() - started) / CALIBRATION_STEPS
-    return trainer.total_steps, per_step * trainer.total_steps * EVALUATION_SHARE
+    return trainer.total_steps, estimate_seconds(trainer)
 
 
 def duration(seconds: float) -> str:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import copy
 import logging
+import math
 import os
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from torch import nn
@@ -24,6 +26,11 @@ from rnn_core.settings import IDLE_PAUSE_ENV_VAR, positive_number_from_env
 from rnn_core.training.loop import ClassifierTrainer
 
 IDLE_PAUSE_SECONDS = 30.0  # pause when nobody has looked at the run for this long
+EVAL_LIMIT = 1000  # held-out examples measured at each accuracy point
+STEPS_PER_POINT = 10  # optimizer steps between loss points
+EVAL_SECONDS = 1.0  # training time between accuracy points
+WARM_UP_STEPS = 3  # a fresh model's first steps allocate and warm caches: left out of a speed measurement
+TIMING_SECONDS = 0.3  # how long the steps after them are timed for an estimate
 # The training thread's niceness: on a busy server a visitor's click (a rerun, at niceness 0) gets about
 # nine tenths of a core against it, and an idle server still gives the training all it has.
 BACKGROUND_NICENESS = 10
@@ -50,6 +57,40 @@ def idle_pause_seconds() -> float:
     return positive_number_from_env(IDLE_PAUSE_ENV_VAR, IDLE_PAUSE_SECONDS)[0]
 
 
+def estimate_seconds(trainer: ClassifierTrainer, eval_limit: int = EVAL_LIMIT, steps_per_point: int = STEPS_PER_POINT,
+                     eval_seconds: float = EVAL_SECONDS) -> float:
+    """How long a LiveTraining run of `trainer` with these settings takes on this machine, from the speed its
+    steps settle at. It trains `trainer` a little: pass a fresh one made for the purpose, never the one to run.
+
+    Timed in a thread of its own at the run's priority, so a busy server slows both alike. The first steps
+    and the first measurement are run untimed, as warm-up: they are several times slower than the rest, and
+    timing them would scale that cost up to the whole run. The run also measures held-out accuracy after
+    every `eval_seconds` of training, so one measurement is timed and counted that often.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="run-estimate") as pool:
+        return pool.submit(_estimate_here, trainer, eval_limit, steps_per_point, eval_seconds).result()
+
+
+def _estimate_here(trainer: ClassifierTrainer, eval_limit: int, steps_per_point: int, eval_seconds: float) -> float:
+    lower_this_threads_priority()
+    started = time.perf_counter()
+    trainer.train_steps(WARM_UP_STEPS)
+    per_step = (time.perf_counter() - started) / trainer.step_count  # used only if no step is left to time
+    trainer.evaluate(limit=eval_limit)
+    timed_from, started = trainer.step_count, time.perf_counter()
+    while not trainer.done and (trainer.step_count == timed_from or time.perf_counter() - started < TIMING_SECONDS):
+        trainer.train_steps(1)
+    if trainer.step_count > timed_from:
+        per_step = (time.perf_counter() - started) / (trainer.step_count - timed_from)
+    started = time.perf_counter()
+    trainer.evaluate(limit=eval_limit)
+    per_measurement = time.perf_counter() - started
+    training = per_step * trainer.total_steps
+    points = math.ceil(trainer.total_steps / steps_per_point)
+    measurements = 1 + (points if eval_seconds <= 0 else min(points, training / eval_seconds + 1))  # first, last
+    return training + measurements * per_measurement
+
+
 @dataclass
 class LiveSnapshot:
     status: str  # "running", "paused", "finished", "stopped" or "failed"
@@ -69,9 +110,9 @@ class LiveSnapshot:
 class LiveTraining:
     """One visitor's training run. `trainer` is used only by the thread once started."""
     trainer: ClassifierTrainer
-    eval_limit: int = 1000  # held-out examples measured at each accuracy point
-    steps_per_point: int = 10  # optimizer steps between loss points
-    eval_seconds: float = 1.0  # training time between accuracy points
+    eval_limit: int = EVAL_LIMIT
+    steps_per_point: int = STEPS_PER_POINT
+    eval_seconds: float = EVAL_SECONDS
     idle_pause_seconds: float = field(default_factory=idle_pause_seconds)
     status: str = "paused"
     error: str = ""
