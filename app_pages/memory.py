@@ -21,7 +21,7 @@ from ui.i18n import _, bound_gettext, number
 from ui.i18n import percent as locale_percent
 from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, live_update_schedule, updates_per_second
 from ui.play_controls import model_lock, play_controls
-from ui.wave_charts import chart_spec
+from ui.wave_charts import chart_spec, readable
 
 # Ten updates a second at most: asked for faster, the browser dropped most chart redraws (3-4 drawn a second).
 TICK_SECONDS = 0.1
@@ -87,7 +87,7 @@ def draw_live(comparison: MemoryComparison) -> None:
 def reach_caption(ratios: np.ndarray) -> str:
     if not len(ratios) or not np.isfinite(ratios[-1]):
         return _("Not measured yet.")
-    return _("Latest: the symbol's step gets **{ratio}** of the gradient at step T.").format(ratio=f"{ratios[-1]:.0e}")
+    return _("Latest: the symbol's step gets **{ratio}** of the gradient at step T.").format(ratio=readable(ratios[-1]))
 
 
 def draw_reach(comparison: MemoryComparison) -> None:
@@ -193,9 +193,10 @@ st.caption(_("The same plain RNN, untrained, with its recurrent weights drawn la
              "One batch per distance T: the norm of the gradient of one optimizer step, before and after clipping."))
 settings_column, chart_column = st.columns([1, 3], gap="large")
 with settings_column:
-    st.select_slider(_("Recurrent weight scale (x PyTorch's default)"), SCALES, key=key("scale"),
+    st.select_slider(_("Recurrent weight scale"), SCALES, key=key("scale"),
                      format_func=lambda scale: f"{scale:g}x",
-                     help=_("The recurrent weights W_hh are multiplied by this after PyTorch's default draw."))
+                     help=_("A multiple of PyTorch's default: the recurrent weights W_hh are multiplied by this "
+                            "after PyTorch's default draw."))
     translate = bound_gettext()
     st.radio(_("Clip gradients"), CLIPS, key=key("clip"), horizontal=True,
              format_func=lambda clip: translate("off") if clip == 0 else f"{clip:g}")
@@ -208,9 +209,9 @@ with chart_column:
     if clip:
         st.markdown(_("At T = {distance}, the symbol's step gets **{ratio}** times the gradient of step T, and the "
                       "gradient norm is **{norm}**; clipped, the step uses **{used}**, in the same direction.").format(
-                          distance=longest, ratio=f"{ratio:.0e}", norm=f"{growth.norms[-1]:.2g}",
-                          used=f"{min(growth.norms[-1], clip):.2g}"))
+                          distance=longest, ratio=readable(ratio), norm=readable(growth.norms[-1]),
+                          used=readable(min(growth.norms[-1], clip))))
     else:
         st.markdown(_("At T = {distance}, the symbol's step gets **{ratio}** times the gradient of step T, and the "
                       "gradient norm is **{norm}**, all of it used by the step.").format(
-                          distance=longest, ratio=f"{ratio:.0e}", norm=f"{growth.norms[-1]:.2g}"))
+                          distance=longest, ratio=readable(ratio), norm=readable(growth.norms[-1])))

@@ -240,7 +240,7 @@ def model_card(model: NameClassifier, metadata: CheckpointMetadata) -> None:
     examples.metric(_("Test names"), recorded("examples", ","))
     with st.expander(_("How it was made: the model, the data, the decision rule")):
         st.markdown(model_description(config, metadata))
-    confusion, counts = st.columns([3, 2], gap="large")
+    confusion, counts = st.container(), st.container()  # one above the other: each needs the full width
     with confusion:
         st.markdown(_("**Confusion matrix**, each row divided by its true language's test names "
                       "(the diagonal is that language's recall)"))

@@ -17,6 +17,7 @@ import streamlit as st
 from rnn_core.settings import LIVE_UPDATES_ENV_VAR
 from rnn_core.waves.trainer import CarryComparison, WaveHealth, WaveTrainer
 from ui import wave_charts
+from ui.wave_charts import readable
 from ui.i18n import _, bound_gettext, number, percent
 from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, live_update_schedule, updates_per_second
 from ui.play_controls import model_lock, play_controls
@@ -119,20 +120,20 @@ def collapse_message(health: WaveHealth, clip: float | None) -> str:
                  "pinned at +1 or -1, where tanh passes almost no gradient back.").format(
                      step=number(health.peak_step), spike=spike, share=percent(health.pinned_share)) + " " + tries
     return _("**Training has collapsed** near step {step}: the loss was down to {best} and is stuck at {recent} "
-             "since {spike}.").format(step=number(health.peak_step), best=f"{health.best_loss:.1e}",
+             "since {spike}.").format(step=number(health.peak_step), best=readable(health.best_loss),
                                       recent=f"{health.recent_loss:.2f}", spike=spike) + " " + tries
 
 
 def status_line(trainer: WaveTrainer) -> str:
     last_eval = trainer.eval_losses[-1][1] if trainer.eval_losses else None
     return ("**" + _("Step {step}").format(step=number(trainer.step_count)) + "**"
-            + (" · " + _("loss {loss}").format(loss=f"{trainer.losses[-1]:.1e}") if trainer.losses else "")
-            + (" · " + _("held-out {loss}").format(loss=f"{last_eval:.1e}") if last_eval is not None else ""))
+            + (" · " + _("loss {loss}").format(loss=readable(trainer.losses[-1])) if trainer.losses else "")
+            + (" · " + _("held-out {loss}").format(loss=readable(last_eval)) if last_eval is not None else ""))
 
 
 def clipping_line(trainer: WaveTrainer) -> str:
     clip = trainer.config.grad_clip
-    text = (_("Last gradient norm {norm}").format(norm=f"{trainer.grad_norms[-1]:.1e}") + " · "
+    text = (_("Last gradient norm {norm}").format(norm=readable(trainer.grad_norms[-1])) + " · "
             if trainer.grad_norms else "")
     if clip is None:
         return text + _("no clipping")
@@ -159,9 +160,9 @@ def draw_live(trainer: WaveTrainer) -> None:
     with window_column:
         draw_chart("window", wave_charts.window_panel(trainer.recent[-1], target_name(trainer)))
     with curves_column:
-        draw_chart("loss", wave_charts.loss_panel(*trainer.loss_curve(), *trainer.eval_curve(), height=180))
+        draw_chart("loss", wave_charts.loss_panel(*trainer.loss_curve(), *trainer.eval_curve(), height=270))
         draw_chart("gradient", wave_charts.gradient_panel(*trainer.grad_norm_curve(), trainer.config.grad_clip,
-                                                          height=190))
+                                                          height=290))
         st.caption(clipping_line(trainer))
 
 
@@ -183,8 +184,8 @@ def draw_recent(trainer: WaveTrainer, comparison: CarryComparison | None) -> Non
                                                               target_name(trainer)))
         st.markdown(_("**Carry vs reset** (step {step}), mean loss over the last 10 windows: carries its state "
                       "**{carrying}** · starts each window from zeros **{resetting}**").format(
-                          step=number(comparison.step_count), carrying=f"{np.mean(list(carrying.losses)[-10:]):.2e}",
-                          resetting=f"{np.mean(list(resetting.losses)[-10:]):.2e}"))
+                          step=number(comparison.step_count), carrying=readable(np.mean(list(carrying.losses)[-10:])),
+                          resetting=readable(np.mean(list(resetting.losses)[-10:]))))
 
 
 def target_name(trainer: WaveTrainer) -> str:

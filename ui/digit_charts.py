@@ -53,8 +53,9 @@ def probability_bars(probabilities: np.ndarray, height: int = 260) -> dict:
     bars = pa.table({"digit": np.arange(10), "p": probabilities.astype(np.float64),
                      "colour": [INDIGO if digit == best else GREY for digit in range(10)],
                      "label": [f"{p:.0%}" if p >= 0.01 else "" for p in probabilities]})
+    # Every digit labelled, at every width: Vega would otherwise drop every other label of a narrow chart.
     x = {"field": "digit", "type": "ordinal", "title": None,
-         "axis": {"labelAngle": 0, "labelFontSize": 20, "ticks": False}}
+         "axis": {"labelAngle": 0, "labelFontSize": 20, "labelOverlap": False, "ticks": False}}
     y = {"field": "p", "type": "quantitative", "title": None, "scale": {"domain": [0, 1.12]},
          "axis": {"format": ".0%", "values": [0, 0.25, 0.5, 0.75, 1], "gridColor": "#eef0f6"}}
     tooltip = [{"field": "digit", "type": "ordinal", "title": _("digit")},

@@ -13,7 +13,7 @@ import pyarrow as pa
 from rnn_core.memory.data import CHANCE
 from rnn_core.memory.trainer import GradientGrowth, MemoryTrainer
 from ui.i18n import _
-from ui.wave_charts import Panel, Series, arrow, series_rows, thin
+from ui.wave_charts import LOG_LABELS, Panel, Series, arrow, series_rows, thin
 
 CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 CELL_COLORS = {"rnn": "#dc2626", "lstm": "#4f46e5", "gru": "#059669"}
@@ -58,16 +58,18 @@ def reach_spec(title: str, rows: pa.Table, height: int = 300) -> dict:
                            "labelAngle": 0, "ticks": False}},
             "y": {"field": "step", "type": "ordinal", "title": _("training step"),
                   "axis": {"labelOverlap": "greedy", "ticks": False}},
+            # The colour bar no longer than the plot is wide: three heatmaps share a 1024-pixel screen.
             "color": {"field": "value", "type": "quantitative", "title": None,
                       "scale": {"type": "log", "domain": REACH_DOMAIN, "scheme": "viridis", "clamp": True},
-                      "legend": {"orient": "bottom", "format": ".0e", "gradientLength": 140, "gradientThickness": 8,
-                                 "values": [1e-8, 1e-4, 1, 1e2]}},
+                      "legend": {"orient": "bottom", "labelExpr": LOG_LABELS, "values": [1e-8, 1e-4, 1],
+                                 "gradientLength": {"expr": "clamp(width - 30, 60, 140)"}, "gradientThickness": 8}},
             "tooltip": [{"field": "t", "title": "t"}, {"field": "step", "title": _("up to step")},
                         {"field": "value", "title": _("gradient at t ÷ at T"), "format": ".1e"}]}}
 
 
-def growth_panel(growth: GradientGrowth, clip: float | None, height: int = 260) -> Panel:
-    """An untrained RNN's gradient norm against the distance T, before and after clipping."""
+def growth_panel(growth: GradientGrowth, clip: float | None, height: int = 380) -> Panel:
+    """An untrained RNN's gradient norm against the distance T, before and after clipping: tall enough for
+    its seven or so decades to be labelled one by one, under its two title lines and its legend."""
     distances = np.array(growth.distances, dtype=np.float64)
     norms = np.array(growth.norms, dtype=np.float64)
     series = [Series(_("gradient norm"), RAW, points=True),

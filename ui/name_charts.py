@@ -21,6 +21,7 @@ ACCENT = "#4f46e5"
 MUTED = "#c7cbe0"
 PROBABILITY_SCALE = [[0.0, "#ffffff"], [0.15, "#e0e3ff"], [1.0, ACCENT]]
 LABEL_FONT = dict(size=13)
+CELL_FONT = dict(size=12)  # the smallest a class reads on a projector; Plotly would shrink it to fit the cells
 
 
 # The 18 languages of the names data set, as the checkpoints label them; shown through language_name().
@@ -52,6 +53,7 @@ def top_languages_spec(top: list[tuple[str, float]]) -> dict:
     A Vega-Lite spec whose only varying part is its dataset, so the browser updates the drawn chart in place
     as the visitor types (a Plotly figure is rebuilt and resent whole, at several times the server's CPU).
     The dataset is an Arrow table, the form Streamlit sends, built by columns: no per-row conversion.
+    No probability axis: the printed shares say it all, and its labels would collide in a narrow column.
     """
     names, shares = language_names([language for language, _p in top]), [p for _language, p in top]
     rows = pa.table({"language": names, "p": shares, "rank": list(range(len(top))),
@@ -59,14 +61,13 @@ def top_languages_spec(top: list[tuple[str, float]]) -> dict:
                      "tip": [f"{name}: {p:.1%}" for name, p in zip(names, shares)]})
     y = {"field": "language", "type": "nominal", "title": None, "sort": {"field": "rank", "op": "min"},
          "axis": {"labelFontSize": 13, "labelLimit": 160}}
-    x = {"field": "p", "type": "quantitative", "title": _("probability"), "scale": {"domain": [0, 1]},
-         "axis": {"format": ".0%", "values": [0, 0.5, 1], "grid": False}}
-    return {"height": 60 + 34 * len(top), "width": "container", "padding": {"right": 50},
+    x = {"field": "p", "type": "quantitative", "title": None, "scale": {"domain": [0, 1]}, "axis": None}
+    return {"height": 20 + 34 * len(top), "width": "container", "padding": {"right": 50},
             "datasets": {"top": rows}, "data": {"name": "top"},
             "encoding": {"x": x, "y": y, "tooltip": {"field": "tip", "type": "nominal"}},
             "layer": [{"mark": "bar",
                        "encoding": {"color": {"field": "colour", "type": "nominal", "scale": None}}},
-                      {"mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 11, "color": "#6b7280"},
+                      {"mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 12, "color": "#6b7280"},
                        "encoding": {"text": {"field": "p", "type": "quantitative", "format": ".1%"}}}]}
 
 
@@ -118,6 +119,14 @@ def prefix_heatmap_spec(reading: NameReading) -> dict:
                                     "tooltip": {"field": "tip", "type": "nominal"}}}]}
 
 
+def column_labels(names: list[str]) -> tuple[list[str], int]:
+    """The confusion matrix's column labels and their angle: names in Chinese characters written downwards,
+    one upright character a line, as Chinese is written in a column; any other names turned on their side."""
+    if all(name and all("\u4e00" <= char <= "\u9fff" for char in name) for name in names):
+        return ["<br>".join(name) for name in names], 0
+    return names, -90
+
+
 def row_normalised(confusion: np.ndarray) -> np.ndarray:
     """Each true language's row divided by its count: the diagonal is that language's recall."""
     totals = confusion.sum(axis=1, keepdims=True)
@@ -125,20 +134,26 @@ def row_normalised(confusion: np.ndarray) -> np.ndarray:
 
 
 def confusion_figure(confusion: list[list[int]], languages: list[str]) -> go.Figure:
-    """Row-normalised confusion matrix: row = true language, column = predicted language."""
+    """Row-normalised confusion matrix: row = true language, column = predicted language.
+
+    Made to be read across a classroom in the page's full width: every cell's share as a whole percentage
+    in 12-pixel type (the sign left out, so it fits a cell), narrow column labels, and no colour bar or side
+    title: the 18 columns need their room, on a phone most of all. The title on top says it all."""
     counts = np.asarray(confusion, dtype=float)
     shares = row_normalised(counts)
+    names = language_names(languages)
     figure = go.Figure(go.Heatmap(
-        z=shares, x=language_names(languages), y=language_names(languages), zmin=0, zmax=1,
-        colorscale=PROBABILITY_SCALE, xgap=1, ygap=1,
-        text=[[f"{s:.0%}" if s >= 0.1 else "" for s in row] for row in shares], texttemplate="%{text}",
-        customdata=counts.astype(int),
+        z=shares, x=names, y=names, zmin=0, zmax=1, colorscale=PROBABILITY_SCALE, showscale=False, xgap=1, ygap=1,
+        text=[[f"{100 * s:.0f}" if s >= 0.1 else "" for s in row] for row in shares], texttemplate="%{text}",
+        textfont=CELL_FONT, customdata=counts.astype(int),
         hovertemplate=_("true %{y}, predicted %{x}<br>%{z:.1%} of the %{y} test names (%{customdata})")
-        + "<extra></extra>",
-        colorbar=dict(title=_("share of row"), tickformat=".0%", thickness=12)))
-    figure.update_layout(height=600, margin=dict(l=0, r=0, t=10, b=0),
-                         xaxis=dict(title=_("predicted language"), side="top", tickangle=-45, dtick=1),
-                         yaxis=dict(title=_("true language"), autorange="reversed", dtick=1))
+        + "<extra></extra>"))
+    title = _("predicted language<br>rows: the true language · cells: percentage of the row")
+    labels, angle = column_labels(names)
+    figure.update_layout(height=620, margin=dict(l=0, r=0, t=10, b=0),
+                         xaxis=dict(title=title, side="top", tickangle=angle, tickmode="array", tickvals=names,
+                                    ticktext=labels, tickfont=CELL_FONT, automargin=True),
+                         yaxis=dict(autorange="reversed", dtick=1, tickfont=CELL_FONT, automargin=True))
     return figure
 
 
@@ -171,7 +186,7 @@ def data_counts_figure(line_counts: dict[str, int], recall: dict[str, float]) ->
         xaxis=dict(title=_("names"), rangemode="tozero"),
         xaxis2=dict(title=_("test recall"), overlaying="x", side="top", range=[0, 1.04], tickmode="array",
                     tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1.0], tickformat=".0%", showgrid=False),
-        yaxis=dict(autorange="reversed", dtick=1, tickfont=LABEL_FONT),
+        yaxis=dict(autorange="reversed", dtick=1, tickfont=LABEL_FONT, automargin=True),
         legend=dict(orientation="h", yanchor="top", y=-0.1, x=0))
     return figure
 

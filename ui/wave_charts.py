@@ -7,9 +7,17 @@ six while playing: flicker on a projector. So titles carry no step number (the s
 everything that varies goes into the data, a clipping threshold included (a rule drawn from a dataset
 that is empty when clipping is off). Non-finite values never reach a chart: a diverged model shows gaps,
 not an error.
+
+Those rules, and the dots on the lines, are placed through the chart's scales and never take part in
+working them out: an empty dataset that did would leave Vega an empty extent, and a warning in the console
+on every tick. The lines alone set the scales.
+
+Numbers a class reads (log axes, and text beside the charts) have two significant digits, plainly written
+from 0.01 to 10,000 and as m×10ⁿ beyond: never as 2e+06.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,6 +31,36 @@ CARRYING, RESETTING = "#4f46e5", "#dc2626"
 GRADIENT, THRESHOLD = "#7c3aed", "#dc2626"
 MAX_CURVE_POINTS = 300
 WAVE_RANGE = [-1.3, 1.3]
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+PLAIN_RANGE = (0.01, 10_000)  # written plainly in between, as m×10ⁿ outside
+
+
+def readable(value: float) -> str:
+    """A number as a class writes it: 0.52, 1,200, 2×10⁶, 3.5×10⁻⁴ (two significant digits)."""
+    if not math.isfinite(value) or value == 0:
+        return f"{value:g}"
+    if PLAIN_RANGE[0] <= abs(value) < PLAIN_RANGE[1]:
+        return f"{float(f'{value:.2g}'):,g}"
+    mantissa, exponent = f"{value:.1e}".split("e")
+    power = "10" + str(int(exponent)).translate(SUPERSCRIPTS)
+    mantissa = mantissa.removesuffix(".0")
+    return power if mantissa == "1" else f"{mantissa}×{power}"
+
+
+def _superscript(number: str) -> str:
+    """A Vega expression: the digits and minus sign of a number, raised."""
+    text = f"'' + ({number})"
+    for plain, raised in zip("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"):
+        text = f"replace({text}, regexp('{plain}', 'g'), '{raised}')"
+    return text
+
+
+# A log axis: a tick at each power of ten (Vega keeps those inside the scale's domain, and thins them when
+# they are too many for the height), labelled as readable() writes it: 0.01, 1, 1,000, 10⁶.
+_DECADES = "round(log(datum.value) / LN10)"
+LOG_LABELS = (f"datum.value >= {PLAIN_RANGE[0]} && datum.value < {PLAIN_RANGE[1]} ? format(datum.value, ',~g') : "
+              f"'10' + {_superscript(_DECADES)}")
+LOG_AXIS = {"values": [float(f"1e{n}") for n in range(-15, 16)], "labelExpr": LOG_LABELS}
 
 
 @dataclass
@@ -73,7 +111,7 @@ def chart_spec(panel: Panel) -> dict:
     """The Vega-Lite spec of a panel: fixed for a given panel, its data in named datasets."""
     title = {"text": panel.title, "anchor": "start", "fontSize": 13}
     if panel.subtitle:
-        title.update(subtitle=panel.subtitle, subtitleFontSize=11, subtitleColor="#6b7280")
+        title.update(subtitle=panel.subtitle, subtitleFontSize=12, subtitleColor="#6b7280")
     if panel.heatmap:
         return {"title": title, "height": panel.height, "width": "container",
                 "datasets": {"cells": arrow(panel.rows)}, "data": {"name": "cells"}, "mark": "rect",
@@ -85,29 +123,36 @@ def chart_spec(panel: Panel) -> dict:
     x = {"field": "x", "type": "quantitative", "title": panel.x_title or None, "scale": {"zero": False, "nice": False},
          "axis": {"format": ",.1~f", "tickCount": 5}}
     y = {"field": "y", "type": "quantitative", "title": None, "scale": panel.y_scale}
+    if panel.y_scale.get("type") == "log":
+        y["axis"] = LOG_AXIS
+    # Colour and dashes share one legend (or none): Vega-Lite merges the two, and warns when they disagree.
+    # Its symbols are short strokes, coloured and dashed as the lines are.
+    legend = ({"orient": "top", "columns": panel.legend_columns, "labelLimit": 220, "symbolType": "stroke",
+               "symbolStrokeWidth": 2} if panel.legend else None)
     color = {"field": "series", "type": "nominal", "title": None,
-             "scale": {"domain": names, "range": [s.color for s in panel.series]},
-             "legend": {"orient": "top", "columns": panel.legend_columns, "labelLimit": 220} if panel.legend else None}
+             "scale": {"domain": names, "range": [s.color for s in panel.series]}, "legend": legend}
     layers = [
-        {"data": {"name": "starts"}, "mark": {"type": "rule", "color": "#d1d5db"},
-         "encoding": {"x": {"field": "x", "type": "quantitative"}}},
+        {"data": {"name": "starts"}, "mark": {"type": "rule", "color": "#d1d5db", "clip": True},
+         "encoding": {"x": {"value": {"expr": "scale('x', datum.x)"}}}},
         {"mark": {"type": "line", "strokeWidth": 2, "clip": True},
          "encoding": {"x": x, "y": y, "color": color,
-                      "strokeDash": {"field": "series", "type": "nominal", "legend": None,
+                      "strokeDash": {"field": "series", "type": "nominal", "legend": legend,
                                      "scale": {"domain": names,
                                                "range": [[4, 3] if s.dashed else [1, 0] for s in panel.series]}}}},
     ]
     marked = [s.name for s in panel.series if s.points]
-    if marked:
+    if marked:  # the lines' own samples (often none yet, as held-out losses): placed through their scales too
         layers.append({"transform": [{"filter": {"field": "series", "oneOf": marked}}],
                        "mark": {"type": "point", "filled": True, "size": 30, "clip": True},
-                       "encoding": {"x": x, "y": y, "color": color}})
+                       "encoding": {"x": {"value": {"expr": "scale('x', datum.x)"}},
+                                    "y": {"value": {"expr": "scale('y', datum.y)"}}, "color": color}})
     starts = pa.table({"x": pa.array(panel.window_starts[1:], pa.float64())})
     datasets = {"lines": arrow(panel.rows), "starts": arrow(starts)}
     if panel.h_rules is not None:  # the layer is always there; its data is empty when there is no rule
         layers.append({"data": {"name": "rules"},
-                       "mark": {"type": "rule", "color": THRESHOLD, "strokeDash": [6, 4], "strokeWidth": 1.5},
-                       "encoding": {"y": {"field": "y", "type": "quantitative"}}})
+                       "mark": {"type": "rule", "color": THRESHOLD, "strokeDash": [6, 4], "strokeWidth": 1.5,
+                                "clip": True},
+                       "encoding": {"y": {"value": {"expr": "scale('y', datum.y)"}}}})
         datasets["rules"] = arrow(pa.table({"y": pa.array([y for y in panel.h_rules if np.isfinite(y) and y > 0],
                                                              pa.float64())}))
     return {"title": title, "height": panel.height, "width": "container", "datasets": datasets,
