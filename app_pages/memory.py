@@ -14,7 +14,8 @@ import numpy as np
 import streamlit as st
 
 from rnn_core.memory.data import CHANCE, DISTANCE_RANGE, SYMBOLS, MemoryTaskConfig
-from rnn_core.memory.trainer import GradientGrowth, MemoryComparison, gradient_growth
+from rnn_core.memory.trainer import (LEARNT_ACCURACY, GradientGrowth, MemoryComparison, MemoryTrainer,
+                                    gradient_growth)
 from rnn_core.settings import LIVE_UPDATES_ENV_VAR
 from ui import memory_charts
 from ui.i18n import _, bound_gettext, number
@@ -70,6 +71,17 @@ def draw_chart(name: str, spec: dict) -> None:
         st.vega_lite_chart(spec, width="stretch")
 
 
+def learnt_line(trainers: dict[str, MemoryTrainer]) -> str:
+    """When each cell first reached LEARNT_ACCURACY, in optimizer steps: the same on every machine."""
+    level = percent(LEARNT_ACCURACY)
+    return " · ".join(
+        (_("{cell}: {level} at step {step}").format(cell=memory_charts.CELL_NAMES[cell], level=level,
+                                                   step=number(trainer.learnt_at))
+         if trainer.learnt_at is not None else
+         _("{cell}: not at {level} yet").format(cell=memory_charts.CELL_NAMES[cell], level=level))
+        for cell, trainer in trainers.items())
+
+
 def draw_live(comparison: MemoryComparison) -> None:
     trainers = comparison.trainers
     with st.container(key=key("status")):
@@ -78,6 +90,8 @@ def draw_live(comparison: MemoryComparison) -> None:
                     + " · ".join(
                         f"{memory_charts.CELL_NAMES[cell]} **{percent(trainer.recent_accuracy())}**"
                         for cell, trainer in trainers.items()))
+        if comparison.step_count:
+            st.caption(learnt_line(trainers))
     if comparison.step_count == 0:
         st.info(_("Press **Play** (or **Step**) to start training."))
         return
@@ -159,10 +173,11 @@ with explain_left.expander(_("What you are seeing")):
         "learns what the symbol was. It guesses.\n"
         "- An **LSTM** keeps a cell state that is only scaled by its forget gate, and a **GRU** a state kept "
         "by its update gate: with those gates open, memory and gradient pass through many steps almost "
-        "untouched. Both start with them open, as is common, and learn the task within seconds.\n"
+        "untouched. Both start with them open, as is common, and learn the task in some hundreds of optimizer "
+        "steps; the line above the chart says at which step each first reached {level}.\n"
         "- **When gradients explode** (below): with large recurrent weights the same product grows instead, "
         "exponentially in T. Clipping caps the norm an optimizer step may use and keeps its direction.").format(
-            symbols=SYMBOLS, chance=percent(CHANCE)))
+            symbols=SYMBOLS, chance=percent(CHANCE), level=percent(LEARNT_ACCURACY)))
 with explain_right.expander(_("Try this")):
     st.markdown(_(
         "- Set the distance to 5: now the RNN learns too. Raise it step by step (10, 20, 40): where does "

@@ -10,7 +10,8 @@ import torch
 import torch.nn.functional as F
 
 from rnn_core.memory.data import ANSWER, CHANCE, INPUTS, LEAD_IN, REMEMBER, SYMBOLS, MemoryTaskConfig, recall_batch
-from rnn_core.memory.trainer import CoarseningCurve, MemoryComparison, MemoryTrainer, gradient_growth
+from rnn_core.memory.trainer import (LEARNT_ACCURACY, CoarseningCurve, MemoryComparison, MemoryTrainer,
+                                    gradient_growth)
 from rnn_core.memory.model import build_model
 
 TINY = MemoryTaskConfig(distance=7, hidden_size=5, batch_size=3)
@@ -170,6 +171,21 @@ def test_trainer_curves_and_reach_history():
     steps, profiles = trainer.reach.curve()
     assert profiles.shape[1] == 7 and len(profiles) <= 4 + 1 and steps[-1] == 200  # + the run not yet averaged
     assert len(trainer.accuracy) > 0 and 0 <= trainer.recent_accuracy() <= 1
+
+
+def test_a_trainer_records_the_first_step_its_recent_accuracy_reached_the_learnt_level():
+    trainer = MemoryTrainer("gru", MemoryTaskConfig(distance=5, hidden_size=16))
+    generator = torch.Generator().manual_seed(0)
+    accuracies, reached = [], None
+    while reached is None and trainer.step_count < 1000:
+        accuracies.append(trainer.train_batch(*recall_batch(generator, 64, 5, 0.5), measure=False).accuracy)
+        if np.mean(accuracies[-100:]) >= LEARNT_ACCURACY:
+            reached = trainer.step_count
+        assert trainer.learnt_at == reached
+    assert reached is not None  # a distance of 5 is learnt within the thousand steps
+    for _ in range(20):  # and it stays the first step, whatever comes after
+        trainer.train_batch(*recall_batch(generator, 64, 5, 0.5), measure=False)
+    assert trainer.learnt_at == reached
 
 
 def test_the_reach_history_holds_geometric_means():

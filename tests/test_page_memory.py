@@ -68,6 +68,23 @@ def test_renders_ready_to_play():
     assert list(charts(at)) == ["Gradient norm against the distance T (log)"]
 
 
+def test_the_status_says_in_steps_when_each_cell_learnt_the_task():
+    at = open_page()
+    at.slider(key="memory_distance").set_value(5).run()  # short enough for all three to learn it quickly
+    at.slider(key="memory_speed").set_value(20).run()
+    at.button(key="memory_play").click().run()
+    while comparison(at).trainers["gru"].learnt_at is None and comparison(at).step_count < 1000:
+        at.run()
+    assert not at.exception
+    line = next(c.value for c in at.caption if "GRU:" in c.value)
+    for cell, trainer in comparison(at).trainers.items():
+        name = cell.upper()
+        assert (f"{name}: 90% at step {trainer.learnt_at:,}" if trainer.learnt_at is not None
+                else f"{name}: not at 90% yet") in line, line
+    seeing = " ".join(m.value for m in at.markdown if "**The task**" in m.value)
+    assert "within seconds" not in seeing and "hundreds of optimizer steps" in seeing
+
+
 def test_each_run_while_playing_trains_all_three_cells_one_tick(playing):
     at = playing
     assert at.button(key="memory_pause").label == "Pause"

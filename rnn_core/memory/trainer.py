@@ -16,6 +16,9 @@ from rnn_core.layers import CELLS
 from rnn_core.memory.data import LEAD_IN, MemoryTaskConfig, TINY, recall_batch
 from rnn_core.memory.model import build_model
 
+LEARNT_ACCURACY = 0.9  # a cell has learnt the task once its last 100 batches' accuracy reaches this
+
+
 class CoarseningCurve:
     """A whole run's means in bounded memory: one point per `every` values added; when there are more than
     `points` points, neighbours are merged in pairs and `every` doubles. Values are floats or arrays."""
@@ -79,6 +82,7 @@ class MemoryTrainer:
         # chance spike in thousands of near-zero values does not dominate (the charts' colours are log too)
         self.reach = CoarseningCurve(config.reach_rows, every=10)
         self.recent_accuracies: deque[float] = deque(maxlen=100)
+        self.learnt_at: int | None = None  # the first step at which recent_accuracy() reached LEARNT_ACCURACY
         self.last: StepRecord | None = None
 
     def train_batch(self, inputs: torch.Tensor, labels: torch.Tensor, measure: bool = True) -> StepRecord:
@@ -111,6 +115,8 @@ class MemoryTrainer:
             self.loss.add(self.step_count, record.loss)
         self.accuracy.add(self.step_count, record.accuracy)
         self.recent_accuracies.append(record.accuracy)
+        if self.learnt_at is None and self.recent_accuracy() >= LEARNT_ACCURACY:
+            self.learnt_at = self.step_count
         if reach is not None and np.all(np.isfinite(reach)):
             self.reach.add(self.step_count, np.log10(np.maximum(reach, TINY)))
         return record
