@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import io
+import os
+import tempfile
 from pathlib import Path
 
 import torch
@@ -10,8 +12,9 @@ from rnn_core.digits.model import RowClassifier, RowClassifierConfig
 
 
 class WritesAFile:
-    """Unpickling this would create MARKER: the classic checkpoint that runs code when loaded."""
-    MARKER = Path("/tmp/rnn-playground-pickle-ran")
+    """Unpickling this would create MARKER: the classic checkpoint that runs code when loaded. One marker per
+    process: tests in parallel (and other checkouts' tests) must not see each other's."""
+    MARKER = Path(tempfile.gettempdir()) / f"rnn-playground-pickle-ran-{os.getpid()}"
 
     def __reduce__(self):
         return (open, (str(self.MARKER), "w"))

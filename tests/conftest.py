@@ -1,4 +1,5 @@
-"""Shared fixtures: the data root, and the browser harness (a live `streamlit run` + headless Chromium)."""
+"""Shared fixtures: the data root, and the browser harness (a live `streamlit run` + headless Chromium); and
+the markers that follow from them, so that `scripts/test.sh --fast` can leave out the slow kinds of test."""
 from __future__ import annotations
 
 import os
@@ -8,9 +9,24 @@ from pathlib import Path
 import pytest
 
 from rnn_core.device import configure_threads
-from harness.server import CHROMIUM, CHROMIUM_ARGS, REPO, free_port, start_app
+from harness.server import CHROMIUM, CHROMIUM_ARGS, REPO, free_port, start_app, start_caddy
 
 configure_threads(1)  # as the app and the CLI do: small models, and no thread fights on a busy machine
+
+BROWSER_FIXTURES = {"browser", "page", "app_url"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by what it needs, whatever its file says: the real data sets (integration), the browser
+    harness (browser), or Caddy in front of replicas (replicas: its module imports start_caddy)."""
+    for item in items:
+        needs = set(getattr(item, "fixturenames", ()))
+        if "data_dir" in needs:
+            item.add_marker(pytest.mark.integration)
+        if needs & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if getattr(getattr(item, "module", None), "start_caddy", None) is start_caddy:
+            item.add_marker(pytest.mark.replicas)
 
 
 @pytest.fixture(scope="session")

@@ -4,14 +4,22 @@ import sys
 
 import pytest
 
+import rnn_core.__main__
 from rnn_core.__main__ import main
 from rnn_core.checkpoints import load_checkpoint
+from rnn_core.digits.drawn import drawn_digit_set
+from rnn_core.evaluation import evaluate_on_drawn_digits
 from rnn_core.names.recipe import NamesRecipe
 
 from harness.tiny_data import write_tiny_mnist, write_tiny_names
 
 
-def test_train_and_evaluate_mnist(tmp_path, capsys):
+def test_train_and_evaluate_mnist(tmp_path, capsys, monkeypatch):
+    # The drawn-digit benchmark of a throwaway model: a few drawings take the same path as all of them, which
+    # tests/test_drawn_digits.py reads with the shipped models.
+    few = drawn_digit_set(count=40)
+    monkeypatch.setattr(rnn_core.__main__, "evaluate_on_drawn_digits",
+                        lambda model: evaluate_on_drawn_digits(model, few))
     root = write_tiny_mnist(tmp_path / "data")
     out = tmp_path / "digits.pt"
     assert main(["train", "mnist", "--data-dir", str(root), "--device", "cpu", "--cell", "gru",
@@ -20,6 +28,7 @@ def test_train_and_evaluate_mnist(tmp_path, capsys):
     checkpoint = load_checkpoint(out, expected_kind="row_classifier")
     recorded = checkpoint.metadata.test_metrics.accuracy
     assert checkpoint.model.config.cell == "gru" and checkpoint.metadata.labels[3] == "3"
+    assert checkpoint.metadata.drawn_metrics.examples == len(few)
     assert "saved" in capsys.readouterr().out
 
     assert main(["evaluate", str(out), "--data-dir", str(root)]) == 0
