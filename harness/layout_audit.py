@@ -92,12 +92,14 @@ selector => liveCharts(selector).map(chart => {
     return area ? area.getBoundingClientRect().height : null;
 })""")
 
-# Legend and axis labels that do not show whole: cut short with an ellipsis (Vega's labelLimit), or running
-# past the edge of the chart or of the SVG that draws them (Plotly lets a long label run out of its figure,
-# where it is cut off). Half a pixel over is no cut: Plotly's own measure of its labels falls that short.
+# Legend labels, axis labels and axis titles that do not show whole: cut short with an ellipsis (Vega's
+# labelLimit), or running past the edge of the chart or of the SVG that draws them (Plotly lets a long label
+# run out of its figure, where it is cut off). Half a pixel over is no cut: Plotly's own measure of its
+# labels falls that short.
 CUT_LABELS_JS = _with_helpers("""
 selector => liveCharts(selector).flatMap(chart => [...chart.querySelectorAll(
-        '.role-legend-label text, .legendtext, .role-axis-label text, .xtick text, .ytick text')]
+        '.role-legend-label text, .legendtext, .role-axis-label text, .xtick text, .ytick text, '
+        + '.role-axis-title text, text.xtitle, text.ytitle')]
     .filter(shown)
     .filter(text => {
         const box = text.getBoundingClientRect();
@@ -144,7 +146,7 @@ def plot_heights(page: Page, selector: str) -> list[float]:
 
 
 def cut_labels(page: Page, selector: str) -> list[str]:
-    """Legend and axis labels cut short or cut off."""
+    """Legend labels, axis labels and axis titles cut short or cut off."""
     return page.evaluate(CUT_LABELS_JS, selector)
 
 

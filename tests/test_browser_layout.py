@@ -56,14 +56,14 @@ def opened(browser, app_url: str, path: str, size: tuple[int, int], language: st
 def play_until(page: Page, page_key: str, step: int) -> None:
     """Press Play, wait until the status line shows `step` or more, then Pause and let the page settle."""
     status = f".st-key-{page_key}_status"
-    page.locator(f".st-key-{page_key}_play button").click()
+    page.locator(f".st-key-{page_key}_play button").first.click()
     page.wait_for_function(
         """([status, step]) => { const shown = document.querySelector(status);
                                  const match = shown && /(\\d[\\d,]*)/.exec(shown.innerText);
                                  return match && Number(match[1].replace(/,/g, '')) >= step; }""",
         arg=[status, step], timeout=60_000)
-    page.locator(f".st-key-{page_key}_pause button").click()
-    page.locator(f".st-key-{page_key}_play button").wait_for()
+    page.locator(f".st-key-{page_key}_pause button").first.click()
+    page.locator(f".st-key-{page_key}_play button").first.wait_for()
     wait_for_app(page)
 
 

@@ -148,7 +148,7 @@ def confusion_figure(confusion: list[list[int]], languages: list[str]) -> go.Fig
         textfont=CELL_FONT, customdata=counts.astype(int),
         hovertemplate=_("true %{y}, predicted %{x}<br>%{z:.1%} of the %{y} test names (%{customdata})")
         + "<extra></extra>"))
-    title = _("predicted language<br>rows: the true language · cells: percentage of the row")
+    title = _("predicted language<br>rows: the true language<br>cells: percentage of the row")
     labels, angle = column_labels(names)
     figure.update_layout(height=620, margin=dict(l=0, r=0, t=10, b=0),
                          xaxis=dict(title=title, side="top", tickangle=angle, tickmode="array", tickvals=names,
