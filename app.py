@@ -11,7 +11,7 @@ import torch
 from rnn_core.checkpoint_meta import ClassifierMetrics, GeneratorMetrics
 from ui import serving
 from ui.engine_words import engine_words
-from ui.i18n import _, choose_language, language_switch, ngettext, number, percent
+from ui.i18n import _, choose_language, join_sentences, language_switch, ngettext, number, percent
 from ui.icon import app_icon
 from ui.live_updates import live_update_schedule
 from ui.pages import HOME, PAGES
@@ -47,7 +47,7 @@ with st.sidebar:
     st.markdown(f"**{description}**")
     if choice.warnings:
         # the engine names the device it fell back to as describe_device does: the description above, translated
-        st.warning(" ".join(engine_words(warning).replace(choice.description, description)
+        st.warning(join_sentences(engine_words(warning).replace(choice.description, description)
                             for warning in choice.warnings))
     st.caption(_("Pretrained models · on their test sets"))
     models = {**{_("Digits · {cell}").format(cell=k): v for k, v in digit_models().items()},

@@ -27,7 +27,7 @@ from ui.gate_view import show_gates
 from ui.resources import LoadedModel, digit_models, training_data
 from ui.session_models import add_session_model, session_models
 from ui.live_updates import interactive_run
-from ui.i18n import _, ngettext, number, percent
+from ui.i18n import _, join_sentences, ngettext, number, percent
 
 CANVAS_SIZE = 280
 # MNIST strokes are 2-3 pixels wide on digits 20 pixels tall. A pen a tenth of the canvas wide, on a
@@ -134,12 +134,13 @@ def show_row_story(image: torch.Tensor, reading: DigitReading | None, redrawn: b
     with view_column:
         st.markdown("##### " + _("What the model sees"))
         draw_chart("view", digit_charts.model_view(image.numpy(), rows_read), width="content")
-        st.caption(_("Drawings are cropped, shrunk to {rows}x{rows} pixels and centred, the way MNIST's "
-                     "digits were made.").format(rows=ROWS)
-                   + (" " + _("Your strokes are drawn again with a pen as thin as MNIST's, so a small digit "
-                              "reads like a large one.") if redrawn else "")
-                   + ("" if rows_read in (None, ROWS)
-                      else " " + _("Amber: row {row}; shaded: rows not read yet.").format(row=rows_read)))
+        st.caption(join_sentences(
+            [_("Drawings are cropped, shrunk to {rows}x{rows} pixels and centred, the way MNIST's digits were "
+               "made.").format(rows=ROWS)]
+            + ([_("Your strokes are drawn again with a pen as thin as MNIST's, so a small digit reads like a "
+                  "large one.")] if redrawn else [])
+            + ([] if rows_read in (None, ROWS) else [_("Amber: row {row}; shaded: rows not read yet.").format(
+                row=rows_read)])))
     with story_column:
         with st.container():
             if reading is None:

@@ -13,7 +13,7 @@ from rnn_core.inside.cells import (GATE_NAMES, SHAPE_CHOICES, CellSpec, GRUStep,
                                   parameter_table, parameter_total, seeded_module, tensor_shapes, unroll)
 from ui.cell_diagram import unrolled_svg
 from ui.engine_words import engine_words
-from ui.i18n import N_, _, ngettext, number as localized
+from ui.i18n import N_, _, join_sentences, ngettext, number as localized
 
 CELLS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 STEP_INPUT, STEP_HIDDEN, STEP_COUNT = 2, 3, 5  # the hand-worked cell: small enough to read every number
@@ -51,7 +51,8 @@ def show_shapes(spec: CellSpec, batch: int, seq_len: int) -> None:
     caption = _("Unrolled: layers bottom to top, time left to right. Each arrow is labelled with the shape it "
                 "carries at one step: (batch, hidden) for the memory, (batch, input) for x_t.")
     if spec.bidirectional:
-        caption += " " + _("Amber: the backward direction, reading from the last step to the first.")
+        caption = join_sentences([caption, _("Amber: the backward direction, reading from the last step to the "
+                                             "first.")])
     st.image(unrolled_svg(spec, batch, seq_len), width="stretch", caption=caption)
     st.markdown("##### " + _("Tensors in and out"))
     tensor, shape, why = _("tensor"), _("shape"), _("why")

@@ -18,7 +18,7 @@ from rnn_core.names.inference import (
 from rnn_core.names.model import NameClassifier, NameClassifierConfig
 from ui.engine_words import engine_words
 from ui.live_updates import interactive_run
-from ui.i18n import N_, _, ngettext, number, percent
+from ui.i18n import N_, _, join_sentences, ngettext, number, percent, uploader_note
 from ui.name_charts import (common_mix_ups, confusion_figure, data_counts_figure, language_name,
                             prefix_heatmap_spec, recall_by_language, top_languages_spec)
 from ui.resources import LoadedModel, names_model, names_vocab
@@ -28,6 +28,7 @@ EXAMPLES = ["Nakamura", "O'Brien", "Schmidt", "Rossi", "Nguyen", "Procházka", "
 LIVE_DELAY = "150ms"  # the pause after a keystroke before the answer updates: feels live, spares reruns
 SHOWN_TEXT_LENGTH = 60  # a bad line in the table is cut to this, so a 10,000-character line stays readable
 SHIPPED = "shipped"  # the shipped model's key among the choices (its label is translated where shown)
+MAX_UPLOAD_MB = 5  # a list of names: far below the server's limit for checkpoints
 
 
 def use_example() -> None:
@@ -141,9 +142,10 @@ def many_names(model: NameClassifier, vocab: CharVocab, languages: list[str]) ->
         if text.strip():
             show_batch(model, vocab, languages, name_lines(text), "paste")
     with upload:
+        uploader_note(MAX_UPLOAD_MB)
         file = st.file_uploader(_("A .txt file (one name a line) or a .csv file (names in the first column; a "
                                   "header such as name or surname is skipped)"), type=["txt", "csv"],
-                                key="names_batch_file", max_upload_size=5)
+                                key="names_batch_file", max_upload_size=MAX_UPLOAD_MB)
         if file is not None:
             try:
                 lines = name_lines_from_file(file.getvalue(), file.name)
@@ -181,12 +183,13 @@ def model_description(config: NameClassifierConfig, metadata: CheckpointMetadata
             train=number(pairs.get("train", 0)), test=number(pairs.get("test", 0))))
     parts.append(_("Accuracy counts every test name the same, so the languages with most names dominate it; "
                    "balanced accuracy gives each language an equal say."))
+    recipe = "".join(parts)
     rule = metadata.decision_rule
     if rule is None:
-        return "".join(parts)
+        return recipe
     strength, folds, vote = rule.prior_strength, rule.folds, rule.naive_bayes_weight
     voted = bool(config.naive_bayes_buckets) and vote is not None
-    parts.append(" " + _("**The decision rule**: "))
+    parts = [_("**The decision rule**: ")]  # the rule's clauses, a sentence after the recipe's
     if voted:
         parts.append(_("the networks learn how common each language is, so they lean towards the biggest ones; "
                        "the vote knows nothing of that, so adding it (weight {weight}) keeps the small "
@@ -200,7 +203,7 @@ def model_description(config: NameClassifierConfig, metadata: CheckpointMetadata
               else _("The strength was chosen on training names answered by members that never saw them"))
     folded = _(" ({folds}-fold cross-fitting)").format(folds=folds) if folds else ""
     parts.append(chosen + folded + _("; the test names were only measured."))
-    return "".join(parts)
+    return join_sentences([recipe, "".join(parts)])
 
 
 def plain_summary(metadata: CheckpointMetadata) -> str:
@@ -209,14 +212,14 @@ def plain_summary(metadata: CheckpointMetadata) -> str:
     recall = recall_by_language(metrics, metadata.labels)
     if metrics.accuracy is None:
         return _("This model's test results were not recorded.")
-    words = _("**In short**: on surnames it never saw while learning, this model names the right language "
-              "about {count} times in 100.").format(count=round(100 * metrics.accuracy))
+    words = [_("**In short**: on surnames it never saw while learning, this model names the right language "
+               "about {count} times in 100.").format(count=round(100 * metrics.accuracy))]
     if len(recall) >= 6:
         ranked = [language_name(language) for language in sorted(recall, key=recall.get)]
-        words += " " + _("It is best at languages with many names in its data ({best}) and weakest at {worst}, "
-                         "which have few names or share many with a neighbour.").format(
-                             best=_(", ").join(ranked[-3:][::-1]), worst=_(", ").join(ranked[:3]))
-    return words
+        words.append(_("It is best at languages with many names in its data ({best}) and weakest at {worst}, "
+                       "which have few names or share many with a neighbour.").format(
+                           best=_(", ").join(ranked[-3:][::-1]), worst=_(", ").join(ranked[:3])))
+    return join_sentences(words)
 
 
 def model_card(model: NameClassifier, metadata: CheckpointMetadata) -> None:

@@ -15,7 +15,7 @@ from rnn_core.layers import CELLS
 from rnn_core.training.plans import TrainingPlan, prepare_training, test_metrics_metadata
 from rnn_core.training.loop import ClassifierTrainer
 from ui.engine_words import engine_words
-from ui.i18n import N_, _, bound_gettext, number, percent
+from ui.i18n import N_, _, bound_gettext, number, percent, uploader_note
 from ui.resources import device_choice, training_data
 from ui.session_models import add_session_model, session_models, upload_problem
 
@@ -191,6 +191,7 @@ if run is not None:
 
 st.divider()
 st.subheader(_("Load a checkpoint"))
+uploader_note(MAX_UPLOAD_MB)
 upload = st.file_uploader(_("A .pt file saved by this app or by `python -m rnn_core train`"), type=["pt"])
 if upload is not None and state.get("uploaded_name") != upload.file_id:
     state.uploaded_name = upload.file_id

@@ -18,7 +18,7 @@ from rnn_core.settings import LIVE_UPDATES_ENV_VAR
 from rnn_core.waves.trainer import CarryComparison, WaveHealth, WaveTrainer
 from ui import wave_charts
 from ui.wave_charts import readable
-from ui.i18n import _, bound_gettext, number, percent
+from ui.i18n import _, bound_gettext, join_sentences, number, percent
 from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, live_update_schedule, updates_per_second
 from ui.play_controls import model_lock, play_controls
 from ui.wave_settings import (CELLS, CLIP_CHOICES, FEEDBACK_CHOICES, HIDDEN_SIZES, LEARNING_RATES, POINTS_RANGE,
@@ -112,16 +112,17 @@ def collapse_message(health: WaveHealth, clip: float | None) -> str:
              _("**Try:** a lower clipping threshold, a lower **learning rate**, or **LSTM** / **GRU**; then "
                "**Reset**."))
     if health.kind == "non_finite":
-        return _("**Training stopped at step {step}: the loss or the gradient was no longer a number.** That step "
-                 "was not applied; the charts show the last good steps.").format(
-                     step=number(health.diverged_at)) + " " + tries
-    if health.kind == "saturated":
-        return _("**Training has collapsed** near step {step}: {spike}, and {share} of the hidden values are now "
+        what = _("**Training stopped at step {step}: the loss or the gradient was no longer a number.** That step "
+                 "was not applied; the charts show the last good steps.").format(step=number(health.diverged_at))
+    elif health.kind == "saturated":
+        what = _("**Training has collapsed** near step {step}: {spike}, and {share} of the hidden values are now "
                  "pinned at +1 or -1, where tanh passes almost no gradient back.").format(
-                     step=number(health.peak_step), spike=spike, share=percent(health.pinned_share)) + " " + tries
-    return _("**Training has collapsed** near step {step}: the loss was down to {best} and is stuck at {recent} "
-             "since {spike}.").format(step=number(health.peak_step), best=readable(health.best_loss),
-                                      recent=f"{health.recent_loss:.2f}", spike=spike) + " " + tries
+                     step=number(health.peak_step), spike=spike, share=percent(health.pinned_share))
+    else:
+        what = _("**Training has collapsed** near step {step}: the loss was down to {best} and is stuck at "
+                 "{recent} since {spike}.").format(step=number(health.peak_step), best=readable(health.best_loss),
+                                                   recent=f"{health.recent_loss:.2f}", spike=spike)
+    return join_sentences([what, tries])
 
 
 def status_line(trainer: WaveTrainer) -> str:

@@ -14,7 +14,7 @@ import torch
 from rnn_core.digits.gates import CANDIDATES, DigitGates, NoGatesError, digit_gates, gate_means, telling_units
 from rnn_core.digits.model import RowClassifier
 from ui.digit_charts import AMBER, INDIGO, ROWS
-from ui.i18n import N_, _
+from ui.i18n import N_, _, join_sentences
 
 UNITS = 20  # units per heatmap: the most telling ones, enough to see patterns, few enough to read
 GATE_SCALE = [[0.0, "#ffffff"], [0.5, "#a5b4fc"], [1.0, INDIGO]]  # closed (0) white, open (1) indigo
@@ -95,9 +95,9 @@ def show_gates(model: RowClassifier, image: torch.Tensor, cell_label: str) -> No
         return
     hidden = found.hidden[0].shape[1]
     st.markdown("##### " + _("Gates, row by row"))
-    st.caption(_(CAPTIONS[found.cell]) + " " + _("Shown: in each gate the {shown} of {units} units that move most on "
-                                                 "this drawing; below, each gate's mean over all units.").format(
-                                                     shown=min(UNITS, hidden), units=hidden))
+    st.caption(join_sentences([_(CAPTIONS[found.cell]), _(
+        "Shown: in each gate the {shown} of {units} units that move most on this drawing; below, each gate's mean "
+        "over all units.").format(shown=min(UNITS, hidden), units=hidden)]))
     layers = len(found.gates)
     names = [_("Layer {number}").format(number=k + 1) + (" · " + _("reads the pixels") if k == 0 else "")
              + (" · " + _("feeds the answer") if k == layers - 1 else "") for k in range(layers)]

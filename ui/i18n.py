@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import gettext
 import io
+from collections.abc import Iterable
 from pathlib import Path
 
 import streamlit as st
@@ -30,6 +31,8 @@ STATE_KEY = "ui_language"
 DEFAULT = "en"
 # URL code -> (name shown in the switch, catalog locale). English is the source language: no catalog.
 LANGUAGES = {"en": ("English", "en"), "zh": ("简体中文", "zh_CN")}
+# What goes between two sentences: Chinese full stops and commas carry their own space.
+SENTENCE_GAPS = {"en": " ", "zh": ""}
 
 
 @functools.cache
@@ -66,6 +69,11 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return translations(current_language()).ngettext(singular, plural, count)
 
 
+def join_sentences(parts: Iterable[str]) -> str:
+    """Translated sentences (or clauses) as one text, with the visitor's language's gap between them."""
+    return SENTENCE_GAPS[current_language()].join(parts)
+
+
 def bound_gettext():
     """_() bound to this run's language, for a widget's format_func: Streamlit may call that again outside
     the run (AppTest does, to read a widget's value), where the visitor's language cannot be looked up."""
@@ -93,6 +101,14 @@ def percent(value: float, digits: int = 0) -> str:
         return "–"
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
     return format_percent(value, format=pattern, locale=babel_locale())
+
+
+def uploader_note(limit_mb: int) -> None:
+    """A caption for the file uploader below it: Streamlit draws the box's own words ("Drag and drop file
+    here", "Upload", "per file") in English whatever the page's language, and has no setting for them."""
+    if current_language() != DEFAULT:
+        st.caption(_("The box below is Streamlit's and speaks English: drag a file onto it, or press “Upload” to "
+                     "choose one; at most {limit} MB a file.").format(limit=limit_mb))
 
 
 def _browser_language() -> str:
