@@ -5,6 +5,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from harness.server import REPO
 from harness.tiny_data import write_tiny_mnist
 
@@ -33,11 +35,16 @@ print(json.dumps({"estimate": estimate, "run": time.perf_counter() - started, "s
 
 def test_the_estimate_is_close_to_how_long_the_run_takes(tmp_path):
     root = write_tiny_mnist(tmp_path / "data", train=4000, test=200)  # 63 steps an epoch, 504 in all
-    result = subprocess.run([sys.executable, "-c", ESTIMATE_THEN_RUN, str(root)], cwd=REPO, capture_output=True,
-                            text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    timing = json.loads(result.stdout.strip().splitlines()[-1])
-    assert timing["status"] == "finished"
-    # Generous either way for a busy machine; timing the warm-up steps, or adding a fixed share for the
-    # accuracy measurements, lands far above.
-    assert 0.5 < timing["estimate"] / timing["run"] < 2, timing
+    tries = []
+    for _try in range(3):  # a burst of other work during the short timing can throw one try: a wrong method fails all
+        result = subprocess.run([sys.executable, "-c", ESTIMATE_THEN_RUN, str(root)], cwd=REPO, capture_output=True,
+                                text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        timing = json.loads(result.stdout.strip().splitlines()[-1])
+        assert timing["status"] == "finished"
+        tries.append(timing)
+        # Generous either way for a busy machine; timing the warm-up steps, or adding a fixed share for the
+        # accuracy measurements, lands far above.
+        if 0.5 < timing["estimate"] / timing["run"] < 2:
+            return
+    pytest.fail(f"the estimate is off in every try: {tries}")

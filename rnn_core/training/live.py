@@ -13,9 +13,11 @@ import copy
 import logging
 import math
 import os
+import statistics
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -30,7 +32,8 @@ EVAL_LIMIT = 1000  # held-out examples measured at each accuracy point
 STEPS_PER_POINT = 10  # optimizer steps between loss points
 EVAL_SECONDS = 1.0  # training time between accuracy points
 WARM_UP_STEPS = 3  # a fresh model's first steps allocate and warm caches: left out of a speed measurement
-TIMING_SECONDS = 0.3  # how long the steps after them are timed for an estimate
+TIMING_SECONDS = 0.3  # how long the steps after them are timed for an estimate, one by one
+TIMED_STEPS = 5  # and at least this many
 # The training thread's niceness: on a busy server a visitor's click (a rerun, at niceness 0) gets about
 # nine tenths of a core against it, and an idle server still gives the training all it has.
 BACKGROUND_NICENESS = 10
@@ -63,9 +66,9 @@ def estimate_seconds(trainer: ClassifierTrainer, eval_limit: int = EVAL_LIMIT, s
     steps settle at. It trains `trainer` a little: pass a fresh one made for the purpose, never the one to run.
 
     Timed in a thread of its own at the run's priority, so a busy server slows both alike. The first steps
-    and the first measurement are run untimed, as warm-up: they are several times slower than the rest, and
+    and the first measurement are left out, as warm-up: they are several times slower than the rest, and
     timing them would scale that cost up to the whole run. The run also measures held-out accuracy after
-    every `eval_seconds` of training, so one measurement is timed and counted that often.
+    every `eval_seconds` of training, so a measurement is timed too and counted that often.
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="run-estimate") as pool:
         return pool.submit(_estimate_here, trainer, eval_limit, steps_per_point, eval_seconds).result()
@@ -73,22 +76,25 @@ def estimate_seconds(trainer: ClassifierTrainer, eval_limit: int = EVAL_LIMIT, s
 
 def _estimate_here(trainer: ClassifierTrainer, eval_limit: int, steps_per_point: int, eval_seconds: float) -> float:
     lower_this_threads_priority()
-    started = time.perf_counter()
-    trainer.train_steps(WARM_UP_STEPS)
-    per_step = (time.perf_counter() - started) / trainer.step_count  # used only if no step is left to time
+    # Timed only for a run too short to leave any step after them.
+    warm_up = [_seconds(trainer.train_steps, 1) for _step in range(WARM_UP_STEPS)]
     trainer.evaluate(limit=eval_limit)
-    timed_from, started = trainer.step_count, time.perf_counter()
-    while not trainer.done and (trainer.step_count == timed_from or time.perf_counter() - started < TIMING_SECONDS):
-        trainer.train_steps(1)
-    if trainer.step_count > timed_from:
-        per_step = (time.perf_counter() - started) / (trainer.step_count - timed_from)
-    started = time.perf_counter()
-    trainer.evaluate(limit=eval_limit)
-    per_measurement = time.perf_counter() - started
+    started, timed = time.perf_counter(), []
+    while not trainer.done and (len(timed) < TIMED_STEPS or time.perf_counter() - started < TIMING_SECONDS):
+        timed.append(_seconds(trainer.train_steps, 1))
+    # Medians: a burst of other work on the machine in the short timing would otherwise be scaled up too.
+    per_step = statistics.median(timed or warm_up[-1:])
+    per_measurement = statistics.median(_seconds(trainer.evaluate, eval_limit) for _measurement in range(3))
     training = per_step * trainer.total_steps
     points = math.ceil(trainer.total_steps / steps_per_point)
     measurements = 1 + (points if eval_seconds <= 0 else min(points, training / eval_seconds + 1))  # first, last
     return training + measurements * per_measurement
+
+
+def _seconds(work: Callable[[int], object], argument: int) -> float:
+    started = time.perf_counter()
+    work(argument)
+    return time.perf_counter() - started
 
 
 @dataclass
