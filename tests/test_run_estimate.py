@@ -1,50 +1,63 @@
-"""The training page's time estimate: how long a run takes, from the machine's measured speed."""
+"""The training page's time estimate: the speed a run's steps settle at, never its warm-up, times its steps,
+plus its held-out measurements as often as the run takes them. Timed on a clock of the test's own, so the
+result is exact; benchmarks/bench_run_estimate.py compares estimates with real runs on this machine."""
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
+from types import SimpleNamespace
 
 import pytest
 
-from harness.server import REPO
-from harness.tiny_data import write_tiny_mnist
-
-# A fresh process, as on a freshly started server, where the first steps pay torch's one-time set-up: the
-# page's estimate for a plan, then that plan's background run timed to its end.
-ESTIMATE_THEN_RUN = """
-import json, sys, time
-import rnn_core
-import torch
-from pathlib import Path
-from rnn_core.digits.data import load_mnist
-from rnn_core.training.live import LiveTraining, estimate_seconds
-from rnn_core.training.plans import TrainingPlan, prepare_training
-
-data = load_mnist(Path(sys.argv[1]), download=False)
-plan = TrainingPlan("mnist", "lstm", 64, 1, 1e-3, 8, 64)
-estimate = estimate_seconds(prepare_training(plan, data, torch.device("cpu"))[0])
-run = LiveTraining(prepare_training(plan, data, torch.device("cpu"))[0])
-started = time.perf_counter()
-run.start()
-while run.snapshot().status == "running":
-    time.sleep(0.05)
-print(json.dumps({"estimate": estimate, "run": time.perf_counter() - started, "status": run.status}))
-"""
+from rnn_core.training import live
+from rnn_core.training.live import WARM_UP_STEPS, estimate_seconds
 
 
-def test_the_estimate_is_close_to_how_long_the_run_takes(tmp_path):
-    root = write_tiny_mnist(tmp_path / "data", train=4000, test=200)  # 63 steps an epoch, 504 in all
-    tries = []
-    for _try in range(3):  # a burst of other work during the short timing can throw one try: a wrong method fails all
-        result = subprocess.run([sys.executable, "-c", ESTIMATE_THEN_RUN, str(root)], cwd=REPO, capture_output=True,
-                                text=True, timeout=300)
-        assert result.returncode == 0, result.stderr
-        timing = json.loads(result.stdout.strip().splitlines()[-1])
-        assert timing["status"] == "finished"
-        tries.append(timing)
-        # Generous either way for a busy machine; timing the warm-up steps, or adding a fixed share for the
-        # accuracy measurements, lands far above.
-        if 0.5 < timing["estimate"] / timing["run"] < 2:
-            return
-    pytest.fail(f"the estimate is off in every try: {tries}")
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def perf_counter(self) -> float:
+        return self.now
+
+
+class ScriptedTrainer:
+    """Steps and measurements that take as long as the test says, on the test's clock."""
+
+    def __init__(self, clock: Clock, step_seconds: list[float], measurement_seconds: float, total_steps: int):
+        self.clock, self.step_seconds, self.measurement_seconds = clock, step_seconds, measurement_seconds
+        self.total_steps, self.steps = total_steps, 0
+
+    @property
+    def done(self) -> bool:
+        return self.steps >= self.total_steps
+
+    def train_steps(self, count: int) -> None:
+        for _ in range(count):
+            self.clock.now += self.step_seconds[min(self.steps, len(self.step_seconds) - 1)]
+            self.steps += 1
+
+    def evaluate(self, limit: int) -> None:
+        self.clock.now += self.measurement_seconds
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(live, "time", SimpleNamespace(perf_counter=clock.perf_counter))
+    return clock
+
+
+def test_warm_up_and_a_burst_of_other_work_are_not_scaled_up_to_the_whole_run(clock):
+    # Cold first steps ten times slower, then 10 ms steps, one of them slowed by other work on the machine.
+    steps = [0.1] * WARM_UP_STEPS + [0.01] * 20 + [0.5] + [0.01]
+    trainer = ScriptedTrainer(clock, steps, measurement_seconds=0.2, total_steps=1000)
+    estimate = estimate_seconds(trainer, steps_per_point=50, eval_seconds=1.0)
+    # 1000 steps of 10 ms; a measurement at the start, the end and after every second of training: 12 of 0.2 s.
+    assert estimate == pytest.approx(1000 * 0.01 + 12 * 0.2)
+
+
+def test_a_run_measures_at_most_once_a_point(clock):
+    # 100 steps of 10 ms take 1 s; a measurement every 0.1 s of training would be 11, but the run measures only
+    # when it draws a point: at the start and at each of its 4 points.
+    for eval_seconds in (0.1, 0):  # 0: a measurement at every point
+        trainer = ScriptedTrainer(clock, [0.01], measurement_seconds=0.5, total_steps=100)
+        assert estimate_seconds(trainer, steps_per_point=25, eval_seconds=eval_seconds) == pytest.approx(1.0 + 5 * 0.5)
