@@ -28,6 +28,8 @@ from ui.resources import LoadedModel, digit_models, training_data
 from ui.session_models import add_session_model, session_models
 from ui.live_updates import interactive_run
 from ui.i18n import _, join_sentences, ngettext, number, percent
+from ui.page_header import page_header
+from ui.pages import DIGITS
 
 CANVAS_SIZE = 280
 # MNIST strokes are 2-3 pixels wide on digits 20 pixels tall. A pen a tenth of the canvas wide, on a
@@ -351,7 +353,7 @@ state.setdefault("digits_initial", None)  # the drawing loaded back into the can
 state.setdefault("digits_undo_count", 0)
 state.setdefault("digits_rng", np.random.default_rng())  # this visitor's own draws of MNIST digits
 
-st.title(_("Draw a digit"))
+page_header(DIGITS)
 st.markdown(_("Draw one digit, 0 to 9, filling the black square. A recurrent network reads your drawing "
               "**one row of pixels at a time**, top to bottom, {rows} rows of {rows} pixels, and says which "
               "digit it is.").format(rows=ROWS))

@@ -20,6 +20,8 @@ from rnn_core.names.inference import classify_names
 from ui.engine_words import engine_words
 from ui.generate_charts import step_spec, story_spec
 from ui.i18n import N_, _, bound_gettext, ngettext, number, percent
+from ui.page_header import page_header
+from ui.pages import GENERATE
 from ui.name_charts import language_name
 from ui.resources import LoadedModel, generator_model, names_model, names_vocab
 
@@ -292,7 +294,7 @@ TRY_THIS = N_("""
 - Set the temperature to 0 and press **Invent a name** again and again.
 """)
 
-st.title(_("Invent a name"))
+page_header(GENERATE)
 st.markdown(_("One to many: pick a language and a recurrent network invents a surname for it, **one letter at "
               "a time**, showing at each step what it could have written next."))
 

@@ -2,7 +2,8 @@
 import streamlit as st
 
 from ui.i18n import _
-from ui.pages import DIGITS, GENERATE, HOME_CARDS, INSIDE, NAMES, WAVES
+from ui.page_header import page_header
+from ui.pages import DIGITS, GENERATE, HOME, HOME_CARDS, INSIDE, NAMES, WAVES
 
 CARDS_PER_ROW = 3  # readable cards on a laptop; Streamlit stacks them on a phone
 SHAPE_CARD_WIDTH = 210  # px: the shape cards wrap, four to a wide screen's row, two to a laptop's
@@ -90,7 +91,7 @@ UNROLLED_RNN_SVG = """
 </svg>
 """
 
-st.title(_("RNN Playground"))
+page_header(HOME, _("RNN Playground"))
 st.markdown(_(
     "A **recurrent neural network** reads a sequence one step at a time. At every step the *same* cell "
     "takes two things: the next input $x_t$ and its own memory from the step before, the **hidden "

@@ -14,6 +14,8 @@ from rnn_core.inside.cells import (GATE_NAMES, SHAPE_CHOICES, CellSpec, GRUStep,
 from ui.cell_diagram import unrolled_svg
 from ui.engine_words import engine_words
 from ui.i18n import N_, _, join_sentences, ngettext, number as localized
+from ui.page_header import page_header
+from ui.pages import INSIDE
 
 CELLS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 STEP_INPUT, STEP_HIDDEN, STEP_COUNT = 2, 3, 5  # the hand-worked cell: small enough to read every number
@@ -261,7 +263,7 @@ def matrix(values: torch.Tensor) -> str:
 for name, value in DEFAULTS.items():
     st.session_state.setdefault(key(name), value)
 
-st.title(_("Inside a cell"))
+page_header(INSIDE)
 st.caption(_("What nn.RNN, nn.LSTM and nn.GRU hold and compute: every parameter and tensor shape, and one time "
              "step of a tiny cell worked out by hand, number by number."))
 

@@ -21,6 +21,8 @@ from ui import memory_charts
 from ui.i18n import _, bound_gettext, number
 from ui.i18n import percent as locale_percent
 from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, live_update_schedule, updates_per_second
+from ui.page_header import page_header
+from ui.pages import MEMORY
 from ui.play_controls import model_lock, play_controls
 from ui.wave_charts import chart_spec, readable
 
@@ -151,7 +153,7 @@ for name in WIDGETS:  # Streamlit drops a widget's value while its page is not s
 
 # ----------------------------------------------------------------------------- controls
 
-st.title(_("Why gates remember"))
+page_header(MEMORY)
 st.caption(_("A noisy sequence shows one of {symbols} symbols once; T steps later the network must name it. A plain "
              "RNN, an LSTM and a GRU of the same size learn it side by side, on the same batches, from the same "
              "seed.").format(symbols=SYMBOLS))

@@ -19,6 +19,8 @@ from rnn_core.names.model import NameClassifier, NameClassifierConfig
 from ui.engine_words import engine_words
 from ui.live_updates import interactive_run
 from ui.i18n import N_, _, join_sentences, ngettext, number, percent, uploader_note
+from ui.page_header import page_header
+from ui.pages import NAMES
 from ui.name_charts import (common_mix_ups, confusion_figure, data_counts_figure, language_name,
                             prefix_heatmap_spec, recall_by_language, top_languages_spec)
 from ui.resources import LoadedModel, names_model, names_vocab
@@ -293,7 +295,7 @@ TRY_THIS = N_("""
 - Paste the surnames of people you know under *Many names at once* and download the table.
 """)
 
-st.title(_("Name classifier"))
+page_header(NAMES)
 st.markdown(_("Type a surname. A recurrent network reads it one character at a time, from both ends, and "
               "says which language in its training data the name most likely comes from."))
 

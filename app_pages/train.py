@@ -16,6 +16,8 @@ from rnn_core.training.plans import TrainingPlan, prepare_training, test_metrics
 from rnn_core.training.loop import ClassifierTrainer
 from ui.engine_words import engine_words
 from ui.i18n import N_, _, bound_gettext, number, percent, uploader_note
+from ui.page_header import page_header
+from ui.pages import TRAIN
 from ui.resources import device_choice, training_data
 from ui.session_models import add_session_model, session_models, upload_problem
 
@@ -141,7 +143,7 @@ def live_view(run: LiveTraining, running: bool) -> None:
 
 state = st.session_state
 
-st.title(_("Train it yourself"))
+page_header(TRAIN)
 st.markdown(_(
     "Pick a network and press **Train**. The curves update while it learns: the training loss after every "
     "few batches, and the accuracy on held-out examples it never trains on. Stop whenever you like; the "

@@ -20,6 +20,8 @@ from ui import wave_charts
 from ui.wave_charts import readable
 from ui.i18n import _, bound_gettext, join_sentences, number, percent
 from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, live_update_schedule, updates_per_second
+from ui.page_header import page_header
+from ui.pages import WAVES
 from ui.play_controls import model_lock, play_controls
 from ui.wave_settings import (CELLS, CLIP_CHOICES, FEEDBACK_CHOICES, HIDDEN_SIZES, LEARNING_RATES, POINTS_RANGE,
                               SPEED_RANGE, TASKS, WINDOW_LENGTHS, WaveSettings, clip_shown,
@@ -232,7 +234,7 @@ for field in fields(WaveSettings):  # widgets start from the applied settings (a
 
 # ----------------------------------------------------------------------------- controls
 
-st.title(_("Wave regressor"))
+page_header(WAVES)
 st.caption(_("A recurrent network learns, live, window after window, with its hidden state carried from one "
              "window into the next."))
 if updates_per_second()[1]:  # the server's setting is not a number: say so in the visitor's language
