@@ -14,7 +14,9 @@ from ui.engine_words import engine_words
 from ui.i18n import _, choose_language, join_sentences, language_switch, ngettext, number, percent
 from ui.icon import app_icon
 from ui.live_updates import live_update_schedule
+from ui.page_style import add_script, add_style
 from ui.pages import HOME, PAGES
+from ui.projector import choose_projector, projector_switch
 from ui.resources import device_choice, digit_models, generator_model, names_model
 
 serving.install()  # what this app does to Streamlit, and why: the catalogue in ui/serving.py
@@ -30,13 +32,17 @@ def held_out_score(metrics: ClassifierMetrics | GeneratorMetrics | None) -> str:
 
 
 choose_language()  # before any word is shown: ?lang=, else this session's choice, else the browser's language
-st.set_page_config(page_title=_("RNN Playground"), page_icon=app_icon(), layout="wide")
+projector = choose_projector()  # ?projector=, else this session's choice
+st.set_page_config(page_title=_("RNN Playground"), page_icon=app_icon(), layout="wide",
+                   initial_sidebar_state="collapsed" if projector else "auto")
+add_style(projector)
 
 page = st.navigation([st.Page(entry.path, title=_(entry.title), icon=entry.icon, default=entry is HOME)
                       for entry in PAGES])
 
 with st.sidebar:
     language_switch()
+    projector_switch()
     choice = device_choice()
     st.caption(_("Running on"))
     if choice.device.type == "cpu":
@@ -62,6 +68,7 @@ with st.sidebar:
         with st.expander(_("Why some models are missing")):
             for label, error in broken.items():
                 st.text(f"{label}: {engine_words(error)}")
+    add_script()
 
 serving.freeze_shared_heap()  # not in install(): the models loaded just above must be frozen too
 

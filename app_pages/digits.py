@@ -30,6 +30,7 @@ from ui.live_updates import interactive_run
 from ui.i18n import _, join_sentences, ngettext, number, percent
 from ui.page_header import page_header
 from ui.pages import DIGITS
+from ui.projector import aside, scaled
 
 CANVAS_SIZE = 280
 # MNIST strokes are 2-3 pixels wide on digits 20 pixels tall. A pen a tenth of the canvas wide, on a
@@ -76,7 +77,7 @@ def back_to_drawing() -> None:
 def draw_chart(name: str, spec: dict, width: str = "stretch") -> None:
     """A chart in a keyed container of its own: the same spec every drawing, so the browser updates it in place."""
     with st.container(key=f"digits_{name}_chart"):
-        st.vega_lite_chart(spec, width=width)
+        st.vega_lite_chart(scaled(spec), width=width)
 
 
 def model_label(name: str, loaded: LoadedModel) -> str:
@@ -320,12 +321,12 @@ def playground() -> None:
         draw_chart("bars", digit_charts.probability_bars(np.zeros(10) if reading is None else reading.probabilities,
                                                          height=230))
 
-    with st.container():
+    with aside("teach"):
         if reading is not None and label is None:  # the visitor's own drawing, not an MNIST test digit
             teach(image, reading, name, loaded.checkpoint)
 
     st.markdown("#### " + _("Reading row by row"))
-    st.markdown(_(
+    aside("row_story").markdown(_(
         "The network never sees the whole picture at once. It reads row 1 (the top 28 pixels), updates "
         "its memory, reads row 2, and so on down to row 28; its answer is what it says after the last "
         "row. The heatmap shows what it *would* answer after each row: one column per row read, one "
@@ -354,8 +355,8 @@ state.setdefault("digits_undo_count", 0)
 state.setdefault("digits_rng", np.random.default_rng())  # this visitor's own draws of MNIST digits
 
 page_header(DIGITS)
-st.markdown(_("Draw one digit, 0 to 9, filling the black square. A recurrent network reads your drawing "
-              "**one row of pixels at a time**, top to bottom, {rows} rows of {rows} pixels, and says which "
-              "digit it is.").format(rows=ROWS))
+aside("intro").markdown(_("Draw one digit, 0 to 9, filling the black square. A recurrent network reads your "
+                          "drawing **one row of pixels at a time**, top to bottom, {rows} rows of {rows} pixels, "
+                          "and says which digit it is.").format(rows=ROWS))
 
 playground()

@@ -22,6 +22,7 @@ from ui.generate_charts import step_spec, story_spec
 from ui.i18n import N_, _, bound_gettext, ngettext, number, percent
 from ui.page_header import page_header
 from ui.pages import GENERATE
+from ui.projector import aside, scaled
 from ui.name_charts import language_name
 from ui.resources import LoadedModel, generator_model, names_model, names_vocab
 
@@ -220,7 +221,7 @@ def story_view(model: NameGenerator, vocab: GeneratorVocab, languages: list[str]
                               "{asked}.").format(language=language_name(answer[0]), probability=percent(answer[1]),
                                                  asked=language_name(story.language)))
     with right, st.container(key="gen_step_chart"):
-        st.vega_lite_chart(step_spec(story, shown - 1, vocab), width="stretch")
+        st.vega_lite_chart(scaled(step_spec(story, shown - 1, vocab)), width="stretch")
     st.markdown(_("**The story so far**: each column is one step, labelled with what it took; down the column, "
                   "the five likeliest next characters (darker: likelier), the one taken boxed, and at the bottom "
                   "the end mark's chance, which grows until it wins."))
@@ -228,7 +229,7 @@ def story_view(model: NameGenerator, vocab: GeneratorVocab, languages: list[str]
         st.caption(_("At temperature 0 the likeliest letter is always taken and no other letter has a chance, so "
                      "each column shows only the letter taken."))
     with st.container(key="gen_story_chart"):
-        st.vega_lite_chart(story_spec(story, shown, vocab), width="stretch")
+        st.vega_lite_chart(scaled(story_spec(story, shown, vocab)), width="stretch")
 
 
 def side_by_side(model: NameGenerator, vocab: GeneratorVocab, languages: list[str], settings: tuple,
@@ -295,8 +296,8 @@ TRY_THIS = N_("""
 """)
 
 page_header(GENERATE)
-st.markdown(_("One to many: pick a language and a recurrent network invents a surname for it, **one letter at "
-              "a time**, showing at each step what it could have written next."))
+aside("intro").markdown(_("One to many: pick a language and a recurrent network invents a surname for it, **one "
+                          "letter at a time**, showing at each step what it could have written next."))
 
 loaded = generator_model()
 if loaded.checkpoint is None:
@@ -339,7 +340,7 @@ else:
                                                                                classifier, playing)
         st.subheader(_("Greedy and drawn, side by side"), anchor=False)
         side_by_side(model, vocab, languages, settings, known, classifier)
-    seeing, trying = st.columns(2, gap="large")
+    seeing, trying = aside("explain").columns(2, gap="large")
     with seeing:
         st.subheader(_("What you are seeing"), anchor=False)
         st.markdown(_(WHAT_YOU_ARE_SEEING))
@@ -349,7 +350,7 @@ else:
     training = metadata.test_metrics
     if training is not None:
         names_count = metadata.pair_counts.get("train", 0)
-        st.caption(ngettext(
+        aside("model").caption(ngettext(
             "The model: a {layers}-layer {cell} of {hidden} units over characters, with a language embedding beside "
             "every character and a look-up of the last few characters beside its output, trained on the {count} "
             "name of the names-v1 training split. On the test names it needs {bits} bits per character; a "

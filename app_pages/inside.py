@@ -16,6 +16,7 @@ from ui.engine_words import engine_words
 from ui.i18n import N_, _, join_sentences, ngettext, number as localized
 from ui.page_header import page_header
 from ui.pages import INSIDE
+from ui.projector import aside
 
 CELLS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 STEP_INPUT, STEP_HIDDEN, STEP_COUNT = 2, 3, 5  # the hand-worked cell: small enough to read every number
@@ -264,10 +265,10 @@ for name, value in DEFAULTS.items():
     st.session_state.setdefault(key(name), value)
 
 page_header(INSIDE)
-st.caption(_("What nn.RNN, nn.LSTM and nn.GRU hold and compute: every parameter and tensor shape, and one time "
-             "step of a tiny cell worked out by hand, number by number."))
+aside("intro").caption(_("What nn.RNN, nn.LSTM and nn.GRU hold and compute: every parameter and tensor shape, "
+                         "and one time step of a tiny cell worked out by hand, number by number."))
 
-explain_left, explain_right = st.columns(2)
+explain_left, explain_right = aside("explain").columns(2)
 with explain_left.expander(_("What you are seeing")):
     st.markdown(_(
         "- **Shapes**: the line of PyTorch that builds the cell you choose, the network unrolled over time, "

@@ -24,6 +24,7 @@ from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, live_update_schedule, up
 from ui.page_header import page_header
 from ui.pages import MEMORY
 from ui.play_controls import model_lock, play_controls
+from ui.projector import aside, scaled
 from ui.wave_charts import chart_spec, readable
 
 # Ten updates a second at most: asked for faster, the browser dropped most chart redraws (3-4 drawn a second).
@@ -70,7 +71,7 @@ def percent(value: float) -> str:
 def draw_chart(name: str, spec: dict) -> None:
     """A chart in a container of its own: the same spec every tick, so the browser updates it in place."""
     with st.container(key=key(f"{name}_chart")):
-        st.vega_lite_chart(spec, width="stretch")
+        st.vega_lite_chart(scaled(spec), width="stretch")
 
 
 def learnt_line(trainers: dict[str, MemoryTrainer]) -> str:
@@ -154,14 +155,14 @@ for name in WIDGETS:  # Streamlit drops a widget's value while its page is not s
 # ----------------------------------------------------------------------------- controls
 
 page_header(MEMORY)
-st.caption(_("A noisy sequence shows one of {symbols} symbols once; T steps later the network must name it. A plain "
-             "RNN, an LSTM and a GRU of the same size learn it side by side, on the same batches, from the same "
-             "seed.").format(symbols=SYMBOLS))
+aside("intro").caption(_("A noisy sequence shows one of {symbols} symbols once; T steps later the network must "
+                         "name it. A plain RNN, an LSTM and a GRU of the same size learn it side by side, on the "
+                         "same batches, from the same seed.").format(symbols=SYMBOLS))
 if updates_per_second()[1]:  # the server's setting is not a number: say so in the visitor's language
     st.warning(_("{variable} must be a positive number; using {default} live updates a second.").format(
         variable=LIVE_UPDATES_ENV_VAR, default=f"{DEFAULT_UPDATES_PER_SECOND:g}"), icon=":material/warning:")
 
-explain_left, explain_right = st.columns(2)
+explain_left, explain_right = aside("explain").columns(2)
 with explain_left.expander(_("What you are seeing")):
     st.markdown(_(
         "- **The task**: among noise, one step shows a symbol (one of {symbols}) with a \"remember this\" flag "

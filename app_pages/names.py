@@ -21,6 +21,7 @@ from ui.live_updates import interactive_run
 from ui.i18n import N_, _, join_sentences, ngettext, number, percent, uploader_note
 from ui.page_header import page_header
 from ui.pages import NAMES
+from ui.projector import aside, scaled
 from ui.name_charts import (common_mix_ups, confusion_figure, data_counts_figure, language_name,
                             prefix_heatmap_spec, recall_by_language, top_languages_spec)
 from ui.resources import LoadedModel, names_model, names_vocab
@@ -56,7 +57,7 @@ def show_answer(reading: NameReading) -> None:
                      "one “unknown” character:"), icon=":material/warning:")
         st.text("\n".join(describe_char(c) for c in reading.unknown_chars))
     with st.container(key="names_top5"):  # a Vega-Lite chart drawn without a selection takes no key of its own
-        st.vega_lite_chart(top_languages_spec(reading.top(5)), width="stretch")
+        st.vega_lite_chart(scaled(top_languages_spec(reading.top(5))), width="stretch")
 
 
 @st.fragment
@@ -79,7 +80,7 @@ def one_name(model: NameClassifier, vocab: CharVocab, languages: list[str]) -> N
     with letters:
         st.markdown(_("**Letter by letter: the answer if the name stopped here**"))
         with st.container(key="names_heatmap"):
-            st.vega_lite_chart(prefix_heatmap_spec(reading), width="stretch")
+            st.vega_lite_chart(scaled(prefix_heatmap_spec(reading)), width="stretch")
         st.caption(_("Each column is the whole model's answer for the name cut off after that character; the "
                      "last column is the final answer. These are not snapshots of one left-to-right reading: "
                      "the model also reads right to left, so each new letter changes how it reads the letters "
@@ -296,8 +297,8 @@ TRY_THIS = N_("""
 """)
 
 page_header(NAMES)
-st.markdown(_("Type a surname. A recurrent network reads it one character at a time, from both ends, and "
-              "says which language in its training data the name most likely comes from."))
+aside("intro").markdown(_("Type a surname. A recurrent network reads it one character at a time, from both "
+                          "ends, and says which language in its training data the name most likely comes from."))
 
 # The shipped model, then this visitor's own (trained or uploaded on the training page).
 choices = {SHIPPED: names_model(),
@@ -317,14 +318,15 @@ else:
     model, labels = loaded.checkpoint.model, metadata.labels
     vocab = names_vocab(metadata.vocab)
     one_name(model, vocab, labels)
-    seeing, trying = st.columns(2, gap="large")
+    seeing, trying = aside("explain").columns(2, gap="large")
     with seeing:
         st.subheader(_("What you are seeing"), anchor=False)
         st.markdown(_(WHAT_YOU_ARE_SEEING))
     with trying:
         st.subheader(_("Try this"), anchor=False)
         st.markdown(_(TRY_THIS))
-    st.header(_("Many names at once"), anchor=False)
-    many_names(model, vocab, labels)
-    st.header(_("Model card"), anchor=False)
-    model_card(model, metadata)
+    with aside("more"):  # for a class's own time: the demo is the one name above
+        st.header(_("Many names at once"), anchor=False)
+        many_names(model, vocab, labels)
+        st.header(_("Model card"), anchor=False)
+        model_card(model, metadata)

@@ -18,6 +18,7 @@ from ui.engine_words import engine_words
 from ui.i18n import N_, _, bound_gettext, number, percent, uploader_note
 from ui.page_header import page_header
 from ui.pages import TRAIN
+from ui.projector import aside, scaled_figure
 from ui.resources import device_choice, training_data
 from ui.session_models import add_session_model, session_models, upload_problem
 
@@ -135,7 +136,7 @@ def live_view(run: LiveTraining, running: bool) -> None:
         buttons[1].button(_("Stop"), icon=":material/stop:", on_click=run.stop, width="stretch")
     if snap.error:
         st.error(_("Training failed: {reason}").format(reason=snap.error))
-    st.plotly_chart(curves_figure(snap.losses, snap.accuracies), key="live_curves",
+    st.plotly_chart(scaled_figure(curves_figure(snap.losses, snap.accuracies)), key="live_curves",
                     config={"displayModeBar": False})
 
 
@@ -144,7 +145,7 @@ def live_view(run: LiveTraining, running: bool) -> None:
 state = st.session_state
 
 page_header(TRAIN)
-st.markdown(_(
+aside("intro").markdown(_(
     "Pick a network and press **Train**. The curves update while it learns: the training loss after every "
     "few batches, and the accuracy on held-out examples it never trains on. Stop whenever you like; the "
     "model keeps what it has learned and you can try it on the **Draw a digit** or **Name classifier** "
@@ -191,32 +192,33 @@ if run is not None:
         st.download_button(_("Download checkpoint"), checkpoint_bytes(checkpoint.model, checkpoint.metadata),
                            file_name=f"{state.live_plan.task}-{state.live_plan.cell}.pt", icon=":material/download:")
 
-st.divider()
-st.subheader(_("Load a checkpoint"))
-uploader_note(MAX_UPLOAD_MB)
-upload = st.file_uploader(_("A .pt file saved by this app or by `python -m rnn_core train`"), type=["pt"])
-if upload is not None and state.get("uploaded_name") != upload.file_id:
-    state.uploaded_name = upload.file_id
-    if upload.size > MAX_UPLOAD_MB * 2 ** 20:
-        st.error(_("That file is {size} MB; checkpoints here are under {limit} MB.").format(
-            size=f"{upload.size / 2 ** 20:.0f}", limit=MAX_UPLOAD_MB))
-    else:
-        try:
-            checkpoint = load_checkpoint(upload.getvalue())
-        except CheckpointError as error:
-            st.error(engine_words(error))
+with aside("load"):  # beside the demo: hidden in projector mode
+    st.divider()
+    st.subheader(_("Load a checkpoint"))
+    uploader_note(MAX_UPLOAD_MB)
+    upload = st.file_uploader(_("A .pt file saved by this app or by `python -m rnn_core train`"), type=["pt"])
+    if upload is not None and state.get("uploaded_name") != upload.file_id:
+        state.uploaded_name = upload.file_id
+        if upload.size > MAX_UPLOAD_MB * 2 ** 20:
+            st.error(_("That file is {size} MB; checkpoints here are under {limit} MB.").format(
+                size=f"{upload.size / 2 ** 20:.0f}", limit=MAX_UPLOAD_MB))
         else:
-            if problem := upload_problem(checkpoint):
-                st.error(_("That checkpoint cannot be used here. {problem}").format(problem=problem))
+            try:
+                checkpoint = load_checkpoint(upload.getvalue())
+            except CheckpointError as error:
+                st.error(engine_words(error))
             else:
-                label = add_session_model(_("Uploaded {cell}").format(cell=checkpoint.model.config.cell.upper())
-                                          if checkpoint.kind == "row_classifier" else _("Uploaded names model"),
-                                          checkpoint)
-                st.success(_("Loaded as “{label}”. Pick it on its demo page.").format(label=label))
-mine = {kind: session_models(kind) for kind in KINDS.values()}
-if any(mine.values()):
-    st.caption(_("Your models in this browser tab: {labels}").format(
-        labels=", ".join(sorted(label for m in mine.values() for label in m))))
+                if problem := upload_problem(checkpoint):
+                    st.error(_("That checkpoint cannot be used here. {problem}").format(problem=problem))
+                else:
+                    label = add_session_model(_("Uploaded {cell}").format(cell=checkpoint.model.config.cell.upper())
+                                              if checkpoint.kind == "row_classifier" else _("Uploaded names model"),
+                                              checkpoint)
+                    st.success(_("Loaded as “{label}”. Pick it on its demo page.").format(label=label))
+    mine = {kind: session_models(kind) for kind in KINDS.values()}
+    if any(mine.values()):
+        st.caption(_("Your models in this browser tab: {labels}").format(
+            labels=", ".join(sorted(label for m in mine.values() for label in m))))
 
 data_now = training_data(task)
 if not data_now.error:

@@ -23,6 +23,7 @@ from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, live_update_schedule, up
 from ui.page_header import page_header
 from ui.pages import WAVES
 from ui.play_controls import model_lock, play_controls
+from ui.projector import aside, scaled
 from ui.wave_settings import (CELLS, CLIP_CHOICES, FEEDBACK_CHOICES, HIDDEN_SIZES, LEARNING_RATES, POINTS_RANGE,
                               SPEED_RANGE, TASKS, WINDOW_LENGTHS, WaveSettings, clip_shown,
                               settings_from_query_params)
@@ -101,7 +102,7 @@ def reset_training() -> None:
 def draw_chart(name: str, panel: wave_charts.Panel) -> None:
     """One panel in a container of its own: the same spec every tick, so the browser updates it in place."""
     with st.container(key=key(f"{name}_chart")):
-        st.vega_lite_chart(wave_charts.chart_spec(panel), width="stretch")
+        st.vega_lite_chart(scaled(wave_charts.chart_spec(panel)), width="stretch")
 
 
 def collapse_message(health: WaveHealth, clip: float | None) -> str:
@@ -235,8 +236,8 @@ for field in fields(WaveSettings):  # widgets start from the applied settings (a
 # ----------------------------------------------------------------------------- controls
 
 page_header(WAVES)
-st.caption(_("A recurrent network learns, live, window after window, with its hidden state carried from one "
-             "window into the next."))
+aside("intro").caption(_("A recurrent network learns, live, window after window, with its hidden state carried "
+                         "from one window into the next."))
 if updates_per_second()[1]:  # the server's setting is not a number: say so in the visitor's language
     st.warning(_("{variable} must be a positive number; using {default} live updates a second.").format(
         variable=LIVE_UPDATES_ENV_VAR, default=f"{DEFAULT_UPDATES_PER_SECOND:g}"), icon=":material/warning:")
@@ -245,7 +246,7 @@ if st.session_state[key("link_notes")]:
                icon=":material/warning:")
     st.code("\n".join(st.session_state[key("link_notes")]), language=None)  # user text: shown, never rendered
 
-explain_left, explain_right = st.columns(2)
+explain_left, explain_right = aside("explain").columns(2)
 with explain_left.expander(_("What you are seeing")):
     st.markdown(_(
         "- **sin → cos**: the network reads a sine, one point at a time, and must say the cosine at the "

@@ -41,16 +41,19 @@ def test_only_the_wave_page_reads_the_link():
     readers = [p.relative_to(REPO).as_posix() for p in [REPO / "app.py", *REPO.glob("app_pages/*.py"),
                                                           *REPO.glob("ui/*.py")]
                if "query_params" in p.read_text()]
-    assert sorted(readers) == ["app_pages/waves.py", "ui/i18n.py", "ui/wave_settings.py"]
-    # ui/i18n.py reads and writes its one parameter, the language, and nothing else of the link
-    uses = re.findall(r"st\.query_params\S*", (REPO / "ui" / "i18n.py").read_text())
-    assert uses and all(use.startswith(("st.query_params.get(QUERY_PARAM)", "st.query_params[QUERY_PARAM]"))
-                        for use in uses), uses
+    assert sorted(readers) == ["app_pages/waves.py", "ui/i18n.py", "ui/projector.py", "ui/wave_settings.py"]
+    # ui/i18n.py and ui/projector.py read and write their one parameter each, the language and projector
+    # mode, and nothing else of the link
+    for module in ("i18n.py", "projector.py"):
+        uses = re.findall(r"st\.query_params\S*", (REPO / "ui" / module).read_text())
+        assert uses and all(use.startswith(("st.query_params.get(QUERY_PARAM)", "st.query_params[QUERY_PARAM]"))
+                            or use == "st.query_params:" for use in uses), (module, uses)
 
 
 def test_raw_html_is_used_once_and_only_with_numbers():
     """unsafe_allow_html appears once, on the digit page's answer, and formats only numbers into it (the
-    confidence through its message in the visitor's language, escaped)."""
+    confidence through its message in the visitor's language, escaped). st.html appears only in
+    ui/page_style.py, with the module's own fixed CSS and script (test_page_style_is_fixed_text)."""
     sources = [REPO / "app.py", *REPO.glob("app_pages/*.py"), *REPO.glob("ui/*.py")]
     raw = []
     for path in sources:
@@ -58,7 +61,8 @@ def test_raw_html_is_used_once_and_only_with_numbers():
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 name = ast.unparse(node.func)
-                assert name not in ("st.html", "components.html", "st.components.v1.html"), f"{path}: {name}"
+                assert name not in ("components.html", "st.components.v1.html"), f"{path}: {name}"
+                assert name != "st.html" or path.name == "page_style.py", f"{path}: {name}"
                 if any(k.arg == "unsafe_allow_html" for k in node.keywords):
                     raw.append((path.name, node))
     assert [name for name, _ in raw] == ["digits.py"]
@@ -67,6 +71,23 @@ def test_raw_html_is_used_once_and_only_with_numbers():
     assert values == {"color", "reading.digit", "confidence"}
     source = (REPO / "app_pages" / "digits.py").read_text()  # the one message in it: a number, escaped
     assert 'confidence = html.escape(_("{percent}% sure").format(percent=shown))' in source
+
+
+def test_page_style_is_fixed_text():
+    """What ui/page_style.py hands st.html is made of its module's string constants alone: no value of a
+    run (nothing a visitor typed, no message) can reach the page's CSS or script."""
+    tree = ast.parse((REPO / "ui" / "page_style.py").read_text())
+    constants = {target.id for node in tree.body if isinstance(node, ast.Assign)
+                 and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+                 for target in node.targets if isinstance(target, ast.Name)}
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and ast.unparse(node.func) == "st.html"]
+    assert calls
+    for call in calls:
+        names = {part.id for part in ast.walk(call.args[0]) if isinstance(part, ast.Name)}
+        assert names <= constants | {"projector"}, names  # the flag only chooses between the constants
+        assert not any(isinstance(part, (ast.JoinedStr, ast.Call)) for part in ast.walk(call.args[0]))
+        condition = [part.test for part in ast.walk(call.args[0]) if isinstance(part, ast.IfExp)]
+        assert all(ast.unparse(test) == "projector" for test in condition)
 
 
 def test_page_never_opts_into_raw_html():

@@ -146,6 +146,8 @@ def shown_texts(at: AppTest) -> list[str]:
                     texts.append(item)
 
     def visit(node) -> None:
+        if getattr(node, "type", None) == "html" and node.proto.body.startswith(("<style>", "<script>")):
+            return  # the app's CSS and script (ui/page_style.py): markup, never shown
         if hasattr(getattr(node, "proto", None), "ListFields"):
             fields(node.proto)
         for child in (node.children.values() if isinstance(getattr(node, "children", None), dict) else ()):

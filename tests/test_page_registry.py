@@ -1,12 +1,15 @@
-"""The page registry (ui/pages.py) and what it drives: every page's title and takeaway."""
+"""The page registry (ui/pages.py) and what it drives, a section each: every page's title and takeaway,
+and projector mode (ui/projector.py)."""
 from __future__ import annotations
 
 from pathlib import Path
 
+import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from harness.server import APP_PATH
+from ui import projector
 from ui.i18n import translations
 from ui.pages import HOME, PAGES
 
@@ -41,3 +44,49 @@ def test_every_page_shows_its_takeaway_right_under_its_title(entry, language):
     assert gettext(entry.takeaway) in at.main.markdown[0].value
     if entry is not HOME:
         assert at.title[0].value == gettext(entry.title)
+
+
+# ----------------------------------------------------------------------------- projector mode
+
+
+def test_projector_mode_comes_from_the_link_and_stays_in_it_across_pages():
+    at = run(projector="1")
+    assert at.session_state[projector.STATE_KEY] and at.sidebar.toggle(key=projector.SWITCH_KEY).value
+    at.query_params.clear()  # what moving to another page does to the link
+    at.switch_page("app_pages/digits.py").run()
+    assert not at.exception and at.query_params["projector"] == "1"
+    at.sidebar.toggle(key=projector.SWITCH_KEY).set_value(False).run()
+    assert not at.session_state[projector.STATE_KEY] and "projector" not in at.query_params
+    at.query_params["projector"] = "1"
+    at.run()
+    assert at.session_state[projector.STATE_KEY]
+
+
+def test_projector_mode_off_by_default_and_a_wave_link_does_not_call_it_a_setting():
+    at = run("app_pages/waves.py", projector="1")
+    assert not any("projector" in warning.value for warning in at.warning)
+    assert at.query_params["projector"] == "1" and at.query_params["hidden"] == "32"
+    plain = run("app_pages/waves.py")
+    assert not plain.session_state[projector.STATE_KEY] and "projector" not in plain.query_params
+
+
+def test_charts_grow_in_projector_mode_and_keep_their_data(monkeypatch):
+    spec = {"height": 200, "title": {"text": "t", "fontSize": 13}, "width": "container",
+            "datasets": {"lines": [{"x": 1, "size": 3}]},
+            "layer": [{"mark": {"type": "point", "size": 30, "strokeWidth": 2}},
+                      {"mark": {"type": "text", "fontSize": {"expr": "bandwidth('x') / 3"}}}]}
+    figure = go.Figure({"data": [{"type": "scatter", "x": [1, 2], "y": [3, 4], "line": {"width": 2}}],
+                        "layout": {"height": 300, "margin": {"l": 10}}})
+    assert projector.scaled(spec) is spec and projector.scaled_figure(figure) is figure  # normal mode: as built
+    monkeypatch.setattr(projector, "projector_on", lambda: True)
+    scale = projector.CHART_SCALE
+    grown = projector.scaled(spec)
+    assert grown["height"] == 200 * scale and grown["title"]["fontSize"] == 13 * scale
+    assert grown["layer"][0]["mark"] == {"type": "point", "size": 30 * scale ** 2, "strokeWidth": 2 * scale}
+    assert grown["layer"][1]["mark"]["fontSize"] == {"expr": f"(bandwidth('x') / 3) * {scale}"}
+    assert grown["datasets"] == spec["datasets"] and grown["width"] == "container"
+    assert spec["height"] == 200  # the spec it was given is left as it was
+    larger = projector.scaled_figure(figure)
+    assert larger.layout.height == 300 * scale and larger.layout.font.size == 12 * scale
+    assert larger.layout.margin.l == 10 * scale and larger.data[0].line.width == 2 * scale
+    assert list(larger.data[0].x) == [1, 2] and figure.layout.height == 300

@@ -15,6 +15,7 @@ from rnn_core.digits.gates import CANDIDATES, DigitGates, NoGatesError, digit_ga
 from rnn_core.digits.model import RowClassifier
 from ui.digit_charts import AMBER, INDIGO, ROWS
 from ui.i18n import N_, _, join_sentences
+from ui.projector import scaled_figure
 
 UNITS = 20  # units per heatmap: the most telling ones, enough to see patterns, few enough to read
 GATE_SCALE = [[0.0, "#ffffff"], [0.5, "#a5b4fc"], [1.0, INDIGO]]  # closed (0) white, open (1) indigo
@@ -105,5 +106,5 @@ def show_gates(model: RowClassifier, image: torch.Tensor, cell_label: str) -> No
         with tab:
             heatmaps, means = gate_figures(found, layer)
             for column, figure in zip(st.columns(len(heatmaps)), heatmaps):
-                column.plotly_chart(figure, config=CHART_CONFIG, theme=None)
-            st.plotly_chart(means, config=CHART_CONFIG, theme=None)
+                column.plotly_chart(scaled_figure(figure), config=CHART_CONFIG, theme=None)
+            st.plotly_chart(scaled_figure(means), config=CHART_CONFIG, theme=None)

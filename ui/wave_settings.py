@@ -22,7 +22,7 @@ WINDOW_LENGTHS = {"pi/2": math.pi / 2, "2": 2.0, "pi": math.pi, "5": 5.0, "2pi":
 POINTS_RANGE = (3, 100)
 SPEED_RANGE = (1, 50)  # optimizer steps per chart update
 FEEDBACK_CHOICES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
-APP_PARAMS = frozenset({"lang"})  # the app's own query parameters (ui.i18n.QUERY_PARAM): not wave settings
+APP_PARAMS = frozenset({"lang", "projector"})  # the app's own (ui.i18n, ui.projector QUERY_PARAM): not wave settings
 CLIP_CHOICES = (0.0, 0.1, 1.0, 10.0)  # max gradient norm; 0 is off (a widget's None would mean "nothing chosen")
 
 
@@ -134,7 +134,7 @@ def settings_from_query_params(params: Mapping[str, str | list[str]]) -> tuple[W
     notes: list[str] = []
     values: dict[str, Any] = {}
     for name, raw in params.items():
-        if name in APP_PARAMS:  # the language of the link: read by the app, neither a setting nor a mistake
+        if name in APP_PARAMS:  # the language or projector mode: read by the app, neither a setting nor a mistake
             continue
         text = raw[-1] if isinstance(raw, list) else raw  # a repeated parameter: the last one wins
         if name not in PARSERS:

@@ -1,0 +1,103 @@
+"""The app in front of a class, in Chromium, a section for each thing a teacher or a student meets: projector
+mode on a 1920x1080 screen."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from harness.browser_digits import WAIT_MS
+from harness.server import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+FULL_HD, PROJECTOR, PHONE = (1920, 1080), (1024, 768), (390, 844)
+BODY_TEXT_PX = 24  # projector mode's body text at 1920x1080, read from the back of a room
+SIDEBAR = "[data-testid='stSidebar']"
+TAKEAWAY = ".st-key-page_takeaway"
+ASIDES = "[class*='st-key-aside_']"
+WAVE_STATUS, MEMORY_STATUS = ".st-key-waves_status", ".st-key-memory_status"
+
+
+@contextmanager
+def window(browser, size: tuple[int, int]) -> Iterator[Page]:
+    """A page in a fresh browser context (its own Streamlit session) of the given window size."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def go(page: Page, app_url: str, path: str, query: str = "") -> None:
+    """Open `path` with `query`, through app.py first: it sets up the navigation a deep link relies on."""
+    page.goto(f"{app_url}/?{query}")
+    wait_for_app(page)
+    page.goto(f"{app_url}/{path}?{query}")
+    wait_for_app(page)
+    page.locator("h1").first.wait_for()
+
+
+def sidebar_open(page: Page) -> bool:
+    return page.locator(SIDEBAR).get_attribute("data-collapsed") == "false"
+
+
+def shown_step(page: Page, status: str) -> int:
+    return int(re.search(r"(\d[\d,]*)", page.locator(status).first.inner_text()).group(1).replace(",", ""))
+
+
+BODY_TEXT_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stMarkdownContainer"] p')]
+  .filter(p => p.offsetParent !== null && p.innerText.trim())
+  .map(p => parseFloat(getComputedStyle(p).fontSize))"""
+
+
+# ----------------------------------------------------------------------------- projector mode
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_projector_mode_is_large_and_shows_only_the_demo_and_its_takeaway_on_every_page(browser, app_url, language):
+    with window(browser, FULL_HD) as page:
+        go(page, app_url, "", f"lang={language}&projector=1")
+        for path in ("digits", "waves", "memory", "inside", "names", "generate", "train"):
+            # Through the sidebar, which drops the query parameters: the session keeps the mode, and the
+            # sidebar closes again.
+            page.locator("[data-testid='stExpandSidebarButton']").click()
+            page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']").click()
+            page.wait_for_url(re.compile(f"/{path}"))
+            wait_for_app(page)
+            page.locator(TAKEAWAY).wait_for()
+            assert "projector=1" in page.url and (language == "en" or "lang=zh" in page.url), page.url
+            assert not sidebar_open(page), path
+            expect(page.locator(TAKEAWAY)).to_be_visible()
+            sizes = page.evaluate(BODY_TEXT_JS)
+            assert sizes and min(sizes) >= BODY_TEXT_PX - 0.5, (path, sizes)
+            assert page.locator(ASIDES).count() >= 1, path  # each page sets something aside ...
+            for aside in page.locator(ASIDES).all():
+                expect(aside).to_be_hidden()  # ... and projector mode leaves it out
+
+
+def test_projector_mode_scales_the_charts_and_the_switch_turns_it_off(browser, app_url):
+    title = ".st-key-memory_growth_chart [data-testid='stVegaLiteChart'] .role-title-text text"
+
+    def title_px(page: Page) -> float:
+        page.locator(title).first.wait_for()
+        return float(page.locator(title).first.get_attribute("font-size").removesuffix("px"))
+
+    with window(browser, FULL_HD) as page:
+        go(page, app_url, "memory")
+        normal = title_px(page)
+        go(page, app_url, "memory", "projector=1")
+        projected = title_px(page)
+        assert projected >= 1.6 * normal, (normal, projected)
+
+        page.locator("[data-testid='stExpandSidebarButton']").click()
+        page.locator(".st-key-ui_projector_switch label").click()
+        page.wait_for_function("() => !location.search.includes('projector')")
+        wait_for_app(page)
+        expect(page.locator(".st-key-aside_intro")).to_be_visible()
+        assert max(page.evaluate(BODY_TEXT_JS)) < BODY_TEXT_PX

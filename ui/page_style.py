@@ -1,0 +1,58 @@
+"""The app's own CSS and its one script, added by app.py on every run: fixed text, never a visitor's words.
+
+Streamlit has no option for what these do: projector mode's sizes (ui/projector.py), and a sidebar that
+closes after a choice when the page needs the room. They lean on Streamlit's markup (data-testid
+attributes, the st-key-<key> class of a keyed element); the browser tests in tests/test_browser_projector.py
+fail when that markup changes.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+# Projector mode (ui/projector.py). Streamlit sizes text, widgets and its charts' axis text in rem, body
+# text at 0.875rem: a larger root font size scales them all, body text to 24 px on a 1920-pixel screen
+# (ui.projector.CHART_SCALE follows it). Less room above the title, grey text in the text colour, and what
+# a page set aside (ui.projector.aside) hidden.
+PROJECTOR_STYLE = """<style>
+html { font-size: clamp(20px, 1.43vw, 34px); }
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem !important; }
+h1 { font-size: 2rem !important; }
+[data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"], [data-testid="stMarkdownContainer"] {
+  color: #111827 !important; opacity: 1 !important;
+}
+[class*="st-key-aside_"], [data-testid="stLayoutWrapper"]:has(> [class*="st-key-aside_"]) {
+  display: none !important;
+}
+</style>"""
+
+# In projector mode a choice in the sidebar (a page, the language, projector mode itself) closes it: the
+# demo needs the whole screen.
+SCRIPT = """<script>
+(() => {
+  if (window.rnnPlaygroundScript) return;  // added again after a rerun moves it: one listener
+  window.rnnPlaygroundScript = true;
+  document.addEventListener('click', event => {
+    const choice = event.target instanceof Element && event.target.closest(
+      '[data-testid="stSidebarNav"] a, .st-key-ui_language_switch button, .st-key-ui_projector_switch');
+    if (!choice) return;
+    setTimeout(() => {  // once the choice has been taken: the switch then shows the new mode
+      const sidebar = document.querySelector('[data-testid="stSidebar"][data-collapsed="false"]');
+      const projector = document.querySelector('.st-key-ui_projector_switch input');
+      if (sidebar && projector && projector.checked) {
+        sidebar.querySelector('[data-testid="stSidebarCollapseButton"] button')?.click();
+      }
+    }, 0);
+  }, true);  // before Streamlit's own handlers, which may replace the element clicked
+})();
+</script>"""
+
+
+def add_style(projector: bool) -> None:
+    """Projector mode's CSS, when it is on. Style alone takes no room on the page."""
+    if projector:
+        st.html(PROJECTOR_STYLE)
+
+
+def add_script() -> None:
+    """The script, once per page load; app.py adds it at the end of the sidebar, where it takes no room."""
+    st.html(SCRIPT, unsafe_allow_javascript=True)
