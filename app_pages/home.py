@@ -1,11 +1,12 @@
-"""Home: what a recurrent network is, in one screen, and the way to each demo."""
+"""Home: what a recurrent network is, in one screen, and the way to each page, in the order of a lesson."""
 import streamlit as st
 
-from ui.i18n import _
+from ui.i18n import _, ngettext
 from ui.page_header import page_header
-from ui.pages import DIGITS, GENERATE, HOME, HOME_CARDS, INSIDE, NAMES, WAVES
+from ui.pages import DIGITS, GENERATE, HOME, INSIDE, LONG_LESSON, NAMES, SHORT_LESSON, WAVES, PageEntry
 
 CARDS_PER_ROW = 3  # readable cards on a laptop; Streamlit stacks them on a phone
+RNN_FORMULA = r"h_t = \tanh(W x_t + U h_{t-1} + b)"
 SHAPE_CARD_WIDTH = 210  # px: the shape cards wrap, four to a wide screen's row, two to a laptop's
 INPUT, CELL, OUTPUT = ("#f3f4f6", "#1f2333"), ("#eef2ff", "#4f46e5"), ("#fef3c7", "#d97706")  # (fill, line)
 
@@ -60,33 +61,54 @@ SHAPES = [
      [WAVES]),
 ]
 
+
+def lesson_minutes(lesson: list[tuple[PageEntry, int]]) -> int:
+    return sum(minutes for _page, minutes in lesson)
+
+
+def lesson_cards(lesson: list[tuple[PageEntry, int]]) -> None:
+    """A card per page, numbered in the lesson's order, with the minutes it suggests and a link."""
+    for start in range(0, len(lesson), CARDS_PER_ROW):
+        for column, (number, (entry, minutes)) in zip(st.columns(CARDS_PER_ROW),
+                                                      enumerate(lesson[start:start + CARDS_PER_ROW], start + 1)):
+            with column.container(border=True):
+                title = _(entry.title)
+                st.markdown(f"**{number}. {entry.icon} {title}**")
+                st.caption(":material/schedule: "
+                           + ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes))
+                st.markdown(_(entry.summary))
+                st.page_link(entry.path, label=_("Open"), icon=":material/arrow_forward:")
+
+
+# Labels in a font size that reads wherever the diagram is drawn: in its column on a laptop, at full width
+# on a phone.
 UNROLLED_RNN_SVG = """
-<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 200" font-family="sans-serif" font-size="14">
-  <defs><marker id="a" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 240" font-family="sans-serif" font-size="26">
+  <defs><marker id="a" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto">
     <path d="M0,0 L10,5 L0,10 z" fill="#4f46e5"/></marker></defs>
   <g text-anchor="middle">
-    <text x="40" y="105" fill="#6b7280">h₀</text>
-    <line x1="55" y1="100" x2="95" y2="100" stroke="#4f46e5" stroke-width="2" marker-end="url(#a)"/>
-    <rect x="100" y="75" width="90" height="50" rx="10" fill="#eef2ff" stroke="#4f46e5" stroke-width="2"/>
-    <text x="145" y="105">cell</text>
-    <line x1="190" y1="100" x2="245" y2="100" stroke="#4f46e5" stroke-width="2" marker-end="url(#a)"/>
-    <text x="218" y="92" fill="#4f46e5">h₁</text>
-    <rect x="250" y="75" width="90" height="50" rx="10" fill="#eef2ff" stroke="#4f46e5" stroke-width="2"/>
-    <text x="295" y="105">cell</text>
-    <line x1="340" y1="100" x2="395" y2="100" stroke="#4f46e5" stroke-width="2" marker-end="url(#a)"/>
-    <text x="368" y="92" fill="#4f46e5">h₂</text>
-    <rect x="400" y="75" width="90" height="50" rx="10" fill="#eef2ff" stroke="#4f46e5" stroke-width="2"/>
-    <text x="445" y="105">cell</text>
-    <line x1="490" y1="100" x2="545" y2="100" stroke="#4f46e5" stroke-width="2" marker-end="url(#a)"/>
-    <text x="590" y="105" fill="#4f46e5">h₃ …</text>
-    <text x="145" y="190">x₁</text><text x="295" y="190">x₂</text><text x="445" y="190">x₃</text>
-    <line x1="145" y1="172" x2="145" y2="130" stroke="#1f2333" stroke-width="2" marker-end="url(#a)"/>
-    <line x1="295" y1="172" x2="295" y2="130" stroke="#1f2333" stroke-width="2" marker-end="url(#a)"/>
-    <line x1="445" y1="172" x2="445" y2="130" stroke="#1f2333" stroke-width="2" marker-end="url(#a)"/>
-    <text x="145" y="20">y₁</text><text x="295" y="20">y₂</text><text x="445" y="20">y₃</text>
-    <line x1="145" y1="72" x2="145" y2="30" stroke="#1f2333" stroke-width="2" marker-end="url(#a)"/>
-    <line x1="295" y1="72" x2="295" y2="30" stroke="#1f2333" stroke-width="2" marker-end="url(#a)"/>
-    <line x1="445" y1="72" x2="445" y2="30" stroke="#1f2333" stroke-width="2" marker-end="url(#a)"/>
+    <text x="28" y="129" fill="#6b7280">h₀</text>
+    <line x1="50" y1="120" x2="78" y2="120" stroke="#4f46e5" stroke-width="2.5" marker-end="url(#a)"/>
+    <rect x="80" y="92" width="110" height="56" rx="10" fill="#eef2ff" stroke="#4f46e5" stroke-width="2.5"/>
+    <text x="135" y="129">cell</text>
+    <line x1="190" y1="120" x2="248" y2="120" stroke="#4f46e5" stroke-width="2.5" marker-end="url(#a)"/>
+    <text x="219" y="108" fill="#4f46e5">h₁</text>
+    <rect x="250" y="92" width="110" height="56" rx="10" fill="#eef2ff" stroke="#4f46e5" stroke-width="2.5"/>
+    <text x="305" y="129">cell</text>
+    <line x1="360" y1="120" x2="418" y2="120" stroke="#4f46e5" stroke-width="2.5" marker-end="url(#a)"/>
+    <text x="389" y="108" fill="#4f46e5">h₂</text>
+    <rect x="420" y="92" width="110" height="56" rx="10" fill="#eef2ff" stroke="#4f46e5" stroke-width="2.5"/>
+    <text x="475" y="129">cell</text>
+    <line x1="530" y1="120" x2="566" y2="120" stroke="#4f46e5" stroke-width="2.5" marker-end="url(#a)"/>
+    <text x="572" y="129" fill="#4f46e5" text-anchor="start">h₃ …</text>
+    <text x="135" y="232">x₁</text><text x="305" y="232">x₂</text><text x="475" y="232">x₃</text>
+    <line x1="135" y1="204" x2="135" y2="152" stroke="#1f2333" stroke-width="2.5" marker-end="url(#a)"/>
+    <line x1="305" y1="204" x2="305" y2="152" stroke="#1f2333" stroke-width="2.5" marker-end="url(#a)"/>
+    <line x1="475" y1="204" x2="475" y2="152" stroke="#1f2333" stroke-width="2.5" marker-end="url(#a)"/>
+    <text x="135" y="28">y₁</text><text x="305" y="28">y₂</text><text x="475" y="28">y₃</text>
+    <line x1="135" y1="90" x2="135" y2="40" stroke="#1f2333" stroke-width="2.5" marker-end="url(#a)"/>
+    <line x1="305" y1="90" x2="305" y2="40" stroke="#1f2333" stroke-width="2.5" marker-end="url(#a)"/>
+    <line x1="475" y1="90" x2="475" y2="40" stroke="#1f2333" stroke-width="2.5" marker-end="url(#a)"/>
   </g>
 </svg>
 """
@@ -98,15 +120,16 @@ st.markdown(_(
     "state** $h_{t-1}$. It returns a new hidden state $h_t$ (and, if we ask, an output $y_t$). The "
     "hidden state is all the network remembers of what it has read so far: that loop is what makes it "
     "*recurrent*."))
+st.latex(RNN_FORMULA)  # displayed on a line of its own: inline, it wrapped in the middle on a narrow column
 left, right = st.columns([3, 2], vertical_alignment="center")
 left.image(UNROLLED_RNN_SVG.replace(">cell<", ">" + _("cell") + "<"),
            caption=_("One cell, unrolled over time: the arrows to the right are its memory."), width="stretch")
 right.markdown(_(
-    "- **RNN**: the plain cell, $h_t = \\tanh(W x_t + U h_{t-1} + b)$.\n"
+    "- **RNN**: the plain cell, the formula above.\n"
     "- **LSTM** and **GRU**: cells with gates that decide what to keep and what to forget, so the "
     "memory lasts over longer sequences.\n"
-    "- Below are four of them at work, and one you train yourself. Each page says what you are seeing "
-    "and what to try."))
+    "- The pages below show them at work, in the order of a short or a long lesson; on the last one you "
+    "train your own. Each page says what you are seeing and what to try."))
 
 st.subheader(_("Four shapes of recurrent network"), anchor=False)
 st.caption(_("Below: inputs (x). Middle: the cell at each time step, its memory (h) passed to the right. "
@@ -120,11 +143,13 @@ with st.container(horizontal=True, gap="small"):  # four across a wide screen, t
             for entry in links:
                 st.page_link(entry.path, label=_(entry.title), icon=":material/arrow_forward:")
 
-st.subheader(_("Try it"))
-for start in range(0, len(HOME_CARDS), CARDS_PER_ROW):
-    for column, entry in zip(st.columns(CARDS_PER_ROW), HOME_CARDS[start:start + CARDS_PER_ROW]):
-        with column.container(border=True):
-            title = _(entry.title)
-            st.markdown(f"**{entry.icon} {title}**")
-            st.markdown(_(entry.summary))
-            st.page_link(entry.path, label=_("Open"), icon=":material/arrow_forward:")
+st.subheader(_("Try it: a lesson in pages"), anchor=False)
+short_tab, long_tab = st.tabs([_("{minutes}-minute lesson").format(minutes=lesson_minutes(lesson))
+                               for lesson in (SHORT_LESSON, LONG_LESSON)])
+with short_tab:
+    st.caption(_("Three pages: a network reads a sequence, learns with a memory, and remembers far with gates."))
+    lesson_cards(SHORT_LESSON)
+with long_tab:
+    st.caption(_("Every page, each building on the one before: reading, the cell inside, live training, gates, two "
+                 "networks that read and write names, and one you train yourself."))
+    lesson_cards(LONG_LESSON)

@@ -1,5 +1,5 @@
 """The page registry (ui/pages.py) and what it drives, a section each: every page's title and takeaway,
-and projector mode (ui/projector.py)."""
+projector mode (ui/projector.py), the home page's lesson plans."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from harness.server import APP_PATH
 from ui import projector
 from ui.i18n import translations
-from ui.pages import HOME, PAGES
+from ui.pages import HOME, LONG_LESSON, PAGES, SHORT_LESSON
 
 ENGLISH, CHINESE = translations("en"), translations("zh")
 
@@ -90,3 +90,33 @@ def test_charts_grow_in_projector_mode_and_keep_their_data(monkeypatch):
     assert larger.layout.height == 300 * scale and larger.layout.font.size == 12 * scale
     assert larger.layout.margin.l == 10 * scale and larger.data[0].line.width == 2 * scale
     assert list(larger.data[0].x) == [1, 2] and figure.layout.height == 300
+
+
+# ----------------------------------------------------------------------------- the home page's lessons
+
+
+def test_every_page_but_home_has_a_card_text():
+    for entry in PAGES:
+        assert (entry is HOME) != bool(entry.summary), entry
+        assert entry is HOME or CHINESE.gettext(entry.summary) != entry.summary, entry.summary
+
+
+def test_the_lessons_take_ten_and_forty_five_minutes_and_the_long_one_has_every_page_once():
+    assert len(SHORT_LESSON) == 3 and sum(minutes for _page, minutes in SHORT_LESSON) == 10
+    assert sum(minutes for _page, minutes in LONG_LESSON) == 45
+    pages = [entry for entry, _minutes in LONG_LESSON]
+    assert sorted(entry.path for entry in pages) == sorted(entry.path for entry in PAGES if entry is not HOME)
+    assert all(minutes > 0 for _page, minutes in SHORT_LESSON + LONG_LESSON)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_home_page_offers_a_ten_and_a_forty_five_minute_lesson(language):
+    at = run(lang=language)
+    gettext = (ENGLISH if language == "en" else CHINESE).gettext
+    assert [tab.label for tab in at.tabs] == [gettext("{minutes}-minute lesson").format(minutes=minutes)
+                                               for minutes in (10, 45)]
+    short, long = at.tabs
+    assert [link.proto.page for link in short.get("page_link")] == [Path(e.path).stem for e, _m in SHORT_LESSON]
+    assert [link.proto.page for link in long.get("page_link")] == [Path(e.path).stem for e, _m in LONG_LESSON]
+    cards = " ".join(m.value for m in long.markdown)
+    assert "1. " in cards and "7. " in cards and gettext("Why gates remember") in cards

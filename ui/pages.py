@@ -1,5 +1,5 @@
-"""The app's pages in one registry: app.py builds the navigation from it, the home page its links, and every
-page its header (ui/page_header.py)."""
+"""The app's pages in one registry: app.py builds the navigation from it, the home page its cards and its
+lesson plans, and every page its header (ui/page_header.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,8 +33,10 @@ WAVES = PageEntry(
        "start of every window goes wrong."))
 MEMORY = PageEntry(
     "app_pages/memory.py", N_("Why gates remember"), ":material/psychology:",
-    takeaway=N_("A plain RNN's gradient fades step by step on its way back in time, so it cannot learn to "
-                "remember far; the gates of an LSTM or a GRU let it through."))
+    N_("A plain RNN, an LSTM and a GRU learn side by side to **remember a symbol** over many steps; see why "
+       "the plain one forgets, and what happens when gradients explode."),
+    N_("A plain RNN's gradient fades step by step on its way back in time, so it cannot learn to remember far; "
+       "the gates of an LSTM or a GRU let it through."))
 INSIDE = PageEntry(
     "app_pages/inside.py", N_("Inside a cell"), ":material/memory:",
     N_("Open up **nn.RNN, nn.LSTM and nn.GRU**: every weight and tensor shape of the real modules, and one "
@@ -61,4 +63,6 @@ TRAIN = PageEntry(
        "whether it has really learned."))
 
 PAGES = [HOME, DIGITS, WAVES, MEMORY, INSIDE, NAMES, GENERATE, TRAIN]  # the navigation's order
-HOME_CARDS = [DIGITS, WAVES, NAMES, GENERATE, INSIDE, TRAIN]  # the home page's "Try it" cards, in order
+# The home page's lesson plans: every page but home has a card in the long one. (page, minutes), in order.
+SHORT_LESSON = [(DIGITS, 3), (WAVES, 4), (MEMORY, 3)]  # ten minutes: read a sequence, memory, gates
+LONG_LESSON = [(DIGITS, 5), (INSIDE, 8), (WAVES, 8), (MEMORY, 7), (NAMES, 5), (GENERATE, 5), (TRAIN, 7)]
