@@ -191,7 +191,7 @@ with explain_right.expander(_("Try this")):
         "with T. Turn clipping off and on and compare."))
 
 playing = st.session_state[key("playing")]
-controls = st.columns([7, 3, 3], vertical_alignment="bottom")
+controls = st.columns([8, 3, 3], vertical_alignment="bottom")  # Play shows its key: room for the row at 1024 px
 with controls[0]:
     play_controls(key, _("Step"), step_once, reset_training,
                   step_help=_("One optimizer step for each of the three networks."))

@@ -1,5 +1,5 @@
 """The app in front of a class, in Chromium, a section for each thing a teacher or a student meets: projector
-mode on a 1920x1080 screen."""
+mode on a 1920x1080 screen, the space bar."""
 from __future__ import annotations
 
 import re
@@ -101,3 +101,42 @@ def test_projector_mode_scales_the_charts_and_the_switch_turns_it_off(browser, a
         wait_for_app(page)
         expect(page.locator(".st-key-aside_intro")).to_be_visible()
         assert max(page.evaluate(BODY_TEXT_JS)) < BODY_TEXT_PX
+
+
+# ----------------------------------------------------------------------------- the space bar
+
+
+@pytest.mark.parametrize("path, status", [("waves?speed=5", WAVE_STATUS), ("memory", MEMORY_STATUS)])
+def test_the_space_bar_plays_and_pauses_a_live_page(browser, app_url, path, status):
+    key = status.removeprefix(".st-key-").removesuffix("_status")
+    with window(browser, PROJECTOR) as page:
+        page.goto(app_url)
+        wait_for_app(page)
+        page.goto(f"{app_url}/{path}")
+        wait_for_app(page)
+        page.locator(f".st-key-{key}_play button").wait_for()
+        assert shown_step(page, status) == 0
+        expect(page.locator(f".st-key-{key}_play button")).to_contain_text("Space")  # the key, on the button
+
+        page.locator("h1").first.click()  # the focus on the page, not on a field
+        page.keyboard.press("Space")
+        page.locator(f".st-key-{key}_pause button").wait_for()
+        page.wait_for_function(f"() => /[1-9]/.test(document.querySelector('{status}').innerText)", timeout=WAIT_MS)
+
+        page.keyboard.press("Space")
+        page.locator(f".st-key-{key}_play button").wait_for()
+        wait_for_app(page)
+        page.wait_for_timeout(1000)  # a tick already on its way may still land
+        paused = shown_step(page, status)
+        page.wait_for_timeout(2000)
+        assert shown_step(page, status) == paused
+
+
+def test_the_space_bar_is_left_to_a_focused_field(browser, app_url):
+    with window(browser, PROJECTOR) as page:
+        go(page, app_url, "waves")
+        page.locator(".st-key-waves_task input").first.focus()  # the task's first choice, already chosen
+        page.keyboard.press("Space")
+        page.wait_for_timeout(1500)
+        expect(page.locator(".st-key-waves_play button")).to_be_visible()
+        assert shown_step(page, WAVE_STATUS) == 0

@@ -34,18 +34,19 @@ def _holding(lock: threading.RLock, action: Callable[[], None]) -> None:
 def play_controls(key: Callable[[str], str], step_label: str, step_once: Callable[[], None],
                   reset: Callable[[], None], step_help: str | None = None) -> None:
     """The buttons in a row, in the current container; st.session_state[key("playing")] says which of Play and
-    Pause shows. Their keys are key("play"), key("pause"), key("step") and key("reset"). Step and Reset hold
+    Pause shows, both on the space bar (for a presenter; Streamlit leaves the key to a field being typed
+    in). Their keys are key("play"), key("pause"), key("step") and key("reset"). Step and Reset hold
     model_lock(key) while they run."""
     playing = st.session_state[key("playing")]
     lock = model_lock(key)
-    with st.container(horizontal=True):
+    with st.container(horizontal=True, gap="xsmall"):  # the key's badge widens Play: the row still fits at 1024 px
         # Two buttons, not one relabelled: a late copy of a Pause click can then never press Play.
         if playing:
             st.button(_("Pause"), icon=":material/pause:", key=key("pause"), on_click=_set_playing,
-                      args=(key("playing"), False), type="primary")
+                      args=(key("playing"), False), type="primary", shortcut="Space")
         else:
             st.button(_("Play"), icon=":material/play_arrow:", key=key("play"), on_click=_set_playing,
-                      args=(key("playing"), True), type="primary")
+                      args=(key("playing"), True), type="primary", shortcut="Space")
         st.button(step_label, icon=":material/skip_next:", key=key("step"), on_click=_holding,
                   args=(lock, step_once), disabled=playing, help=step_help)
         st.button(_("Reset"), icon=":material/restart_alt:", key=key("reset"), on_click=_holding, args=(lock, reset))
