@@ -1,5 +1,5 @@
 """The app in front of a class, in Chromium, a section for each thing a teacher or a student meets: projector
-mode on a 1920x1080 screen, the space bar."""
+mode on a 1920x1080 screen, the space bar, a phone."""
 from __future__ import annotations
 
 import re
@@ -140,3 +140,26 @@ def test_the_space_bar_is_left_to_a_focused_field(browser, app_url):
         page.wait_for_timeout(1500)
         expect(page.locator(".st-key-waves_play button")).to_be_visible()
         assert shown_step(page, WAVE_STATUS) == 0
+
+
+# ----------------------------------------------------------------------------- a 390x844 phone: the sidebar
+
+
+def test_on_a_phone_a_choice_in_the_sidebar_closes_it(browser, app_url):
+    """Defect 13: after choosing a page or a language the sidebar stayed open over most of the screen."""
+    with window(browser, PHONE) as page:
+        go(page, app_url, "")
+        assert not sidebar_open(page)
+        page.locator("[data-testid='stExpandSidebarButton']").click()
+        page.wait_for_function("() => document.querySelector(\"[data-testid='stSidebar']\")"
+                               ".getAttribute('data-collapsed') === 'false'")
+        page.locator("[data-testid='stSidebarNav'] a").filter(has_text="Wave regressor").click()
+        page.wait_for_url(re.compile(r"/waves"))
+        wait_for_app(page)
+        assert not sidebar_open(page)
+
+        page.locator("[data-testid='stExpandSidebarButton']").click()
+        page.locator(".st-key-ui_language_switch button").filter(has_text="简体中文").click()
+        page.wait_for_url(re.compile(r"lang=zh"))
+        wait_for_app(page)
+        assert not sidebar_open(page)

@@ -25,12 +25,14 @@ h1 { font-size: 2rem !important; }
 }
 </style>"""
 
-# In projector mode a choice in the sidebar (a page, the language, projector mode itself) closes it: the
-# demo needs the whole screen.
+# A choice in the sidebar (a page, the language, projector mode) closes it where it covers the page: below
+# Streamlit's 768-pixel breakpoint, or in projector mode. Streamlit itself closes it after a page is chosen
+# only on a phone's browser, and never after the language.
 SCRIPT = """<script>
 (() => {
   if (window.rnnPlaygroundScript) return;  // added again after a rerun moves it: one listener
   window.rnnPlaygroundScript = true;
+  const NARROW = 768;
   document.addEventListener('click', event => {
     const choice = event.target instanceof Element && event.target.closest(
       '[data-testid="stSidebarNav"] a, .st-key-ui_language_switch button, .st-key-ui_projector_switch');
@@ -38,7 +40,7 @@ SCRIPT = """<script>
     setTimeout(() => {  // once the choice has been taken: the switch then shows the new mode
       const sidebar = document.querySelector('[data-testid="stSidebar"][data-collapsed="false"]');
       const projector = document.querySelector('.st-key-ui_projector_switch input');
-      if (sidebar && projector && projector.checked) {
+      if (sidebar && (window.innerWidth < NARROW || (projector && projector.checked))) {
         sidebar.querySelector('[data-testid="stSidebarCollapseButton"] button')?.click();
       }
     }, 0);
