@@ -267,6 +267,7 @@ def playground() -> None:
             image, label = to_unit_range(mnist.images[index]), int(mnist.labels[index])
             square = np.kron((image.numpy() * 255).astype(np.uint8), np.ones((10, 10), np.uint8))
             st.image(square, width=CANVAS_SIZE)
+            answer_line = st.container(key="digits_answer_line")
             st.caption(_("Showing MNIST test digit #{index}. Press “Draw your own” to draw again.").format(
                 index=number(index)))
             with st.container(horizontal=True):
@@ -276,6 +277,9 @@ def playground() -> None:
         else:
             canvas = drawing_canvas(canvas_key(), CANVAS_SIZE, STROKE_WIDTH, state.digits_initial,
                                     on_change=back_to_drawing)
+            # On a phone the answer column is stacked below, off the screen: a short answer line here
+            # (shown only there, ui/page_style.py).
+            answer_line = st.container(key="digits_answer_line")
             with st.container(horizontal=True):
                 st.button(_("Undo"), icon=":material/undo:", on_click=undo_stroke, disabled=stroke_count() == 0,
                           help=_("Take back the last stroke"))
@@ -303,6 +307,8 @@ def playground() -> None:
     reading = None
     if image is not None and loaded.checkpoint is not None:
         reading = read_digit(loaded.checkpoint.model, image)
+        answer_line.markdown("**" + _("The answer: {digit}").format(digit=reading.digit) + "** · "
+                             + _("{percent}% sure").format(percent=round(100 * reading.confidence)))
 
     with answer_column:
         st.markdown("##### " + _("The answer"))

@@ -284,7 +284,8 @@ with buttons[0]:
 buttons[1].slider(_("Speed: steps per chart update"), *SPEED_RANGE, key=key("speed"),
                   help=_("Optimizer steps taken between two chart updates."))
 
-settings_column, charts_column = st.columns([1.3, 3], gap="medium")  # room for the labels at 1024 px
+# Room for the labels at 1024 px. The container's key lets a phone show the charts first (ui/page_style.py).
+settings_column, charts_column = st.container(key=key("body")).columns([1.3, 3], gap="medium")
 with settings_column:
     translate = bound_gettext()
     st.radio(_("Task"), list(TASKS), format_func=lambda task: translate(TASKS[task]), key=key("task"),

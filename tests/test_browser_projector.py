@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import pytest
 from playwright.sync_api import Page, expect
 
-from harness.browser_digits import WAIT_MS
+from harness.browser_digits import ANSWER, WAIT_MS, canvas_box, line
 from harness.server import wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -163,3 +163,32 @@ def test_on_a_phone_a_choice_in_the_sidebar_closes_it(browser, app_url):
         page.wait_for_url(re.compile(r"lang=zh"))
         wait_for_app(page)
         assert not sidebar_open(page)
+
+
+# ----------------------------------------------------------------------------- a 390x844 phone: the first screen
+
+
+def test_on_a_phone_the_wave_page_shows_the_step_counter_on_the_first_screen_after_play(browser, app_url):
+    """Defect 4: after Play only the button changed; the counter and charts were below the settings."""
+    with window(browser, PHONE) as page:
+        go(page, app_url, "waves", "speed=5")
+        page.locator(".st-key-waves_play button").click()
+        page.wait_for_function(f"() => /[1-9]/.test(document.querySelector('{WAVE_STATUS}').innerText)",
+                               timeout=WAIT_MS)
+        status = page.locator(WAVE_STATUS).bounding_box()
+        assert status["y"] >= 0 and status["y"] + status["height"] <= PHONE[1], status
+        page.locator(".st-key-waves_pause button").click()
+
+
+def test_on_a_phone_the_digit_page_answers_on_the_first_screen(browser, app_url):
+    """Defect 4: after drawing, the answer was below the fold."""
+    with window(browser, PHONE) as page:
+        go(page, app_url, "digits")
+        box = canvas_box(page)
+        line(page, box, (0.3, 0.2), (0.7, 0.2))  # a 7: the bar, then the stem
+        line(page, box, (0.7, 0.2), (0.45, 0.85))
+        expect(page.locator(ANSWER)).to_have_text("7", timeout=WAIT_MS)
+        answer = page.locator(".st-key-digits_answer_line").filter(has_text="7").first
+        expect(answer).to_be_visible()
+        box = answer.bounding_box()  # the page has not scrolled: the square is where it was drawn on
+        assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE[1], box

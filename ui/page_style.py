@@ -1,13 +1,28 @@
 """The app's own CSS and its one script, added by app.py on every run: fixed text, never a visitor's words.
 
-Streamlit has no option for what these do: projector mode's sizes (ui/projector.py), and a sidebar that
-closes after a choice when the page needs the room. They lean on Streamlit's markup (data-testid
-attributes, the st-key-<key> class of a keyed element); the browser tests in tests/test_browser_projector.py
-fail when that markup changes.
+Streamlit has no option for what these do: a layout that changes order on a phone, projector mode's sizes
+(ui/projector.py), and a sidebar that closes after a choice when the page needs the room. They lean on
+Streamlit's markup (data-testid attributes, the st-key-<key> class of a keyed element); the browser tests
+in tests/test_browser_projector.py fail when that markup changes.
 """
 from __future__ import annotations
 
 import streamlit as st
+
+# Streamlit stacks columns below 640 px wide: a phone. Less room above the title there. The wave page
+# (app_pages/waves.py): its charts before its settings, so that Play's effect is on the first screen. The
+# digit page (app_pages/digits.py): a short answer line under the drawing square, where the full answer,
+# in the stacked column below, is off the screen.
+STYLE = """<style>
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 4rem; }
+  .st-key-waves_body > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"],
+  .st-key-waves_body > [data-testid="stHorizontalBlock"] { flex-direction: column-reverse; }
+}
+@media (min-width: 641px) {
+  .st-key-digits_answer_line { display: none; }
+}
+</style>"""
 
 # Projector mode (ui/projector.py). Streamlit sizes text, widgets and its charts' axis text in rem, body
 # text at 0.875rem: a larger root font size scales them all, body text to 24 px on a 1920-pixel screen
@@ -50,9 +65,8 @@ SCRIPT = """<script>
 
 
 def add_style(projector: bool) -> None:
-    """Projector mode's CSS, when it is on. Style alone takes no room on the page."""
-    if projector:
-        st.html(PROJECTOR_STYLE)
+    """The CSS, in projector mode with its rules. Style alone takes no room on the page."""
+    st.html(STYLE + PROJECTOR_STYLE if projector else STYLE)
 
 
 def add_script() -> None:
