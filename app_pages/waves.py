@@ -9,13 +9,14 @@ second one redraws the bigger, slower views every RECENT_SECONDS. Settings round
 """
 from __future__ import annotations
 
+import math
 from dataclasses import fields
 
 import numpy as np
 import streamlit as st
 
 from rnn_core.settings import LIVE_UPDATES_ENV_VAR
-from rnn_core.waves.trainer import CarryComparison, WaveHealth, WaveTrainer
+from rnn_core.waves.trainer import CarryComparison, WaveHealth, WaveTrainer, WaveWindowRecord
 from ui import wave_charts
 from ui.wave_charts import readable
 from ui.i18n import _, bound_gettext, join_sentences, number, percent
@@ -34,6 +35,7 @@ GENERATED_POINTS = 50  # next-step task: samples generated free-running after th
 # Settings that define the model or its data: changing one starts training afresh.
 RESTARTING_SETTINGS = ("task", "cell", "hidden", "points", "length", "feedback")
 SETUP_SETTINGS = RESTARTING_SETTINGS + ("lr", "carry", "clip")  # what a task's defaults or a preset set
+EMPTY_STEPS, EMPTY_LOG_RANGE = (0, 100), (1e-3, 10)  # the curve charts' axes before the first step
 
 
 def key(name: str) -> str:
@@ -141,15 +143,36 @@ def clipping_line(trainer: WaveTrainer) -> str:
             if trainer.grad_norms else "")
     if clip is None:
         return text + _("no clipping")
+    if not trainer.clipped:  # before the first step
+        return _("clipped at {threshold}").format(threshold=f"{clip:g}")
     return text + _("clipped at {threshold} in {share} of the last {count} steps").format(
         threshold=f"{clip:g}", share=percent(trainer.clipped_share(), 1), count=number(len(trainer.clipped)))
+
+
+def latest_window(trainer: WaveTrainer) -> WaveWindowRecord:
+    """The window just trained on; before the first step, the one it will train on, with no prediction yet."""
+    if trainer.recent:
+        return trainer.recent[-1]
+    window = trainer.stream.window(0)
+    inputs, targets = window.inputs.numpy().ravel(), window.targets.numpy().ravel()
+    return WaveWindowRecord(0, math.nan, window.t, inputs, targets, np.full_like(targets, np.nan),
+                            np.zeros((len(targets), 0)))
+
+
+def with_axes(panel: wave_charts.Panel) -> wave_charts.Panel:
+    """A curve chart before the first step: fixed scales, for axes that no data can place yet."""
+    panel.x_scale = {"domain": list(EMPTY_STEPS)}
+    panel.y_scale = {**panel.y_scale, "domain": list(EMPTY_LOG_RANGE)}
+    return panel
 
 
 def draw_live(trainer: WaveTrainer) -> None:
     """What changes every tick: the step counter, the window just trained on, the loss and gradient curves.
 
-    The collapse message has a container of its own that is always there, so the charts after it keep
-    their places (and their in-place updates) whether or not it shows.
+    Before the first step the charts are there already, with the wave to learn and empty curves: a projected
+    page shows what is coming. The collapse message and the prompt to press Play have containers of their
+    own that are always there, so the charts after them keep their places (and their in-place updates)
+    whether or not they show.
     """
     with st.container(key=key("status")):
         st.markdown(status_line(trainer))
@@ -157,28 +180,28 @@ def draw_live(trainer: WaveTrainer) -> None:
     with st.container(key=key("health")):
         if health.collapsed:
             st.error(collapse_message(health, trainer.config.grad_clip), icon=":material/error:")
-    if trainer.step_count == 0:
-        st.info(_("Press **Play** (or **One step**) to start training."))
-        return
+    with st.container(key=key("prompt")):
+        if trainer.step_count == 0:
+            st.info(_("Press **Play** (or **One step**) to start training."))
     window_column, curves_column = st.columns(2)
     with window_column:
-        draw_chart("window", wave_charts.window_panel(trainer.recent[-1], target_name(trainer)))
+        draw_chart("window", wave_charts.window_panel(latest_window(trainer), target_name(trainer)))
     with curves_column:
-        draw_chart("loss", wave_charts.loss_panel(*trainer.loss_curve(), *trainer.eval_curve(), height=270))
-        draw_chart("gradient", wave_charts.gradient_panel(*trainer.grad_norm_curve(), trainer.config.grad_clip,
-                                                          height=290))
+        loss = wave_charts.loss_panel(*trainer.loss_curve(), *trainer.eval_curve(), height=270)
+        gradient = wave_charts.gradient_panel(*trainer.grad_norm_curve(), trainer.config.grad_clip, height=290)
+        draw_chart("loss", loss if trainer.step_count else with_axes(loss))
+        draw_chart("gradient", gradient if trainer.step_count else with_axes(gradient))
         st.caption(clipping_line(trainer))
 
 
 def draw_recent(trainer: WaveTrainer, comparison: CarryComparison | None) -> None:
-    """The slower view: the recent stream, the hidden state, the free run, the carry-vs-reset pair."""
-    if trainer.step_count == 0:
-        return
-    stream = trainer.recent_stream()
-    draw_chart("stream", wave_charts.stream_panel(stream, [float(r.t[0]) for r in trainer.recent],
-                                                  target_name(trainer)))
+    """The slower view: the recent stream, the hidden state, the free run, the carry-vs-reset pair. Before
+    the first step: the stream's first window, and no hidden state yet."""
+    stream = trainer.recent_stream() or latest_window(trainer)
+    starts = [float(r.t[0]) for r in trainer.recent] or [float(stream.t[0])]
+    draw_chart("stream", wave_charts.stream_panel(stream, starts, target_name(trainer)))
     draw_chart("hidden", wave_charts.hidden_panel(stream))
-    if trainer.config.task == "next_step":
+    if trainer.config.task == "next_step" and trainer.recent:
         draw_chart("generation", wave_charts.generation_panel(*trainer.continue_free_running(GENERATED_POINTS),
                                                               trainer.recent[-1]))
     if comparison is not None and comparison.step_count > 0:

@@ -1,5 +1,5 @@
 """The app in front of a class, in Chromium, a section for each thing a teacher or a student meets: projector
-mode on a 1920x1080 screen, the space bar, a phone."""
+mode on a 1920x1080 screen, the space bar, a phone, a 1024x768 projector."""
 from __future__ import annotations
 
 import re
@@ -192,3 +192,21 @@ def test_on_a_phone_the_digit_page_answers_on_the_first_screen(browser, app_url)
         expect(answer).to_be_visible()
         box = answer.bounding_box()  # the page has not scrolled: the square is where it was drawn on
         assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE[1], box
+
+
+# ----------------------------------------------------------------------------- a 1024x768 projector, before Play
+
+
+TARGET_LINE_JS = """() => [...document.querySelectorAll('.st-key-waves_window_chart .mark-line path')]
+  .some(path => (path.getAttribute('stroke') || '').toLowerCase() === '#4f46e5'
+                && ((path.getAttribute('d') || '').match(/L/g) || []).length >= 2)"""
+
+
+def test_the_wave_page_shows_the_target_wave_and_empty_axes_before_play(browser, app_url):
+    """Defect 15: the right half was blank until Play, and a projected page looked broken."""
+    with window(browser, PROJECTOR) as page:
+        go(page, app_url, "waves")
+        assert shown_step(page, WAVE_STATUS) == 0
+        page.wait_for_function(TARGET_LINE_JS, timeout=WAIT_MS)
+        for chart in ("loss", "gradient"):
+            expect(page.locator(f".st-key-waves_{chart}_chart .role-axis").first).to_be_attached()

@@ -102,7 +102,14 @@ def test_one_step_and_reset():
     assert trainer(at).step_count == 2
     at.button(key="waves_reset").click().run()
     assert trainer(at).step_count == 0 and at.session_state["waves_comparison"].step_count == 0
-    assert status(at) == "**Step 0**" and panels(at) == []
+    assert status(at) == "**Step 0**"
+    # Before the first step: the wave to learn and empty curves, not a blank half page (and no pair yet).
+    assert panels(at) == ["Current window", "Loss (MSE, log scale)", "Gradient norm (log)",
+                          "Recent stream (grey lines: where each window begins)",
+                          "Hidden state over time (one row per unit; red +1, white 0, blue -1)"]
+    window, loss, gradient = charts(at)[:3]
+    assert {row["series"] for row in dataset(window, "lines")} == {"input", "cos (target)"}  # no prediction yet
+    assert dataset(loss, "lines") == [] and dataset(gradient, "lines") == []
 
 
 @pytest.mark.parametrize("widget, value, field, expected", [

@@ -78,6 +78,7 @@ class Panel:
     series: list[Series]
     rows: pa.Table  # long form: columns x, y, series; a heatmap's: x, unit, value
     y_scale: dict = field(default_factory=dict)
+    x_scale: dict = field(default_factory=dict)  # beside x's own settings: a domain for a chart with no data yet
     x_title: str = "t"
     window_starts: list[float] = field(default_factory=list)  # faint vertical lines where windows begin
     height: int = 280  # pixels in all: title, legend and axes included
@@ -120,8 +121,8 @@ def chart_spec(panel: Panel) -> dict:
                              "color": {"field": "value", "type": "quantitative", "legend": None,
                                        "scale": {"domain": [-1, 1], "scheme": "redblue", "reverse": True}}}}
     names = [s.name for s in panel.series]
-    x = {"field": "x", "type": "quantitative", "title": panel.x_title or None, "scale": {"zero": False, "nice": False},
-         "axis": {"format": ",.1~f", "tickCount": 5}}
+    x = {"field": "x", "type": "quantitative", "title": panel.x_title or None,
+         "scale": {"zero": False, "nice": False, **panel.x_scale}, "axis": {"format": ",.1~f", "tickCount": 5}}
     y = {"field": "y", "type": "quantitative", "title": None, "scale": panel.y_scale}
     if panel.y_scale.get("type") == "log":
         y["axis"] = LOG_AXIS
