@@ -151,7 +151,7 @@ def status_line(story: GeneratedName, shown: int) -> str:
     if step.forced == "length":
         return _("Step {step}: the name reached the longest length allowed, so the end mark was forced.").format(
             step=shown)
-    if story.temperature == 0:  # no draw: every probability shown would be 100% or 0%
+    if story.temperature == 0:  # no draw: every probability shown would be certain or nil
         if shown == len(story.steps):
             return _("Step {step}: **the end mark won**: the name is finished. At temperature 0 the model always "
                      "takes the likeliest next letter, so it writes this same name every time.").format(step=shown)
