@@ -182,7 +182,7 @@ def draw_live(trainer: WaveTrainer) -> None:
             st.error(collapse_message(health, trainer.config.grad_clip), icon=":material/error:")
     with st.container(key=key("prompt")):
         if trainer.step_count == 0:
-            st.info(_("Press **Play** (or **One step**) to start training."))
+            st.caption(_("Press **Play** (or **One step**) to start training."))  # the charts already show what comes
     window_column, curves_column = st.columns(2)
     with window_column:
         draw_chart("window", wave_charts.window_panel(latest_window(trainer), target_name(trainer)))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+# Less room above and below every page's title than Streamlit leaves, so that the title, the takeaway and
+# the demo's main control and chart fit a 1024x768 projector's first screen.
 # Streamlit stacks columns below 640 px wide: a phone. Less room above the title there. The wave page
 # (app_pages/waves.py): its charts before its settings, so that Play's effect is on the first screen. The
 # digit page (app_pages/digits.py): a short answer line under the drawing square, where the full answer,
@@ -20,8 +22,10 @@ STYLE = """<style>
   .st-key-waves_body > [data-testid="stHorizontalBlock"] { flex-direction: column-reverse; }
 }
 @media (min-width: 641px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
   .st-key-digits_answer_line { display: none; }
 }
+h1 { padding-top: 0.25rem !important; padding-bottom: 0.5rem !important; }
 </style>"""
 
 # Projector mode (ui/projector.py). Streamlit sizes text, widgets and its charts' axis text in rem, body

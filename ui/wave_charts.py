@@ -181,7 +181,7 @@ def window_panel(record: WaveWindowRecord, target_name: str) -> Panel:
               Series(_("prediction"), PREDICTION, points=True)]
     rows = series_rows((_("input"), record.t, record.inputs), (target_name, record.t, record.targets),
                        (_("prediction"), record.t, record.predictions))
-    return Panel(_("Current window"), series, rows, {"domain": WAVE_RANGE}, height=320, legend_columns=1)
+    return Panel(_("Current window"), series, rows, {"domain": WAVE_RANGE}, height=300, legend_columns=1)
 
 
 def loss_panel(steps: np.ndarray, losses: np.ndarray, eval_steps: np.ndarray, eval_losses: np.ndarray,
