@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from harness.server import wait_for_app
+from harness.server import WAIT_MS, wait_for_app
 
 ANSWER = "[data-stale='false'] .digit-answer"  # stale copies linger in the DOM during a fragment rerun
 PROMPT = "Draw a digit on the black square"
-WAIT_MS = 30_000  # a fresh server on a busy machine can take seconds over its first answer
 
 
 def open_digits_page(page, app_url: str) -> None:

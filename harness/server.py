@@ -9,6 +9,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -116,6 +118,21 @@ APP_IDLE_JS = """() => { const status = document.querySelector('[data-testid="st
 # Whatever a visitor would see go wrong: an exception box, or Streamlit's "Connection error".
 TROUBLE_JS = """() => [...document.querySelectorAll('[data-testid="stException"]')].map(e => e.innerText)
   .concat(document.body.innerText.includes('Connection error') ? ['Connection error'] : [])"""
+
+
+WAIT_MS = 30_000  # a fresh server on a busy machine can take seconds over its first answer
+
+
+@contextmanager
+def window(browser, size: tuple[int, int]) -> Iterator:
+    """A page in a fresh browser context (its own Streamlit session) of the given window size."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 def wait_for_app(page) -> None:

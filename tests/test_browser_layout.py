@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from harness.browser_digits import ANSWER, WAIT_MS, canvas_box, line
 from harness.layout_audit import (console_warnings, cut_labels, overlapping_labels, plot_heights, small_text,
                                   text_lines, tick_labels, wait_for_charts, wait_for_tick_labels)
-from harness.server import wait_for_app
+from harness.server import wait_for_app, window
 
 pytestmark = pytest.mark.browser
 
@@ -22,18 +22,6 @@ PROJECTOR, PHONE, WIDE = (1024, 768), (390, 844), (1400, 900)
 SMALLEST_TEXT_PX = 12  # chart text on a 1024x768 projector, read from the back of a classroom
 SHORTEST_LOG_PLOT_PX = 150  # a log-scale plot shows several decades, each a label apart
 E_NOTATION = re.compile(r"\de[+-]?\d")  # "2e+06", "1e-9": not how a class writes numbers
-
-
-@contextmanager
-def window(browser, size: tuple[int, int]) -> Iterator[Page]:
-    """A page in a fresh browser context (its own Streamlit session) of the given window size."""
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 def go(page: Page, app_url: str, path: str, language: str = "en") -> None:

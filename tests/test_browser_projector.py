@@ -3,14 +3,12 @@ mode on a 1920x1080 screen, the space bar, a phone, a 1024x768 projector."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from harness.browser_digits import ANSWER, WAIT_MS, canvas_box, line
-from harness.server import wait_for_app
+from harness.server import wait_for_app, window
 
 pytestmark = pytest.mark.browser
 
@@ -20,18 +18,6 @@ SIDEBAR = "[data-testid='stSidebar']"
 TAKEAWAY = ".st-key-page_takeaway"
 ASIDES = "[class*='st-key-aside_']"
 WAVE_STATUS, MEMORY_STATUS = ".st-key-waves_status", ".st-key-memory_status"
-
-
-@contextmanager
-def window(browser, size: tuple[int, int]) -> Iterator[Page]:
-    """A page in a fresh browser context (its own Streamlit session) of the given window size."""
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 def go(page: Page, app_url: str, path: str, query: str = "") -> None:
