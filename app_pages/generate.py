@@ -314,9 +314,9 @@ else:
     st.session_state.setdefault(key("language"), DEFAULT_LANGUAGE if DEFAULT_LANGUAGE in languages else languages[0])
     st.session_state.setdefault(key("playing"), False)
     language_column, temperature_column, prefix_column = st.columns([2, 3, 2], gap="medium")
-    shown = bound_gettext()
+    translate = bound_gettext()
     language = language_column.selectbox(_("Language"), languages, key=key("language"),
-                                         format_func=lambda label: language_name(label, shown))
+                                         format_func=lambda label: language_name(label, translate))
     temperature = temperature_column.slider(
         _("Temperature"), 0.0, MAX_TEMPERATURE, DEFAULT_TEMPERATURE, step=0.05, key=key("temperature"),
         help=_("0: always the likeliest letter. 1: as the model learnt. Above 1: flatter, stranger."))
