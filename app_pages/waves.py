@@ -22,6 +22,7 @@ from ui.wave_charts import readable
 from ui.i18n import _, bound_gettext, join_sentences, number, percent
 from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, live_update_schedule, updates_per_second
 from ui.page_header import page_header
+from ui.page_links import link_params, show_notes, write_link
 from ui.pages import WAVES
 from ui.play_controls import model_lock, play_controls
 from ui.projector import aside, scaled
@@ -248,26 +249,31 @@ def recent() -> None:
 
 # ----------------------------------------------------------------------------- state
 
-if key("applied") not in st.session_state:  # first visit: the link's settings, else the defaults
-    link_settings, st.session_state[key("link_notes")] = settings_from_query_params(st.query_params.to_dict())
+linked = link_params()
+# First visit, or a link that says something new (not the one this page wrote): its settings, else the defaults.
+if key("applied") not in st.session_state or (linked and linked != st.session_state[key("linked")]):
+    link_settings, st.session_state[key("link_notes")] = settings_from_query_params(linked)
     st.session_state[key("applied")] = link_settings
     st.session_state[key("playing")] = False
+    for field in fields(WaveSettings):
+        st.session_state[key(field.name)] = getattr(link_settings, field.name)
 for field in fields(WaveSettings):  # widgets start from the applied settings (also after visiting other pages)
     if key(field.name) not in st.session_state:
         st.session_state[key(field.name)] = getattr(st.session_state[key("applied")], field.name)
+settings = settings_from_widgets(st.session_state[key("applied")])  # callbacks have run: what the widgets will show
+st.session_state[key("linked")] = settings.to_query_params()
+link = write_link(st.session_state[key("linked")])  # the address bar now holds a link to this very setup
 
 # ----------------------------------------------------------------------------- controls
 
-page_header(WAVES)
+page_header(WAVES, link=link)
 aside("intro").caption(_("A recurrent network learns, live, window after window, with its hidden state carried "
                          "from one window into the next."))
 if updates_per_second()[1]:  # the server's setting is not a number: say so in the visitor's language
     st.warning(_("{variable} must be a positive number; using {default} live updates a second.").format(
         variable=LIVE_UPDATES_ENV_VAR, default=f"{DEFAULT_UPDATES_PER_SECOND:g}"), icon=":material/warning:")
 if st.session_state[key("link_notes")]:
-    st.warning(_("Some settings in the link were not understood; they were left at their defaults:"),
-               icon=":material/warning:")
-    st.code("\n".join(st.session_state[key("link_notes")]), language=None)  # user text: shown, never rendered
+    show_notes(st.session_state[key("link_notes")])
 
 explain_left, explain_right = aside("explain").columns(2)
 with explain_left.expander(_("What you are seeing")):
@@ -298,7 +304,7 @@ with explain_right.expander(_("Try this")):
         "- Press **Tutorial's setup** (no clipping, learning rate 0.02) and let it play for a few minutes: after "
         "a few thousand steps the gradient spikes and the loss jumps to 0.5 and stays. Reset, turn **Clip "
         "gradients** to 1 and compare. See why long memories need gates on the **Why gates remember** page.\n"
-        "- Copy the address bar: the link opens this same setup."))
+        "- Press **Copy link** beside the title and share it: the link opens this same setup."))
 
 playing = st.session_state[key("playing")]
 buttons = st.columns([3, 2], vertical_alignment="bottom")
@@ -344,11 +350,8 @@ with settings_column:
               help=_("Side by side: trains two more models on the same stream, one carrying its state from "
                      "window to window, one starting each window from zeros."))
 
-settings = settings_from_widgets(st.session_state[key("applied")])
 with model_lock(key):
     apply_settings(settings)
-if st.query_params.to_dict() != (wanted := settings.to_query_params(keep=st.query_params.to_dict())):
-    st.query_params.from_dict(wanted)  # the address bar now holds a link to this very setup
 
 with charts_column:
     st.fragment(live, run_every=TICK_SECONDS if playing else None)()

@@ -197,6 +197,8 @@ class StreamlitSession:
                 self._remember(message.delta.new_element, message.delta.fragment_id, run)
             elif kind == "auto_rerun":
                 self.auto_reruns[message.auto_rerun.fragment_id] = message.auto_rerun.interval
+            elif kind == "page_info_changed":  # the page wrote its setup into the link: the tab's address bar
+                self.query_string = message.page_info_changed.query_string
             elif kind == "page_not_found":
                 raise ScriptError(f"no page {self.page!r}")
             elif kind == "script_finished" and message.script_finished not in RERUN_STATUSES:

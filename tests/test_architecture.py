@@ -37,11 +37,12 @@ def test_checkpoints_load_only_with_weights_only(tmp_path):
             f"{path.relative_to(REPO)}:{call.lineno} calls torch.load without weights_only=True"
 
 
-def test_only_the_wave_page_reads_the_link():
+def test_only_the_link_module_reads_the_link():
+    """Every page's setup goes through ui/page_links.py, which checks each value it reads."""
     readers = [p.relative_to(REPO).as_posix() for p in [REPO / "app.py", *REPO.glob("app_pages/*.py"),
                                                           *REPO.glob("ui/*.py")]
-               if "query_params" in p.read_text()]
-    assert sorted(readers) == ["app_pages/waves.py", "ui/i18n.py", "ui/projector.py", "ui/wave_settings.py"]
+               if "st.query_params" in p.read_text()]
+    assert sorted(readers) == ["ui/i18n.py", "ui/page_links.py", "ui/projector.py"]
     # ui/i18n.py and ui/projector.py read and write their one parameter each, the language and projector
     # mode, and nothing else of the link
     for module in ("i18n.py", "projector.py"):

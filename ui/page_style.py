@@ -26,6 +26,7 @@ STYLE = """<style>
   .st-key-digits_answer_line { display: none; }
 }
 h1 { padding-top: 0.25rem !important; padding-bottom: 0.5rem !important; }
+.st-key-page_link_copy a[data-copied]::after { content: "\\2713"; margin-left: 0.4rem; color: #059669; }
 </style>"""
 
 # Projector mode (ui/projector.py). Streamlit sizes text, widgets and its charts' axis text in rem, body
@@ -47,6 +48,10 @@ h1 { font-size: 2rem !important; }
 # A choice in the sidebar (a page, the language, projector mode) closes it where it covers the page: below
 # Streamlit's 768-pixel breakpoint, or in projector mode. Streamlit itself closes it after a page is chosen
 # only on a phone's browser, and never after the language.
+# "Copy link" (ui/page_links.py) copies the address bar, which holds the page's setup, instead of opening it:
+# through the clipboard API, else (plain http on a classroom's network has none) a selected text field; a
+# tick says it worked, and where nothing could copy, a prompt shows the link to copy by hand. The link's own
+# address follows the address bar, for a right click's "Copy link address".
 SCRIPT = """<script>
 (() => {
   if (window.rnnPlaygroundScript) return;  // added again after a rerun moves it: one listener
@@ -64,6 +69,38 @@ SCRIPT = """<script>
       }
     }, 0);
   }, true);  // before Streamlit's own handlers, which may replace the element clicked
+  const COPY = '.st-key-page_link_copy a';
+  const copied = link => {
+    link.dataset.copied = '';
+    setTimeout(() => delete link.dataset.copied, 2000);
+  };
+  const copyByHand = (link, url) => {
+    const field = Object.assign(document.createElement('textarea'), {value: url, readOnly: true});
+    field.style.cssText = 'position: fixed; top: 0; opacity: 0';
+    document.body.appendChild(field);
+    field.select();
+    const done = document.execCommand('copy');
+    field.remove();
+    if (done) copied(link); else window.prompt(link.innerText, url);
+  };
+  for (const type of ['pointerdown', 'contextmenu', 'focusin']) {
+    document.addEventListener(type, event => {
+      const link = event.target instanceof Element && event.target.closest(COPY);
+      if (link) link.href = window.location.href;
+    }, true);
+  }
+  document.addEventListener('click', event => {
+    const link = event.target instanceof Element && event.target.closest(COPY);
+    if (!link) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const url = window.location.href;
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(url).then(() => copied(link), () => copyByHand(link, url));
+    } else {
+      copyByHand(link, url);
+    }
+  }, true);
 })();
 </script>"""
 

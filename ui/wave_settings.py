@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, replace
-from typing import Any, Mapping
+from typing import Mapping
 
 from rnn_core.waves.trainer import DEFAULT_GRAD_CLIP, DEFAULT_LR, WaveTrainerConfig
 from ui.i18n import N_, _
+from ui.page_links import Choice, Flag, WholeNumber, read_link
 
 TASKS = {"sin_to_cos": N_("sin → cos"), "next_step": N_("next-step sine")}  # shown through _()
 CELLS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
@@ -22,7 +23,6 @@ WINDOW_LENGTHS = {"pi/2": math.pi / 2, "2": 2.0, "pi": math.pi, "5": 5.0, "2pi":
 POINTS_RANGE = (3, 100)
 SPEED_RANGE = (1, 50)  # optimizer steps per chart update
 FEEDBACK_CHOICES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
-APP_PARAMS = frozenset({"lang", "projector"})  # the app's own (ui.i18n, ui.projector QUERY_PARAM): not wave settings
 CLIP_CHOICES = (0.0, 0.1, 1.0, 10.0)  # max gradient norm; 0 is off (a widget's None would mean "nothing chosen")
 
 
@@ -73,57 +73,15 @@ class WaveSettings:
                        feedback=self.feedback if self.task == "next_step" else 0.0,
                        grad_clip=self.clip or None)
 
-    def to_query_params(self, keep: Mapping[str, str] | None = None) -> dict[str, str]:
-        """The settings as a link's query parameters, with the app's own ones of `keep` (the language)."""
-        params = {name: value for name, value in (keep or {}).items() if name in APP_PARAMS}
-        params |= {name: _format(value) for name, value in asdict(self).items()}
-        params["clip"] = clip_label(self.clip)
-        return params
+    def to_query_params(self) -> dict[str, str]:
+        """The settings as a link's query parameters."""
+        return {name: KINDS[name].format(value) for name, value in asdict(self).items()}
 
 
-def _format(value: Any) -> str:
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def _choice(options: Mapping[str, Any] | tuple) -> Any:
-    def parse(text: str) -> Any:
-        for option in options:
-            if text == _format(option):
-                return option
-        raise ValueError(_("not one of {choices}").format(choices=", ".join(_format(o) for o in options)))
-    return parse
-
-
-def _integer_in(low: int, high: int) -> Any:
-    def parse(text: str) -> int:
-        if not text.lstrip("-").isdigit():
-            raise ValueError(_("not a whole number"))
-        value = int(text)
-        if not low <= value <= high:
-            raise ValueError(_("not between {low} and {high}").format(low=low, high=high))
-        return value
-    return parse
-
-
-def _flag(text: str) -> bool:
-    if text not in ("0", "1"):
-        raise ValueError(_("not 0 or 1"))
-    return text == "1"
-
-
-def _clip(text: str) -> float:
-    for option in CLIP_CHOICES:
-        if text == clip_label(option):
-            return option
-    raise ValueError(_("not one of {choices}").format(choices=", ".join(clip_label(o) for o in CLIP_CHOICES)))
-
-
-PARSERS = {"task": _choice(TASKS), "cell": _choice(CELLS), "hidden": _choice(HIDDEN_SIZES),
-           "lr": _choice(LEARNING_RATES), "points": _integer_in(*POINTS_RANGE),
-           "length": _choice(WINDOW_LENGTHS), "carry": _flag, "feedback": _choice(FEEDBACK_CHOICES),
-           "speed": _integer_in(*SPEED_RANGE), "compare": _flag, "clip": _clip}
+KINDS = {"task": Choice(tuple(TASKS)), "cell": Choice(tuple(CELLS)), "hidden": Choice(HIDDEN_SIZES),
+         "lr": Choice(LEARNING_RATES), "points": WholeNumber(*POINTS_RANGE), "length": Choice(tuple(WINDOW_LENGTHS)),
+         "carry": Flag(), "feedback": Choice(FEEDBACK_CHOICES), "speed": WholeNumber(*SPEED_RANGE),
+         "compare": Flag(), "clip": Choice({clip_label(clip): clip for clip in CLIP_CHOICES})}
 
 
 def settings_from_query_params(params: Mapping[str, str | list[str]]) -> tuple[WaveSettings, list[str]]:
@@ -131,18 +89,6 @@ def settings_from_query_params(params: Mapping[str, str | list[str]]) -> tuple[W
 
     Returns the settings and one note per parameter left out (unknown name or bad value).
     """
-    notes: list[str] = []
-    values: dict[str, Any] = {}
-    for name, raw in params.items():
-        if name in APP_PARAMS:  # the language or projector mode: read by the app, neither a setting nor a mistake
-            continue
-        text = raw[-1] if isinstance(raw, list) else raw  # a repeated parameter: the last one wins
-        if name not in PARSERS:
-            notes.append(f"{name}={text!r}: " + _("unknown setting"))
-            continue
-        try:
-            values[name] = PARSERS[name](str(text).strip())
-        except ValueError as error:
-            notes.append(f"{name}={text!r}: {error}")
+    values, notes = read_link(params, KINDS)
     settings = WaveSettings.for_task(values.get("task", "sin_to_cos"))
     return replace(settings, **values), notes
