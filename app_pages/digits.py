@@ -24,11 +24,12 @@ from ui.canvas import drawing_canvas, without_last_stroke  # importable only ins
 from ui.digits import mnist_test_set
 from ui.engine_words import engine_words
 from ui.gate_view import show_gates
-from ui.resources import LoadedModel, digit_models, training_data
+from ui.resources import DIGIT_CHECKPOINTS, LoadedModel, digit_models, training_data
 from ui.session_models import add_session_model, session_models
 from ui.live_updates import interactive_run
 from ui.i18n import _, join_sentences, ngettext, number, percent
 from ui.page_header import page_header
+from ui.page_links import Choice, Flag, LinkField, follow_link, keep_in_link, link_notes
 from ui.pages import DIGITS
 from ui.projector import aside, scaled
 
@@ -43,6 +44,10 @@ OFF_CENTRE = 0.25  # the ink's centre this far from the square's (share of its s
 MNIST_TEST_DIGITS = 10_000  # the whole test split, on which the shipped models are measured
 TUNED_CHECK_DIGITS = 1000  # MNIST test digits that measure a fine-tuned copy, before and after
 ROWS = digit_charts.ROWS
+# The setup a link carries: a shipped model (a visitor's own is theirs alone) and whether the gates show.
+LINK = (LinkField("model", "digits_model", next(iter(DIGIT_CHECKPOINTS)),
+                  Choice({label.lower(): label for label in DIGIT_CHECKPOINTS})),
+        LinkField("gates", "digits_gates", False, Flag()))
 
 def canvas_key() -> str:
     return f"digits_canvas_{state.digits_canvas_round}"
@@ -347,6 +352,7 @@ def playground() -> None:
         # (An expander that reruns when opened broke pages on a busy server: "Bad delta path index".)
         if st.toggle(_("Inside the cell: its gates at work, row by row"), key="digits_gates"):
             show_gates(loaded.checkpoint.model, image, name)
+    keep_in_link("digits", LINK)  # a model or the gates switched in this fragment alone
 
 
 # ----------------------------------------------------------------------------- the page
@@ -360,7 +366,9 @@ state.setdefault("digits_initial", None)  # the drawing loaded back into the can
 state.setdefault("digits_undo_count", 0)
 state.setdefault("digits_rng", np.random.default_rng())  # this visitor's own draws of MNIST digits
 
-page_header(DIGITS)
+follow_link("digits", LINK)
+page_header(DIGITS, link=keep_in_link("digits", LINK))
+link_notes("digits")
 aside("intro").markdown(_("Draw one digit, 0 to 9, filling the black square. A recurrent network reads your "
                           "drawing **one row of pixels at a time**, top to bottom, {rows} rows of {rows} pixels, "
                           "and says which digit it is.").format(rows=ROWS))

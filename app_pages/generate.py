@@ -21,6 +21,7 @@ from ui.engine_words import engine_words
 from ui.generate_charts import step_spec, story_spec
 from ui.i18n import N_, _, bound_gettext, ngettext, number, percent
 from ui.page_header import page_header
+from ui.page_links import Choice, Decimal, LinkField, Text, WholeNumber, follow_link, keep_in_link, link_notes
 from ui.pages import GENERATE
 from ui.projector import aside, scaled
 from ui.name_charts import language_name
@@ -30,6 +31,8 @@ DEFAULT_LANGUAGE = "Italian"
 DEFAULT_TEMPERATURE = 0.5
 PLAY_SECONDS = 0.45  # one letter per tick: slow enough to read each step, a name takes a few seconds
 HANDFUL = 5
+TEMPERATURE_STEP = 0.05
+MAX_SEED = 999_999  # short enough to read out; a link carries it, so the same name comes back
 
 
 def key(name: str) -> str:
@@ -56,6 +59,20 @@ def visitor_rng() -> torch.Generator:
     if key("rng") not in st.session_state:
         st.session_state[key("rng")] = torch.Generator().manual_seed(secrets.randbits(63))
     return st.session_state[key("rng")]
+
+
+def new_seed() -> int:
+    return secrets.randbelow(MAX_SEED + 1)
+
+
+def link_fields(languages: list[str]) -> tuple[LinkField, ...]:
+    """The setup a link carries: the language, the temperature, the first letters, and the seed of the draws."""
+    default_language = DEFAULT_LANGUAGE if DEFAULT_LANGUAGE in languages else languages[0]
+    return (LinkField("language", key("language"), default_language, Choice(languages)),
+            LinkField("temperature", key("temperature"), DEFAULT_TEMPERATURE,
+                      Decimal(0.0, MAX_TEMPERATURE, TEMPERATURE_STEP)),
+            LinkField("first", key("prefix"), "", Text(MAX_PREFIX_LENGTH)),
+            LinkField("seed", key("seed"), new_seed(), WholeNumber(0, MAX_SEED)))
 
 
 def describe_char(char: str) -> str:
@@ -96,11 +113,12 @@ def side_by_side_table(greedy: GeneratedName, drawn: list[GeneratedName], known:
     })
 
 
-def draw(language: str, temperature: float, prefix: str, model: NameGenerator, vocab: GeneratorVocab,
+def draw(language: str, temperature: float, prefix: str, seed: int, model: NameGenerator, vocab: GeneratorVocab,
          languages: list[str]) -> None:
-    """A new story in the session, or the reason there is none."""
+    """A new story in the session, or the reason there is none. The seed makes it: a link brings it back."""
     try:
-        story = generate_name(model, vocab, languages, language, temperature, prefix, visitor_rng())
+        story = generate_name(model, vocab, languages, language, temperature, prefix,
+                              torch.Generator().manual_seed(seed))
     except GeneratorInputError as error:
         st.session_state[key("story")], st.session_state[key("problem")] = None, error.detached()  # shown translated
         return
@@ -109,9 +127,10 @@ def draw(language: str, temperature: float, prefix: str, model: NameGenerator, v
 
 
 def invent(model: NameGenerator, vocab: GeneratorVocab, languages: list[str]) -> None:
-    """The Invent button: a new name with the settings on screen, written out letter by letter."""
+    """The Invent button: a new name with the settings on screen and a new seed, written out letter by letter."""
+    st.session_state[key("seed")] = new_seed()
     settings = (st.session_state[key("language")], st.session_state[key("temperature")],
-                st.session_state[key("prefix")])
+                st.session_state[key("prefix")], st.session_state[key("seed")])
     draw(*settings, model, vocab, languages)
     st.session_state[key("settings")] = settings
     if st.session_state[key("story")] is not None:
@@ -172,6 +191,7 @@ def story_view(model: NameGenerator, vocab: GeneratorVocab, languages: list[str]
                classifier: Classifier, playing_at_start: bool) -> None:
     """The buttons, the name so far, this step's candidates and the story so far. A fragment: a step reruns
     only this part of the page."""
+    keep_in_link("generate", link_fields(languages))  # Invent while playing reruns this fragment alone
     story: GeneratedName | None = st.session_state[key("story")]
     if story is None or st.session_state[key("playing")] != playing_at_start:
         st.rerun()  # Play, Pause or Invent was pressed: redraw the page, ticking only while it plays
@@ -234,13 +254,16 @@ def story_view(model: NameGenerator, vocab: GeneratorVocab, languages: list[str]
 
 def side_by_side(model: NameGenerator, vocab: GeneratorVocab, languages: list[str], settings: tuple,
                  known: dict[str, list[str]], classifier: Classifier) -> None:
-    """Greedy (temperature 0) asked five times, beside five names drawn at the chosen temperature."""
-    language, temperature, prefix = settings
-    if st.session_state.get(key("handful_settings")) != settings or st.session_state.get(key("more")):
+    """Greedy (temperature 0) asked five times, beside five names drawn at the chosen temperature: the first
+    five from the seed, as a link brings them back; five more from this visitor's own draws."""
+    language, temperature, prefix, seed = settings
+    more = st.session_state.get(key("more"))
+    if st.session_state.get(key("handful_settings")) != settings or more:
         st.session_state[key("more")] = False
+        rng = visitor_rng() if more else torch.Generator().manual_seed(seed + MAX_SEED + 1)  # not the story's draws
         try:
             greedy = generate_name(model, vocab, languages, language, 0.0, prefix)
-            drawn = [generate_name(model, vocab, languages, language, temperature, prefix, visitor_rng())
+            drawn = [generate_name(model, vocab, languages, language, temperature, prefix, rng)
                      for _try in range(HANDFUL)]
         except GeneratorInputError:
             return  # the message is already on the page, above
@@ -295,12 +318,15 @@ TRY_THIS = N_("""
 - Set the temperature to 0 and press **Invent a name** again and again.
 """)
 
-page_header(GENERATE)
-aside("intro").markdown(_("One to many: pick a language and a recurrent network invents a surname for it, **one "
-                          "letter at a time**, showing at each step what it could have written next."))
+def header(link: str | None) -> None:
+    page_header(GENERATE, link=link)
+    aside("intro").markdown(_("One to many: pick a language and a recurrent network invents a surname for it, "
+                              "**one letter at a time**, showing at each step what it could have written next."))
+
 
 loaded = generator_model()
 if loaded.checkpoint is None:
+    header(link=None)  # no setup to keep: the page has nothing to show but why
     st.error(_("The name generator is not available, so this page cannot invent names (the rest of the app "
                "still works). The reason:"), icon=":material/warning:")
     st.code(engine_words(loaded.error), language=None, wrap_lines=True)
@@ -311,21 +337,26 @@ else:
     vocab = generator_vocab(metadata.vocab)
     known = known_names(metadata.training_names, f"{metadata.data_digest}{metadata.saved_at}")
     classifier = Classifier(names_model())
-    st.session_state.setdefault(key("language"), DEFAULT_LANGUAGE if DEFAULT_LANGUAGE in languages else languages[0])
+    link = link_fields(languages)
+    follow_link("generate", link)
+    for field in link:
+        st.session_state.setdefault(field.key, field.default)
     st.session_state.setdefault(key("playing"), False)
+    header(keep_in_link("generate", link))
+    link_notes("generate")
     language_column, temperature_column, prefix_column = st.columns([2, 3, 2], gap="medium")
     translate = bound_gettext()
     language = language_column.selectbox(_("Language"), languages, key=key("language"),
                                          format_func=lambda label: language_name(label, translate))
     temperature = temperature_column.slider(
-        _("Temperature"), 0.0, MAX_TEMPERATURE, DEFAULT_TEMPERATURE, step=0.05, key=key("temperature"),
+        _("Temperature"), 0.0, MAX_TEMPERATURE, step=TEMPERATURE_STEP, key=key("temperature"),
         help=_("0: always the likeliest letter. 1: as the model learnt. Above 1: flatter, stranger."))
     prefix = prefix_column.text_input(_("First letters (optional)"), key=key("prefix"), placeholder=_("e.g. Ro"),
                                       help=_("Up to {count} letters the name must start with.").format(
                                           count=MAX_PREFIX_LENGTH))
-    settings = (language, temperature, prefix)
+    settings = (language, temperature, prefix, st.session_state[key("seed")])
     if st.session_state.get(key("settings")) != settings:
-        draw(language, temperature, prefix, model, vocab, languages)  # new settings: a new name, shown whole
+        draw(*settings, model, vocab, languages)  # new settings: a new name, shown whole
         st.session_state[key("playing")] = False
         st.session_state[key("settings")] = settings
     problem = st.session_state.get(key("problem"))

@@ -15,6 +15,7 @@ from ui.cell_diagram import unrolled_svg
 from ui.engine_words import engine_words
 from ui.i18n import N_, _, join_sentences, ngettext, number as localized
 from ui.page_header import page_header
+from ui.page_links import Choice, Flag, LinkField, WholeNumber, follow_link, keep_in_link, link_notes
 from ui.pages import INSIDE
 from ui.projector import aside
 
@@ -32,6 +33,14 @@ HAND_WORKED = {
               "are PyTorch's default start, uniform in ±1/√{hidden}.")}
 DEFAULTS = {"cell": "lstm", "input": 4, "hidden": 3, "layers": 1, "bidirectional": False, "batch_first": True,
             "batch": 2, "seq_len": 5, "seed": 0, "step": 0}
+MAX_SEED = 999_999  # "New weights" counts up from 0: a link's seed stays short enough to read out
+# The setup a link carries: the cell, its sizes, and the hand-worked step (counted from 1, as shown) and seed.
+LINK_KINDS = {"cell": Choice(tuple(CELLS)), "input": Choice(SHAPE_CHOICES["input_size"]),
+              "hidden": Choice(SHAPE_CHOICES["hidden_size"]), "layers": Choice(SHAPE_CHOICES["num_layers"]),
+              "seq_len": Choice(SHAPE_CHOICES["seq_len"]), "batch": Choice(SHAPE_CHOICES["batch"]),
+              "bidirectional": Flag(), "batch_first": Flag(), "step": WholeNumber(1, STEP_COUNT, shown_from=1),
+              "seed": WholeNumber(0, MAX_SEED)}
+LINK = tuple(LinkField(name, f"inside_{name}", DEFAULTS[name], kind) for name, kind in LINK_KINDS.items())
 
 
 def key(name: str) -> str:
@@ -93,7 +102,7 @@ def restart() -> None:
 
 
 def new_weights() -> None:
-    st.session_state[key("seed")] += 1
+    st.session_state[key("seed")] = (st.session_state[key("seed")] + 1) % (MAX_SEED + 1)
     st.session_state[key("step")] = 0
 
 
@@ -261,10 +270,12 @@ def matrix(values: torch.Tensor) -> str:
 
 # ----------------------------------------------------------------------------- page
 
+follow_link("inside", LINK)
 for name, value in DEFAULTS.items():
     st.session_state.setdefault(key(name), value)
 
-page_header(INSIDE)
+page_header(INSIDE, link=keep_in_link("inside", LINK))
+link_notes("inside")
 aside("intro").caption(_("What nn.RNN, nn.LSTM and nn.GRU hold and compute: every parameter and tensor shape, "
                          "and one time step of a tiny cell worked out by hand, number by number."))
 

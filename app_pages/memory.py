@@ -22,10 +22,12 @@ from ui.i18n import _, bound_gettext, number
 from ui.i18n import percent as locale_percent
 from ui.live_updates import DEFAULT_UPDATES_PER_SECOND, live_update_schedule, updates_per_second
 from ui.page_header import page_header
+from ui.page_links import Choice, LinkField, WholeNumber, follow_link, keep_in_link, link_notes
 from ui.pages import MEMORY
 from ui.play_controls import model_lock, play_controls
 from ui.projector import aside, scaled
 from ui.wave_charts import chart_spec, readable
+from ui.wave_settings import clip_label
 
 # Ten updates a second at most: asked for faster, the browser dropped most chart redraws (3-4 drawn a second).
 TICK_SECONDS = 0.1
@@ -36,6 +38,11 @@ SCALES = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0)  # the exploding view's recurrent w
 DEFAULT_SCALE = 4.0
 CLIPS = (0.0, 1.0, 10.0)  # the exploding view's clipping threshold; 0 is off
 GROWTH_DISTANCES = [5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
+# The setup a link carries: the distance and the speed of the three learners, and the exploding view's settings.
+LINK = (LinkField("distance", "memory_distance", MemoryTaskConfig.distance, WholeNumber(*DISTANCE_RANGE)),
+        LinkField("speed", "memory_speed", DEFAULT_SPEED, WholeNumber(*SPEED_RANGE)),
+        LinkField("scale", "memory_scale", DEFAULT_SCALE, Choice(SCALES)),
+        LinkField("clip", "memory_clip", 1.0, Choice({clip_label(clip): clip for clip in CLIPS})))
 
 
 def key(name: str) -> str:
@@ -142,11 +149,14 @@ def reach() -> None:
 # ----------------------------------------------------------------------------- state
 
 WIDGETS = ("distance", "speed", "scale", "clip")
-if key("comparison") not in st.session_state:  # first visit
+first_visit = key("comparison") not in st.session_state
+if first_visit:
     st.session_state[key("kept")] = {"distance": MemoryTaskConfig.distance, "speed": DEFAULT_SPEED,
                                      "scale": DEFAULT_SCALE, "clip": 1.0}
     st.session_state[key("playing")] = False
     st.session_state[key("distance")] = MemoryTaskConfig.distance
+if follow_link("memory", LINK) or first_visit:
+    st.session_state[key("playing")] = False
     start_training()
 # A Streamlit workaround, with the others in ui/serving.py's catalogue.
 for name in WIDGETS:  # Streamlit drops a widget's value while its page is not shown: bring it back
@@ -154,7 +164,8 @@ for name in WIDGETS:  # Streamlit drops a widget's value while its page is not s
 
 # ----------------------------------------------------------------------------- controls
 
-page_header(MEMORY)
+page_header(MEMORY, link=keep_in_link("memory", LINK))
+link_notes("memory")
 aside("intro").caption(_("A noisy sequence shows one of {symbols} symbols once; T steps later the network must "
                          "name it. A plain RNN, an LSTM and a GRU of the same size learn it side by side, on the "
                          "same batches, from the same seed.").format(symbols=SYMBOLS))

@@ -13,13 +13,15 @@ import streamlit as st
 from rnn_core.checkpoint_meta import CheckpointMetadata, ClassifierMetrics
 from rnn_core.names.data import CharVocab
 from rnn_core.names.inference import (
-    MAX_BATCH_NAMES, NameInputError, NameReading, classify_names, name_lines, name_lines_from_file, read_name,
+    MAX_BATCH_NAMES, MAX_NAME_LENGTH, NameInputError, NameReading, classify_names, name_lines, name_lines_from_file,
+    read_name,
 )
 from rnn_core.names.model import NameClassifier, NameClassifierConfig
 from ui.engine_words import engine_words
 from ui.live_updates import interactive_run
 from ui.i18n import N_, _, join_sentences, ngettext, number, percent, uploader_note
 from ui.page_header import page_header
+from ui.page_links import LinkField, Text, follow_link, keep_in_link, link_notes
 from ui.pages import NAMES
 from ui.projector import aside, scaled
 from ui.name_charts import (common_mix_ups, confusion_figure, data_counts_figure, language_name,
@@ -32,6 +34,7 @@ LIVE_DELAY = "150ms"  # the pause after a keystroke before the answer updates: f
 SHOWN_TEXT_LENGTH = 60  # a bad line in the table is cut to this, so a 10,000-character line stays readable
 SHIPPED = "shipped"  # the shipped model's key among the choices (its label is translated where shown)
 MAX_UPLOAD_MB = 5  # a list of names: far below the server's limit for checkpoints
+LINK = (LinkField("name", "names_text", EXAMPLES[0], Text(MAX_NAME_LENGTH)),)  # the setup a link carries
 
 
 def use_example() -> None:
@@ -69,6 +72,7 @@ def one_name(model: NameClassifier, vocab: CharVocab, languages: list[str]) -> N
                   help=_("The answer updates when you pause typing."))
     # One widget, not a button per example: each element is a message of its own on every letter typed.
     st.pills(_("Or try:"), EXAMPLES, key="names_examples", on_change=use_example)
+    keep_in_link("names", LINK)  # typing reruns this fragment alone
     try:
         reading = read_name(model, vocab, languages, st.session_state["names_text"])
     except NameInputError as error:
@@ -296,7 +300,9 @@ TRY_THIS = N_("""
 - Paste the surnames of people you know under *Many names at once* and download the table.
 """)
 
-page_header(NAMES)
+follow_link("names", LINK)
+page_header(NAMES, link=keep_in_link("names", LINK))
+link_notes("names")
 aside("intro").markdown(_("Type a surname. A recurrent network reads it one character at a time, from both "
                           "ends, and says which language in its training data the name most likely comes from."))
 

@@ -17,6 +17,7 @@ from rnn_core.training.loop import ClassifierTrainer
 from ui.engine_words import engine_words
 from ui.i18n import N_, _, bound_gettext, number, percent, uploader_note
 from ui.page_header import page_header
+from ui.page_links import Choice, LinkField, follow_link, keep_in_link, link_notes
 from ui.pages import TRAIN
 from ui.projector import aside, scaled_figure
 from ui.resources import device_choice, training_data
@@ -30,6 +31,17 @@ KINDS = {"mnist": "row_classifier", "names": "name_classifier"}
 MAX_UPLOAD_MB = 20
 MAX_CHART_POINTS = 150  # thinned beyond this: the browser redraws the chart twice a second
 INDIGO, GREEN = "#4f46e5", "#059669"
+HIDDEN_SIZES, LAYERS, BATCH_SIZES = (16, 32, 64, 128, 256), (1, 2, 3), (16, 32, 64, 128, 256)
+LEARNING_RATES, EPOCHS = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2), (1, 2, 3, 5, 10, 20)
+# The setup a link carries: the recipe and the sizes. Defaults that take about a minute here and climb
+# visibly: at 1e-3 an LSTM's accuracy rises over the first thousand steps instead of the first hundred.
+LINK = (LinkField("task", "train_task", next(iter(TASKS)), Choice({code: label for label, code in TASKS.items()})),
+        LinkField("cell", "train_cell", CELLS[1], Choice(CELLS)),
+        LinkField("hidden", "train_hidden", 64, Choice(HIDDEN_SIZES)),
+        LinkField("layers", "train_layers", 1, Choice(LAYERS)),
+        LinkField("lr", "train_lr", 1e-3, Choice(LEARNING_RATES)),
+        LinkField("epochs", "train_epochs", 5, Choice(EPOCHS)),
+        LinkField("batch", "train_batch", 64, Choice(BATCH_SIZES)))
 
 
 def thinned(points: list[tuple[int, float]]) -> list[tuple[int, float]]:
@@ -144,7 +156,11 @@ def live_view(run: LiveTraining, running: bool) -> None:
 
 state = st.session_state
 
-page_header(TRAIN)
+follow_link("train", LINK)
+for field in LINK:
+    state.setdefault(field.key, field.default)
+page_header(TRAIN, link=keep_in_link("train", LINK))
+link_notes("train")
 aside("intro").markdown(_(
     "Pick a network and press **Train**. The curves update while it learns: the training loss after every "
     "few batches, and the accuracy on held-out examples it never trains on. Stop whenever you like; the "
@@ -153,15 +169,13 @@ aside("intro").markdown(_(
 
 left, middle, right = st.columns(3)
 translate = bound_gettext()
-task = TASKS[left.radio(_("Task"), list(TASKS), format_func=translate)]
-cell = left.selectbox(_("Cell"), CELLS, index=1, format_func=str.upper)
-hidden = middle.select_slider(_("Hidden size"), [16, 32, 64, 128, 256], value=64)
-layers = middle.select_slider(_("Layers"), [1, 2, 3], value=1)
-# Defaults that take about a minute here and climb visibly: at 1e-3 an LSTM's accuracy rises over the
-# first thousand steps instead of the first hundred.
-lr = right.select_slider(_("Learning rate"), [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2], value=1e-3)
-epochs = right.select_slider(_("Epochs"), [1, 2, 3, 5, 10, 20], value=5)
-batch = middle.select_slider(_("Batch size"), [16, 32, 64, 128, 256], value=64)
+task = TASKS[left.radio(_("Task"), list(TASKS), format_func=translate, key="train_task")]
+cell = left.selectbox(_("Cell"), CELLS, format_func=str.upper, key="train_cell")
+hidden = middle.select_slider(_("Hidden size"), HIDDEN_SIZES, key="train_hidden")
+layers = middle.select_slider(_("Layers"), LAYERS, key="train_layers")
+lr = right.select_slider(_("Learning rate"), LEARNING_RATES, key="train_lr")
+epochs = right.select_slider(_("Epochs"), EPOCHS, key="train_epochs")
+batch = middle.select_slider(_("Batch size"), BATCH_SIZES, key="train_batch")
 plan = TrainingPlan(task, cell, hidden, layers, lr, epochs, batch)
 estimate_slot = st.empty()  # filled last: timing a run takes a moment, and the page shows first
 if st.button(_("Train"), type="primary", icon=":material/play_arrow:"):

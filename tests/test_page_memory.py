@@ -178,14 +178,16 @@ def test_the_exploding_view_follows_its_controls():
     assert any("At T = 100, the symbol's step gets" in m.value for m in at.markdown)
 
 
-def test_the_page_is_in_the_navigation_and_ignores_links():
+def test_the_page_is_in_the_navigation_and_notes_what_a_link_holds_that_it_cannot_use():
     at = AppTest.from_file(APP_PATH, default_timeout=60)
     at.query_params.update({"distance": "3", "checkpoint": "/etc/passwd", "scale": "<b>9</b>"})
     at.run()
     at.switch_page("app_pages/memory.py").run()
-    assert not at.exception and not at.warning and not at.error
+    assert not at.exception and not at.error
     assert at.title[0].value == "Why gates remember"
     assert at.session_state["memory_comparison"].config == MemoryTaskConfig()
+    assert "not understood" in at.warning[0].value
+    assert all(f"{name}=" in at.code[0].value for name in ("distance", "checkpoint", "scale"))
 
 
 def test_settings_survive_a_visit_to_another_page():
