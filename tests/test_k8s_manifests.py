@@ -228,7 +228,7 @@ def test_compose_replicas_share_a_healthy_postgresql():
     volume, mount = db["volumes"][0].split(":")
     assert mount == "/var/lib/postgresql/data" and volume in compose["volumes"]
     apps = sorted(name for name in services if name.startswith("app"))
-    assert apps == ["app1", "app2"]
+    assert len(apps) >= 2
     for name in apps:
         url = urlsplit(services[name]["environment"]["RNN_CLASS_DB"])
         assert url.scheme == "postgresql+psycopg" and url.hostname == "db" and url.port == 5432
