@@ -16,6 +16,8 @@ COPY app_pages app_pages
 COPY ui ui
 COPY locales locales
 COPY rnn_core rnn_core
+COPY classroom classroom
+COPY migrations migrations
 COPY checkpoints checkpoints
 
 # The data sets are only needed to train and for "try a real MNIST digit"; mount them at /data, or let the

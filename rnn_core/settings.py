@@ -18,8 +18,11 @@ DEVICE_ENV_VAR = "RNN_DEVICE"  # cpu, cuda, mps or auto
 THREADS_ENV_VAR = "RNN_TORCH_THREADS"  # torch's CPU threads per operation
 LIVE_UPDATES_ENV_VAR = "RNN_LIVE_UPDATES_PER_SECOND"  # the server's budget of live chart updates
 IDLE_PAUSE_ENV_VAR = "RNN_IDLE_PAUSE_SECONDS"  # a live training run nobody watches pauses after this
+CLASS_DB_ENV_VAR = "RNN_CLASS_DB"  # the class store's SQLAlchemy URL, shared by every replica
+CLASS_HOURS_ENV_VAR = "RNN_CLASS_HOURS"  # a class, and all it holds, is deleted this long after it opens
 
 DEFAULT_TORCH_THREADS = 1  # device.configure_threads says why
+DEFAULT_CLASS_HOURS = 12.0  # a school day, with room to spare
 
 
 class SettingError(EngineError, ValueError):
@@ -81,3 +84,14 @@ def device_request() -> str:
     """$RNN_DEVICE in lower case, else "auto". Whether it names a device this machine has is for
     device.pick_device to say: only torch knows what is present."""
     return _text(DEVICE_ENV_VAR).lower() or "auto"
+
+
+def class_database_url() -> str | None:
+    """$RNN_CLASS_DB, an SQLAlchemy URL such as postgresql+psycopg://user:password@host/db; None when unset
+    (the store then keeps its SQLite file under the data root)."""
+    return _text(CLASS_DB_ENV_VAR) or None
+
+
+def class_hours() -> tuple[float, SettingError | None]:
+    """$RNN_CLASS_HOURS, else DEFAULT_CLASS_HOURS; and why the setting was not used."""
+    return positive_number_from_env(CLASS_HOURS_ENV_VAR, DEFAULT_CLASS_HOURS)
