@@ -2,7 +2,8 @@
 # The README's test command. Two ways to run it:
 #   bash scripts/test.sh          everything, as CI runs it: installs what the tests need on a fresh Debian machine
 #                                 (Chromium for the browser tests, Caddy for the replica tests, Noto CJK fonts for
-#                                 Chinese text in screenshots), then ruff, then every test
+#                                 Chinese text in screenshots, PostgreSQL for the class store's tests, which start a
+#                                 throwaway cluster of their own), then ruff, then every test
 #   bash scripts/test.sh --fast   the loop while working: no system installs; ruff, then every test but the browser,
 #                                 replica and real-data ones, on two cores
 # Both make .venv with requirements-dev.txt when it is missing or the requirements changed. Any further
@@ -21,6 +22,7 @@ if [ "$fast" = no ]; then
   command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
   command -v caddy >/dev/null 2>&1 || missing="$missing caddy"
   dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$missing fonts-noto-cjk"
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
   if [ -n "$missing" ]; then
     SUDO=$([ "$(id -u)" -eq 0 ] && echo "" || echo sudo)
     $SUDO apt-get update -qq

@@ -10,7 +10,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = [REPO / "app.py", *sorted((REPO / "app_pages").rglob("*.py")), *sorted((REPO / "ui").rglob("*.py")),
-           *sorted((REPO / "rnn_core").rglob("*.py"))]
+           *sorted((REPO / "rnn_core").rglob("*.py")), *sorted((REPO / "classroom").rglob("*.py")),
+           *sorted((REPO / "migrations").rglob("*.py"))]
 
 MEASURED = re.compile(r"""(?ix)
     \b\d[\d,.]*\s?(ms|µs|MB|MiB|KB|KiB|GB|GiB)\b           # a duration or a size
