@@ -315,7 +315,7 @@ class ClassStore:
         self._update_class(code, key, navigation_locked=locked)
 
     def pause(self, code: str, key: str, paused: bool) -> None:
-        """"Eyes on the teacher": students see only that until the class resumes."""
+        """Pause the class: students see "eyes on the teacher" until it resumes."""
         self._update_class(code, key, paused=paused)
 
     def hide_nicknames(self, code: str, key: str, hidden: bool) -> None:
