@@ -3,7 +3,9 @@
     python -m rnn_core train mnist --cell lstm --epochs 15 --out checkpoints/digits-lstm.pt
     python -m rnn_core train names --out checkpoints/names.pt
     python -m rnn_core train generator --out checkpoints/names-generator.pt
+    python -m rnn_core train translator [--no-attention]
     python -m rnn_core evaluate checkpoints/digits-lstm.pt
+    echo "forty-two thousand, three hundred" | python -m rnn_core translate checkpoints/translator.pt
 """
 from __future__ import annotations
 
@@ -23,6 +25,10 @@ from rnn_core.digits.model import RowClassifierConfig
 from rnn_core.names.recipe import NamesRecipe, train_name_model
 from rnn_core.metrics import metrics_metadata
 from rnn_core.training.loop import StepReport, TrainConfig
+from rnn_core.translator.data import NumberWordsError, read_number
+from rnn_core.translator.decoding import greedy
+from rnn_core.translator.model import SourceVocab, TargetVocab
+from rnn_core.translator.recipe import TranslatorRecipe, measure_translator, train_translator
 
 
 def show_progress(bar: tqdm, report: StepReport) -> None:
@@ -116,6 +122,53 @@ def train_name_generator(args: argparse.Namespace) -> None:
           f"{m.ngram_order}-gram baseline {m.ngram_bits_per_character:.4f}")
 
 
+def train_number_translator(args: argparse.Namespace) -> None:
+    device = pick_device(args.device)
+    recipe = TranslatorRecipe(attention=not args.no_attention, pairs=args.pairs, epochs=args.epochs,
+                              batch_size=args.batch_size, lr=args.lr, seed=args.seed)
+    out = args.out or ("checkpoints/translator.pt" if recipe.attention else "checkpoints/translator-plain.pt")
+    print(f"Training a GRU encoder-decoder {'with' if recipe.attention else 'without'} attention on "
+          f"{recipe.pairs:,} English -> Chinese number pairs, {describe_device(device)}")
+    bar = tqdm(unit="step")
+
+    def on_steps(report):
+        if bar.total is None:  # the first report tells how long the run is
+            bar.total = round(report.step / report.epoch * recipe.epochs)
+            bar.refresh()
+        show_progress(bar, report)
+
+    model, metadata = train_translator(recipe, device, on_steps=on_steps)
+    bar.close()
+    save_checkpoint(out, model, metadata)
+    print(f"saved {out}: held-out {metadata.test_metrics.summary()}")
+
+
+def print_translator_evaluation(args: argparse.Namespace, checkpoint: Checkpoint) -> None:
+    measured, recorded = measure_translator(checkpoint.model), checkpoint.metadata.test_metrics
+    print(f"{args.checkpoint}: {measured.summary()}")
+    print(f"{'digits':<8} {'exact match':>12}")
+    for digits, share in measured.by_digits.items():
+        print(f"{digits:<8} {100 * share:>11.2f}%")
+    for style, share in measured.by_style.items():
+        print(f"style {style}: {100 * share:.2f}%")
+    if recorded is not None:
+        print(f"recorded: exact match {100 * recorded.exact_match:.2f}%")
+
+
+def translate(args: argparse.Namespace) -> None:
+    """English lines on stdin -> one Chinese line each on stdout; a line it cannot read -> an empty line."""
+    checkpoint = load_checkpoint(args.checkpoint, expected_kind="translator")
+    source_vocab, target_vocab = SourceVocab(checkpoint.metadata.vocab), TargetVocab(checkpoint.metadata.labels)
+    for line_number, line in enumerate(sys.stdin, 1):
+        try:
+            words, _number = read_number(line)
+        except NumberWordsError as error:
+            print(f"line {line_number}: {error}", file=sys.stderr)
+            print(flush=True)
+            continue
+        print(greedy(checkpoint.model, [words], source_vocab, target_vocab)[0].text, flush=True)
+
+
 def evaluate_name_generator(args: argparse.Namespace, checkpoint: Checkpoint) -> None:
     measured = evaluate_generator(checkpoint.model, checkpoint.metadata, data_root(args.data_dir))
     recorded = checkpoint.metadata.test_metrics
@@ -132,6 +185,9 @@ def evaluate(args: argparse.Namespace) -> None:
     checkpoint = load_checkpoint(args.checkpoint)
     if checkpoint.kind == "name_generator":
         evaluate_name_generator(args, checkpoint)
+        return
+    if checkpoint.kind == "translator":
+        print_translator_evaluation(args, checkpoint)
         return
     metrics = evaluate_checkpoint(checkpoint, data_root(args.data_dir))
     recorded = checkpoint.metadata.test_metrics
@@ -215,10 +271,30 @@ def main(argv: list[str] | None = None) -> int:
     generator.add_argument("--out", default="checkpoints/names-generator.pt")
     generator.set_defaults(run=train_name_generator)
 
+    plan = TranslatorRecipe()
+    translator = tasks.add_parser("translator", help="encoder-decoder: English number words -> Chinese numerals")
+    common(translator)
+    translator.add_argument("--no-attention", action="store_true",
+                            help="the plain encoder-decoder: the decoder gets the encoder's last states only")
+    translator.add_argument("--pairs", type=int, default=plan.pairs, help="training pairs made before training")
+    translator.add_argument("--epochs", type=float, default=plan.epochs)
+    translator.add_argument("--batch-size", type=int, default=plan.batch_size)
+    translator.add_argument("--lr", type=float, default=plan.lr)
+    translator.add_argument("--seed", type=int, default=plan.seed)
+    translator.add_argument("--out", help="default: checkpoints/translator.pt, or translator-plain.pt without "
+                                          "attention")
+    translator.set_defaults(run=train_number_translator)
+
     evaluate_parser = commands.add_parser("evaluate", help="test a checkpoint on its data set")
     common(evaluate_parser)
     evaluate_parser.add_argument("checkpoint")
     evaluate_parser.set_defaults(run=evaluate)
+
+    translate_parser = commands.add_parser("translate", help="English number words on stdin -> Chinese numerals "
+                                                             "on stdout, line for line")
+    common(translate_parser)
+    translate_parser.add_argument("checkpoint")
+    translate_parser.set_defaults(run=translate)
 
     args = parser.parse_args(argv)
     try:

@@ -14,6 +14,7 @@ from typing import Any
 from rnn_core.errors import EngineError
 
 NAME_KINDS = ("name_classifier", "name_generator")  # kinds whose labels are languages and whose input is text
+TEXT_KINDS = (*NAME_KINDS, "translator")  # kinds whose metadata lists what they read
 
 
 class MetadataError(EngineError, ValueError):
@@ -121,6 +122,33 @@ class GeneratorMetrics:
 
 
 @dataclass
+class TranslatorMetrics:
+    """Exact match of a translator's greedy output on the held-out numbers, typed in every style."""
+    exact_match: float
+    examples: int  # held-out numbers x styles
+    by_digits: dict[str, float]  # digit count ("1" to "9") -> exact match
+    by_style: dict[str, float]  # style name -> exact match
+    by_words: dict[str, float]  # words read ("1", "2", ...) -> exact match
+    words_examples: dict[str, int]  # words read -> examples measured
+    # Training steps ("100", "200", ...) -> exact match then, on a fixed part of the held-out set
+    learning_curve: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        return f"exact match {100 * self.exact_match:.2f}% of {self.examples:,} held-out translations"
+
+    @classmethod
+    def from_dict(cls, data: Any) -> TranslatorMetrics:
+        tables = ("by_digits", "by_style", "by_words", "words_examples", "learning_curve")
+        names = {f.name for f in fields(cls)}
+        if not isinstance(data, dict) or not names - {"learning_curve"} <= set(data) <= names:
+            raise MetadataError("metadata.malformed_part", part="test_metrics")
+        figures = _numbers({k: v for k, v in data.items() if k not in tables}, "test_metrics")
+        if None in figures.values():
+            raise MetadataError("metadata.malformed_part", part="test_metrics")
+        return cls(**figures, **{table: _numbers(data[table], table) for table in tables if table in data})
+
+
+@dataclass
 class DecisionRuleRecord:
     """How a names model turns its members' answers into one (chosen on out-of-fold answers)."""
     prior_strength: float
@@ -140,14 +168,14 @@ class DecisionRuleRecord:
 @dataclass
 class CheckpointMetadata:
     """Everything a checkpoint says about its model besides config and weights."""
-    task: str = ""  # "mnist", "names" or "name-generator"
-    labels: list[str] = field(default_factory=list)  # the classes (digits) or languages, in output order
-    vocab: str = ""  # names models: the characters read, in id order
+    task: str = ""  # "mnist", "names", "name-generator" or "translator"
+    labels: list[str] = field(default_factory=list)  # the classes (digits, languages, characters), in output order
+    vocab: str = ""  # text models: the characters read in id order; a translator's words, spaced
     split: str = ""  # names models: "names-v1"
     data_digest: str = ""  # sha256 of the data it was trained and tested on
     line_counts: dict[str, int] = field(default_factory=dict)  # language -> lines in its names file
     pair_counts: dict[str, int] = field(default_factory=dict)  # "train", "test", "out_of_fold" -> pairs
-    test_metrics: ClassifierMetrics | GeneratorMetrics | None = None
+    test_metrics: ClassifierMetrics | GeneratorMetrics | TranslatorMetrics | None = None
     drawn_metrics: ClassifierMetrics | None = None  # digit models: on the drawn-digit benchmark
     decision_rule: DecisionRuleRecord | None = None  # names classifiers
     training_names: dict[str, str] = field(default_factory=dict)  # generator: language -> names, one a line
@@ -170,11 +198,12 @@ class CheckpointMetadata:
             raise (MetadataError("metadata.languages") if kind in NAME_KINDS
                    else MetadataError("metadata.malformed_part", part="labels"))
         vocab = data.get("vocab", "")
-        if not isinstance(vocab, str) or (kind in NAME_KINDS and not vocab):
+        if not isinstance(vocab, str) or (kind in TEXT_KINDS and not vocab):
             raise MetadataError("metadata.vocab")
         metrics = data.get("test_metrics")
         if metrics is not None:
             metrics = (GeneratorMetrics.from_dict(metrics) if kind == "name_generator"
+                       else TranslatorMetrics.from_dict(metrics) if kind == "translator"
                        else ClassifierMetrics.from_dict(metrics, kind in NAME_KINDS))
         drawn = data.get("drawn_metrics")
         rule = data.get("decision_rule")
@@ -204,6 +233,8 @@ class CheckpointMetadata:
                 continue
             if isinstance(value, GeneratorMetrics):
                 value = value.to_dict()
+            elif isinstance(value, TranslatorMetrics):
+                value = asdict(value)
             elif isinstance(value, ClassifierMetrics):
                 value = {k: v for k, v in asdict(value).items() if v is not None}
             elif isinstance(value, DecisionRuleRecord):

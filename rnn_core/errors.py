@@ -76,6 +76,17 @@ MESSAGES: dict[str, str] = {
     "generator.prefix_unknown": "Some of these characters never appear in the training names, so the generator "
                                 "cannot continue from them. Use Latin letters (accents are fine).",
     "generator.language": "Pick one of the languages in the list.",
+    # rnn_core.translator.data: what the translator reads
+    "translator.empty": "Type a number in English words, e.g. forty-two thousand, three hundred.",
+    "translator.too_long": "That is {count} characters; a number up to 999,999,999 in words takes at most {limit}.",
+    "translator.digits": "Write the number in words, e.g. forty-two for 42: the translator reads English words "
+                         "and writes the Chinese numeral.",
+    "translator.too_large": "The translator reads numbers from zero up to nine hundred and ninety-nine million, "
+                            "nine hundred and ninety-nine thousand, nine hundred and ninety-nine (999,999,999).",
+    "translator.unknown_word": "The translator reads only number words: zero to nineteen, twenty to ninety, "
+                               "hundred, thousand, million and \"and\".",
+    "translator.not_a_number": "These words do not spell one number the way English writes it, e.g. one hundred "
+                               "and five, or forty-two thousand, three hundred.",
     # rnn_core.layers, rnn_core.memory, rnn_core.waves: settings a model or a trainer cannot use
     "cell.unknown": "Unknown cell {cell}: use one of {choices}.",
     "training.clip": "The clipping threshold must be a positive number (or None for no clipping).",

@@ -10,6 +10,7 @@ from rnn_core.digits.model import RowClassifier, RowClassifierConfig
 from rnn_core.generator.model import GeneratorVocab, NameGenerator, NameGeneratorConfig
 from rnn_core.names.data import CharVocab
 from rnn_core.names.model import NameClassifier, NameClassifierConfig
+from rnn_core.translator.model import NumberTranslator, SourceVocab, TranslatorConfig
 from rnn_core.waves.model import WaveConfig, WaveRegressor
 
 
@@ -25,6 +26,7 @@ MODEL_KINDS: dict[str, ModelKind] = {
     "wave_regressor": ModelKind(WaveConfig, WaveRegressor),
     "name_classifier": ModelKind(NameClassifierConfig, NameClassifier, CharVocab),
     "name_generator": ModelKind(NameGeneratorConfig, NameGenerator, GeneratorVocab),
+    "translator": ModelKind(TranslatorConfig, NumberTranslator, SourceVocab),
 }
 
 
