@@ -10,6 +10,8 @@ import torch
 
 from rnn_core.checkpoint_meta import ClassifierMetrics, GeneratorMetrics
 from ui import serving
+from ui.class_banner import class_banner, class_view
+from ui.class_session import keep_in_link as keep_class_in_link
 from ui.engine_words import engine_words
 from ui.i18n import _, choose_language, join_sentences, language_switch, ngettext, number, percent
 from ui.icon import app_icon
@@ -37,8 +39,10 @@ st.set_page_config(page_title=_("RNN Playground"), page_icon=app_icon(), layout=
                    initial_sidebar_state="collapsed" if projector else "auto")
 add_style(projector)
 
+view = class_view()  # before the navigation: a class the teacher locked hides it from students
 page = st.navigation([st.Page(entry.path, title=_(entry.title), icon=entry.icon, default=entry is HOME)
-                      for entry in PAGES])
+                      for entry in PAGES], position="hidden" if view.locked else "sidebar")
+keep_class_in_link(view.member, page.url_path)
 
 with st.sidebar:
     language_switch()
@@ -72,5 +76,6 @@ with st.sidebar:
 
 serving.freeze_shared_heap()  # not in install(): the models loaded just above must be frozen too
 
-with live_update_schedule().interactive():  # a page run is what a visitor waits for: live ticks hold back
-    page.run()
+if class_banner(view, page.url_path):  # a paused class shows "eyes on the teacher" instead of the page
+    with live_update_schedule().interactive():  # a page run is what a visitor waits for: live ticks hold back
+        page.run()

@@ -3,7 +3,7 @@ import streamlit as st
 
 from ui.i18n import _, ngettext
 from ui.page_header import page_header
-from ui.pages import DIGITS, GENERATE, HOME, INSIDE, LONG_LESSON, NAMES, SHORT_LESSON, WAVES, PageEntry
+from ui.pages import CLASS, DIGITS, GENERATE, HOME, INSIDE, LONG_LESSON, NAMES, SHORT_LESSON, WAVES, PageEntry
 
 CARDS_PER_ROW = 3  # readable cards on a laptop; Streamlit stacks them on a phone
 RNN_FORMULA = r"h_t = \tanh(W x_t + U h_{t-1} + b)"
@@ -153,3 +153,7 @@ with long_tab:
     st.caption(_("Every page, each building on the one before: reading, the cell inside, live training, gates, two "
                  "networks that read and write names, and one you train yourself."))
     lesson_cards(LONG_LESSON)
+
+with st.container(border=True):  # for a teacher: the class is led from its own page, not a lesson's step
+    st.page_link(CLASS.path, label=_(CLASS.title), icon=CLASS.icon)
+    st.markdown(_(CLASS.summary))

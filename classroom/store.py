@@ -299,6 +299,13 @@ class ClassStore:
                           navigation_locked=row.navigation_locked, paused=row.paused,
                           hide_nicknames=row.hide_nicknames)
 
+    def member_count(self, code: str, key: str) -> int:
+        """How many students have joined the class, for the teacher's screen."""
+        with self._transaction() as connection:
+            row = self._led_class(connection, code, key)
+            return connection.execute(select(func.count()).select_from(members)
+                                      .where(members.c.class_id == row.id)).scalar_one()
+
     def _update_class(self, code: str, key: str, **values: object) -> None:
         with self._transaction() as connection:
             row = self._led_class(connection, code, key)

@@ -23,6 +23,10 @@ from ui import i18n, projector
 from ui.i18n import _
 
 APP_PARAMS = frozenset({i18n.QUERY_PARAM, projector.QUERY_PARAM})  # the app's own: kept, and never a page's setting
+# A class's code and the visitor's pass into it (a student's token or the teacher's key): kept in the
+# address bar so a reload keeps the visitor in the class, never a page's setting, never in a copied link.
+CLASS_PARAMS = ("class", "student", "teacher")
+KEPT_PARAMS = APP_PARAMS | frozenset(CLASS_PARAMS)
 COPY_KEY = "page_link_copy"  # ui/page_style.py's script and style find the button by it
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")  # ASCII digits only: int() would also take "٣", and fail on "²"
 
@@ -137,7 +141,7 @@ def read_link(params: Mapping[str, str | list[str]], kinds: Mapping[str, Kind]) 
     values: dict[str, Any] = {}
     notes: list[str] = []
     for name, raw in params.items():
-        if name in APP_PARAMS:
+        if name in KEPT_PARAMS:
             continue
         text = raw[-1] if isinstance(raw, list) else raw  # a repeated parameter: the last one wins
         if name not in kinds:
@@ -152,15 +156,37 @@ def read_link(params: Mapping[str, str | list[str]], kinds: Mapping[str, Kind]) 
 
 def link_params() -> dict[str, str]:
     """The parameters of this run's link that are the page's, not the app's."""
-    return {name: value for name, value in st.query_params.to_dict().items() if name not in APP_PARAMS}
+    return {name: value for name, value in st.query_params.to_dict().items() if name not in KEPT_PARAMS}
 
 
 def write_link(params: Mapping[str, str]) -> str:
-    """The address bar gets the page's `params` beside the app's own; returns the whole link."""
-    wanted = {name: value for name, value in st.query_params.to_dict().items() if name in APP_PARAMS} | dict(params)
+    """The address bar gets the page's `params` beside the app's own; returns the whole link, without the
+    visitor's class pass: a copied link must not let another in as them."""
+    wanted = {name: value for name, value in st.query_params.to_dict().items() if name in KEPT_PARAMS} | dict(params)
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
-    return f"{st.context.url or ''}?{urlencode(wanted)}"  # no URL under streamlit.testing: the query alone
+    shared = {name: value for name, value in wanted.items() if name not in CLASS_PARAMS}
+    return f"{st.context.url or ''}?{urlencode(shared)}"  # no URL under streamlit.testing: the query alone
+
+
+def class_link() -> dict[str, str]:
+    """The class parameters of this run's link (?class=CODE, with ?student=TOKEN or ?teacher=KEY), as text;
+    ui/class_session.py checks them against the store."""
+    return {name: str(st.query_params.get(name, "")) for name in CLASS_PARAMS if st.query_params.get(name)}
+
+
+def keep_class_in_link(params: Mapping[str, str]) -> None:
+    """The address bar carries exactly these class parameters (moving to another page drops them)."""
+    current = st.query_params.to_dict()
+    wanted = {name: value for name, value in current.items() if name not in CLASS_PARAMS} | dict(params)
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def page_setup(page: str) -> dict[str, str]:
+    """The setup this visitor's page last wrote into its link (empty if the page has not run or keeps none):
+    what a teacher sends the class to."""
+    return dict(st.session_state.get(_written_key(page)) or {})
 
 
 def _written_key(page: str) -> str:

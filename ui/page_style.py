@@ -15,6 +15,7 @@ import streamlit as st
 # (app_pages/waves.py): its charts before its settings, so that Play's effect is on the first screen. The
 # digit page (app_pages/digits.py): a short answer line under the drawing square, where the full answer,
 # in the stacked column below, is off the screen.
+# The class page (app_pages/class.py): its code and the pause notice large enough to read across a room.
 STYLE = """<style>
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 4rem; }
@@ -27,6 +28,8 @@ STYLE = """<style>
 }
 h1 { padding-top: 0.25rem !important; padding-bottom: 0.5rem !important; }
 .st-key-page_link_copy a[data-copied]::after { content: "\\2713"; margin-left: 0.4rem; color: #059669; }
+.st-key-class_code h1 { font-size: clamp(3rem, 8vw, 7.5rem) !important; letter-spacing: 0.12em; line-height: 1.1; }
+.st-key-class_paused h1 { font-size: clamp(2.5rem, 6vw, 5rem) !important; }
 </style>"""
 
 # Projector mode (ui/projector.py). Streamlit sizes text, widgets and its charts' axis text in rem, body

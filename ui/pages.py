@@ -61,8 +61,15 @@ TRAIN = PageEntry(
        "try it on the demo pages, or teach the digit model your own handwriting."),
     N_("Training takes many small steps that lower the loss; the accuracy on examples it never trains on says "
        "whether it has really learned."))
+CLASS = PageEntry(
+    "app_pages/class.py", N_("Teach a class"), ":material/co_present:",
+    N_("Open a class: students join by a code or a QR code, you send them to a page, pause them, and ask "
+       "them to **predict** what a demo will do before you run it."),
+    N_("Predicting first, then seeing, is how a demo sticks: commit to an answer before the network shows "
+       "its own."))
 
-PAGES = [HOME, DIGITS, WAVES, MEMORY, INSIDE, NAMES, GENERATE, TRAIN]  # the navigation's order
+PAGES = [HOME, DIGITS, WAVES, MEMORY, INSIDE, NAMES, GENERATE, TRAIN, CLASS]  # the navigation's order
+DEMOS = [entry for entry in PAGES if entry not in (HOME, CLASS)]  # what the lessons teach with
 # The home page's lesson plans: every page but home has a card in the long one. (page, minutes), in order.
 SHORT_LESSON = [(DIGITS, 3), (WAVES, 4), (MEMORY, 3)]  # ten minutes: read a sequence, memory, gates
 LONG_LESSON = [(DIGITS, 5), (INSIDE, 8), (WAVES, 8), (MEMORY, 7), (NAMES, 5), (GENERATE, 5), (TRAIN, 7)]
