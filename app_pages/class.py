@@ -192,7 +192,7 @@ def live_answers(member: Membership) -> None:
         return
     ready = BY_ID[tally.question.question_id]
     st.subheader(_(ready.question), anchor=False)
-    st.vega_lite_chart(scaled(tally_spec(ready, tally)), width="stretch", key="class_tally_chart")
+    st.container(key="class_tally").vega_lite_chart(scaled(tally_spec(ready, tally)), width="stretch")
     st.caption(ngettext("{count} answer", "{count} answers", tally.total).format(count=tally.total))
     if tally.question.revealed:
         st.success(_("The answer: {answer}").format(answer=_(ready.option(ready.answer).text)),
