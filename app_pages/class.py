@@ -82,7 +82,9 @@ def join_form() -> None:
 
 
 def visitor_view() -> None:
-    lead, take_part = st.columns(2, gap="large")
+    take_part, lead = st.columns(2, gap="large")  # joining first: on a phone, most visitors are students
+    with take_part:
+        join_form()
     with lead:
         with st.container(border=True):
             st.subheader(_("Lead a class"), anchor=False)
@@ -90,8 +92,6 @@ def visitor_view() -> None:
             st.button(_("Start a class"), type="primary", icon=":material/co_present:", on_click=start_class)
             if ERROR_KEY in st.session_state:
                 st.warning(st.session_state.pop(ERROR_KEY))
-    with take_part:
-        join_form()
 
 
 def student_view(member: Membership) -> None:

@@ -18,7 +18,7 @@ from ui.name_charts import ACCENT, MUTED
 RIGHT_COLOUR = "#059669"  # the right answer, once revealed
 QR_SCALE = 12  # pixels per module: sharp when shown large on a projector
 QR_BORDER = 2  # modules of white around the code: scanners need a quiet zone
-BAR_HEIGHT = 44
+BAR_HEIGHT = 44  # pixels per answer: each answer's words on one line beside its bar
 
 
 def qr_png(link: str) -> bytes:
@@ -38,8 +38,9 @@ def tally_spec(question: ClassQuestion, tally: Tally) -> dict:
     y = {"field": "answer", "type": "nominal", "sort": None, "title": None,
          "axis": {"labelLimit": 360, "labelFontSize": 14}}
     x = {"field": "students", "type": "quantitative", "title": _("students"),
-         "axis": {"tickMinStep": 1, "format": "d"}, "scale": {"domainMin": 0, "nice": True}}
-    return {"height": BAR_HEIGHT * len(bars), "datasets": {"bars": bars}, "data": {"name": "bars"},
+         "axis": {"tickMinStep": 1, "format": "d"},
+         "scale": {"domain": [0, max(1, *tally.counts.values())]}}  # with no answers yet, still an axis to 1
+    return {"height": {"step": BAR_HEIGHT}, "datasets": {"bars": bars}, "data": {"name": "bars"},
             "layer": [{"mark": {"type": "bar", "cornerRadiusEnd": 3},
                        "encoding": {"x": x, "y": y, "color": {"field": "colour", "type": "nominal", "scale": None}}},
                       {"mark": {"type": "text", "align": "left", "dx": 6, "fontSize": 16, "fontWeight": "bold"},
