@@ -8,7 +8,7 @@ import rnn_core  # noqa: F401  first of all: it sets torch's threads for every t
 import streamlit as st
 import torch
 
-from rnn_core.checkpoint_meta import ClassifierMetrics, GeneratorMetrics
+from rnn_core.checkpoint_meta import ClassifierMetrics, GeneratorMetrics, TranslatorMetrics
 from ui import serving
 from ui.class_banner import class_banner, class_view
 from ui.class_session import keep_in_link as keep_class_in_link
@@ -19,13 +19,16 @@ from ui.live_updates import live_update_schedule
 from ui.page_style import add_script, add_style
 from ui.pages import HOME, PAGES
 from ui.projector import choose_projector, projector_switch
-from ui.resources import device_choice, digit_models, generator_model, names_model
+from ui.resources import device_choice, digit_models, generator_model, names_model, translator_models
 
 serving.install()  # what this app does to Streamlit, and why: the catalogue in ui/serving.py
 
 
-def held_out_score(metrics: ClassifierMetrics | GeneratorMetrics | None) -> str:
-    """A shipped model's figure on held-out data: a classifier's accuracy, a generator's bits per letter."""
+def held_out_score(metrics: ClassifierMetrics | GeneratorMetrics | TranslatorMetrics | None) -> str:
+    """A shipped model's figure on held-out data: a classifier's accuracy, a generator's bits per letter, a
+    translator's exact match."""
+    if isinstance(metrics, TranslatorMetrics):
+        return percent(metrics.exact_match, 2)
     if isinstance(metrics, GeneratorMetrics):
         return _("{bits} bits per letter").format(bits=number(metrics.bits_per_character, 2))
     if isinstance(metrics, ClassifierMetrics) and metrics.accuracy is not None:
@@ -61,7 +64,8 @@ with st.sidebar:
                             for warning in choice.warnings))
     st.caption(_("Pretrained models · on their test sets"))
     models = {**{_("Digits · {cell}").format(cell=k): v for k, v in digit_models().items()},
-              _("Names · BiGRU"): names_model(), _("Name generator · LSTM"): generator_model()}
+              _("Names · BiGRU"): names_model(), _("Name generator · LSTM"): generator_model(),
+              _("Translator · GRU with attention"): translator_models()[0]}
     for label, loaded in models.items():
         if loaded.checkpoint is None:
             st.markdown(f":material/error: {label} · :red[" + _("not available") + "]")

@@ -3,18 +3,21 @@ import streamlit as st
 
 from ui.i18n import _, ngettext
 from ui.page_header import page_header
-from ui.pages import CLASS, DIGITS, GENERATE, HOME, INSIDE, LONG_LESSON, NAMES, SHORT_LESSON, WAVES, PageEntry
+from ui.pages import (
+    CLASS, DIGITS, GENERATE, HOME, INSIDE, LONG_LESSON, NAMES, SHORT_LESSON, TRANSLATE, WAVES, PageEntry,
+)
 
 CARDS_PER_ROW = 3  # readable cards on a laptop; Streamlit stacks them on a phone
 RNN_FORMULA = r"h_t = \tanh(W x_t + U h_{t-1} + b)"
-SHAPE_CARD_WIDTH = 210  # px: the shape cards wrap, four to a wide screen's row, two to a laptop's
+SHAPE_CARD_WIDTH = 210  # px: the shape cards wrap, five to a wide screen's row, two to a laptop's
 INPUT, CELL, OUTPUT = ("#f3f4f6", "#1f2333"), ("#eef2ff", "#4f46e5"), ("#fef3c7", "#d97706")  # (fill, line)
 
 
 def shape_svg(inputs: list[bool], outputs: list[bool]) -> str:
     """One shape of recurrent network, Karpathy style: a cell per time step (middle, memory passed right),
     inputs below the steps that read one, outputs above the steps that give one."""
-    steps, box, gap = len(inputs), 46, 24
+    steps = len(inputs)
+    box, gap = (46, 24) if steps <= 3 else (40, 14)  # four steps fit the same width
     width = steps * box + (steps - 1) * gap
     left = (220 - width) / 2
     parts = []
@@ -59,6 +62,10 @@ SHAPES = [
     (_("Many to many"), [True, True, True], [True, True, True],
      _("An output at every step: a wave turned into another wave, a word tagged at a time."),
      [WAVES]),
+    (_("Many to many, encoder-decoder"), [True, True, False, False], [False, False, True, True],
+     _("Read the whole input, then write: translation. The output can be longer or shorter than the input, "
+       "and in another order."),
+     [TRANSLATE]),
 ]
 
 
@@ -131,10 +138,10 @@ right.markdown(_(
     "- The pages below show them at work, in the order of a short or a long lesson; on the last one you "
     "train your own. Each page says what you are seeing and what to try."))
 
-st.subheader(_("Four shapes of recurrent network"), anchor=False)
+st.subheader(_("Five shapes of recurrent network"), anchor=False)
 st.caption(_("Below: inputs (x). Middle: the cell at each time step, its memory (h) passed to the right. "
              "Above: outputs (y). Each demo of this app is under its shape."))
-with st.container(horizontal=True, gap="small"):  # four across a wide screen, two on a laptop, one on a phone
+with st.container(horizontal=True, gap="small"):  # a row on a wide screen, two or three on a laptop, one on a phone
     for title, inputs, outputs, text, links in SHAPES:
         with st.container(border=True, width=SHAPE_CARD_WIDTH):
             st.markdown(f"**{title}**")
@@ -151,7 +158,7 @@ with short_tab:
     lesson_cards(SHORT_LESSON)
 with long_tab:
     st.caption(_("Every page, each building on the one before: reading, the cell inside, live training, gates, two "
-                 "networks that read and write names, and one you train yourself."))
+                 "networks that read and write names, one that translates, and one you train yourself."))
     lesson_cards(LONG_LESSON)
 
 with st.container(border=True):  # for a teacher: the class is led from its own page, not a lesson's step

@@ -1,5 +1,5 @@
 """Invent a name in a real browser: a name written step by step, played to its end, on a laptop and a phone;
-and the home page's four shapes, each leading to its demo."""
+and the home page's five shapes, each leading to its demo."""
 from __future__ import annotations
 
 import pytest
@@ -117,10 +117,10 @@ def test_fits_a_laptop_and_a_phone(page, app_url):
     assert overflow <= 390
 
 
-def test_home_shows_four_shapes_each_leading_to_its_demo(page, app_url):
+def test_home_shows_five_shapes_each_leading_to_its_demo(page, app_url):
     page.goto(app_url)
     wait_for_app(page)
-    for shape in ("One to one", "One to many", "Many to one", "Many to many"):
+    for shape in ("One to one", "One to many", "Many to one", "Many to many", "Many to many, encoder-decoder"):
         page.get_by_text(shape, exact=True).wait_for()
     main = page.locator("[data-testid='stMain']")
     main.get_by_role("link", name="Invent a name").first.click()

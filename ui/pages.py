@@ -55,6 +55,12 @@ GENERATE = PageEntry(
        "letter it could have written next, and the one it took."),
     N_("Generating is predicting the next letter over and over: each letter written is read back in as the next "
        "input."))
+TRANSLATE = PageEntry(
+    "app_pages/translate.py", N_("Translate a number"), ":material/g_translate:",
+    N_("Type a number in English words; an encoder-decoder reads them **to the end**, then writes the Chinese "
+       "numeral, and shows which word it looked at for each character."),
+    N_("To translate, a network reads the whole sentence first, then writes; attention lets it look back at the "
+       "words that matter for each word it writes."))
 TRAIN = PageEntry(
     "app_pages/train.py", N_("Train it yourself"), ":material/model_training:",
     N_("Train a digit or name classifier **while you watch** its loss fall and its accuracy rise, then "
@@ -68,8 +74,8 @@ CLASS = PageEntry(
     N_("Predicting first, then seeing, is how a demo sticks: commit to an answer before the network shows "
        "its own."))
 
-PAGES = [HOME, DIGITS, WAVES, MEMORY, INSIDE, NAMES, GENERATE, TRAIN, CLASS]  # the navigation's order
+PAGES = [HOME, DIGITS, WAVES, MEMORY, INSIDE, NAMES, GENERATE, TRANSLATE, TRAIN, CLASS]  # the navigation's order
 DEMOS = [entry for entry in PAGES if entry not in (HOME, CLASS)]  # what the lessons teach with
 # The home page's lesson plans: every page but home has a card in the long one. (page, minutes), in order.
 SHORT_LESSON = [(DIGITS, 3), (WAVES, 4), (MEMORY, 3)]  # ten minutes: read a sequence, memory, gates
-LONG_LESSON = [(DIGITS, 5), (INSIDE, 8), (WAVES, 8), (MEMORY, 7), (NAMES, 5), (GENERATE, 5), (TRAIN, 7)]
+LONG_LESSON = [(DIGITS, 4), (INSIDE, 7), (WAVES, 7), (MEMORY, 6), (NAMES, 5), (GENERATE, 5), (TRANSLATE, 5), (TRAIN, 6)]

@@ -24,6 +24,7 @@ CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
 DIGIT_CHECKPOINTS = {"LSTM": "digits-lstm.pt", "GRU": "digits-gru.pt", "RNN": "digits-rnn.pt"}
 NAMES_CHECKPOINT = "names.pt"
 GENERATOR_CHECKPOINT = "names-generator.pt"
+TRANSLATOR_CHECKPOINTS = ("translator.pt", "translator-plain.pt")  # with attention, without
 
 
 @dataclass
@@ -91,6 +92,13 @@ def names_model() -> LoadedModel:
 
 def generator_model() -> LoadedModel:
     return load_shipped_model(str(checkpoint_dir() / GENERATOR_CHECKPOINT), "name_generator")
+
+
+def translator_models() -> tuple[LoadedModel, LoadedModel]:
+    """The number translators (with attention, without)."""
+    with_attention, plain = (load_shipped_model(str(checkpoint_dir() / name), "translator")
+                             for name in TRANSLATOR_CHECKPOINTS)
+    return with_attention, plain
 
 
 @st.cache_resource

@@ -7,10 +7,12 @@ and hyphens are how people type, not what the number is, so they are dropped bef
 """
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.metadata import version
 
 import cn2an
 from num2words import num2words
@@ -169,3 +171,10 @@ def training_pairs(count: int, seed: int) -> list[tuple[list[str], str]]:
         words = [word for word in words_of(english(number)) if word != "and" or draw.random() < keep_and]
         pairs.append((words, chinese(number)))
     return pairs
+
+
+def pairs_digest(count: int, seed: int) -> str:
+    """sha256 of everything the pairs are made from: both libraries' versions, the count and seed of the
+    training numbers, and the held-out numbers. Two runs with the same digest saw the same pairs."""
+    made_from = f"num2words {version('num2words')} cn2an {version('cn2an')} {count} {seed} {held_out_numbers()}"
+    return hashlib.sha256(made_from.encode()).hexdigest()

@@ -13,7 +13,8 @@ from rnn_core.checkpoint_meta import CheckpointMetadata, TranslatorMetrics
 from rnn_core.seeding import seeded
 from rnn_core.training.loop import ClassificationData, ClassifierTrainer, StepReport, TrainConfig
 from rnn_core.translator.data import (
-    CHARACTERS, STYLES, WORDS, Style, chinese, digit_count, english, held_out_numbers, training_pairs, words_of,
+    CHARACTERS, STYLES, WORDS, Style, chinese, digit_count, english, held_out_numbers, pairs_digest, training_pairs,
+    words_of,
 )
 from rnn_core.translator.decoding import greedy, source_tensors
 from rnn_core.translator.model import (
@@ -121,6 +122,7 @@ def train_translator(recipe: TranslatorRecipe, device: torch.device,
     figures = dataclasses.replace(measure_translator(model), learning_curve=curve)
     metadata = CheckpointMetadata(
         task="translator", labels=list(CHARACTERS), vocab=" ".join(WORDS), split="held-out numbers",
+        data_digest=pairs_digest(recipe.pairs, recipe.seed),
         pair_counts={"train": recipe.pairs, "test": len(held_out_numbers())}, test_metrics=figures,
         training=asdict(recipe))
     return model, metadata
