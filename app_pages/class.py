@@ -143,7 +143,7 @@ def sendable_pages() -> dict[str, str]:
 
 def ready_questions() -> dict[str, ClassQuestion]:
     """Each ready question, by its page and its words in the teacher's language."""
-    return {f"{_(TITLES[question.page])}: {_(question.question)}": question for question in QUESTIONS
+    return {" · ".join((_(TITLES[question.page]), _(question.question))): question for question in QUESTIONS
             if question.page in TITLES}  # a page this app does not have has no questions to ask
 
 

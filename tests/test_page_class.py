@@ -80,7 +80,7 @@ def ask(teacher: AppTest, question: str) -> None:
     gettext = GETTEXT[teacher.query_params["lang"]]
     ready = BY_ID[question]
     page = next(entry.title for entry in PAGES if entry.path == f"app_pages/{ready.page}.py")
-    teacher.selectbox(key="class_ready_question").set_value(f"{gettext(page)}: {gettext(ready.question)}")
+    teacher.selectbox(key="class_ready_question").set_value(f"{gettext(page)} · {gettext(ready.question)}")
     click(teacher, gettext("Ask the class"))
 
 
