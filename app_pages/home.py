@@ -9,7 +9,7 @@ from ui.pages import (
 
 CARDS_PER_ROW = 3  # readable cards on a laptop; Streamlit stacks them on a phone
 RNN_FORMULA = r"h_t = \tanh(W x_t + U h_{t-1} + b)"
-SHAPE_CARD_WIDTH = 210  # px: the shape cards wrap, five to a wide screen's row, two to a laptop's
+SHAPE_CARD_WIDTH = 172  # px: five shape cards to a wide screen's row, three to a laptop's, two to a phone's
 INPUT, CELL, OUTPUT = ("#f3f4f6", "#1f2333"), ("#eef2ff", "#4f46e5"), ("#fef3c7", "#d97706")  # (fill, line)
 
 
@@ -141,9 +141,9 @@ right.markdown(_(
 st.subheader(_("Five shapes of recurrent network"), anchor=False)
 st.caption(_("Below: inputs (x). Middle: the cell at each time step, its memory (h) passed to the right. "
              "Above: outputs (y). Each demo of this app is under its shape."))
-with st.container(horizontal=True, gap="small"):  # a row on a wide screen, two or three on a laptop, one on a phone
-    for title, inputs, outputs, text, links in SHAPES:
-        with st.container(border=True, width=SHAPE_CARD_WIDTH):
+with st.container(horizontal=True, gap="xsmall"):  # a row on a wide screen, two or three on a laptop, one on a phone
+    for number, (title, inputs, outputs, text, links) in enumerate(SHAPES):
+        with st.container(border=True, width=SHAPE_CARD_WIDTH, key=f"shape_card_{number}"):
             st.markdown(f"**{title}**")
             st.image(shape_svg(inputs, outputs), width="stretch")
             st.markdown(text)

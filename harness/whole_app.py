@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 from harness.server import APP_PATH
 
 PAGES = ["app_pages/home.py", "app_pages/digits.py", "app_pages/waves.py", "app_pages/names.py",
-         "app_pages/generate.py", "app_pages/train.py"]
+         "app_pages/generate.py", "app_pages/translate.py", "app_pages/train.py"]
 
 
 def open_app(page: str = "app_pages/home.py", query: dict[str, str] | None = None) -> AppTest:

@@ -16,10 +16,11 @@ from harness.checkpoint_files import WritesAFile, pickle_bomb
 from harness.page_reading import shown_answer
 from harness.server import REPO
 from harness.whole_app import PAGES, draw, open_app
-from ui.resources import DIGIT_CHECKPOINTS, GENERATOR_CHECKPOINT, NAMES_CHECKPOINT
+from ui.resources import DIGIT_CHECKPOINTS, GENERATOR_CHECKPOINT, NAMES_CHECKPOINT, TRANSLATOR_CHECKPOINTS
 
-
-SHIPPED = [*DIGIT_CHECKPOINTS.values(), NAMES_CHECKPOINT, GENERATOR_CHECKPOINT]  # the five the sidebar lists
+# The six the sidebar lists, and the translator without attention, which only its page uses
+LISTED = [*DIGIT_CHECKPOINTS.values(), NAMES_CHECKPOINT, GENERATOR_CHECKPOINT, TRANSLATOR_CHECKPOINTS[0]]
+SHIPPED = [*LISTED, *TRANSLATOR_CHECKPOINTS[1:]]
 
 
 def broken_file(path: Path, how: str) -> None:
@@ -44,8 +45,8 @@ def test_broken_shipped_checkpoints_get_a_banner_and_every_page_still_works(how,
         broken_file(tmp_path / name, how)
     monkeypatch.setenv("RNN_CHECKPOINT_DIR", str(tmp_path))
     at = open_app()
-    assert sum("not available" in m.value for m in at.sidebar.markdown) == len(SHIPPED)
-    assert len(at.sidebar.expander) == 1 and len(at.sidebar.text) == len(SHIPPED)  # the reasons, one per model
+    assert sum("not available" in m.value for m in at.sidebar.markdown) == len(LISTED)
+    assert len(at.sidebar.expander) == 1 and len(at.sidebar.text) == len(LISTED)  # the reasons, one per model
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
@@ -53,6 +54,8 @@ def test_broken_shipped_checkpoints_get_a_banner_and_every_page_still_works(how,
     assert any("model is not available" in e.value for e in at.error)
     at.switch_page("app_pages/names.py").run()
     assert any("name model is not available" in e.value for e in at.error) and at.code[0].value
+    at.switch_page("app_pages/translate.py").run()
+    assert any("translator is not available" in e.value for e in at.error) and at.code[0].value
     assert not WritesAFile.MARKER.exists()
 
 

@@ -16,6 +16,7 @@ import streamlit as st
 # digit page (app_pages/digits.py): a short answer line under the drawing square, where the full answer,
 # in the stacked column below, is off the screen.
 # The class page (app_pages/class.py): its code and the pause notice large enough to read across a room.
+# The home page's shape cards (app_pages/home.py): a page's name wraps in a narrow card, never cut short.
 STYLE = """<style>
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 4rem; }
@@ -30,6 +31,7 @@ h1 { padding-top: 0.25rem !important; padding-bottom: 0.5rem !important; }
 .st-key-page_link_copy a[data-copied]::after { content: "\\2713"; margin-left: 0.4rem; color: #059669; }
 .st-key-class_code h1 { font-size: clamp(3rem, 8vw, 7.5rem) !important; letter-spacing: 0.12em; line-height: 1.1; }
 .st-key-class_paused h1 { font-size: clamp(2.5rem, 6vw, 5rem) !important; }
+[class*="st-key-shape_card_"] [data-testid="stPageLink-NavLink"] * { white-space: normal; }
 </style>"""
 
 # Projector mode (ui/projector.py). Streamlit sizes text, widgets and its charts' axis text in rem, body
