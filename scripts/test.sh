@@ -5,7 +5,7 @@
 #                                 Chinese text in screenshots, PostgreSQL for the class store's tests, which start a
 #                                 throwaway cluster of their own), then ruff, then every test
 #   bash scripts/test.sh --fast   the loop while working: no system installs; ruff, then every test but the browser,
-#                                 replica and real-data ones, on two cores
+#                                 replica, real-data and slow ones, on two cores
 # Both make .venv with requirements-dev.txt when it is missing or the requirements changed. Any further
 # arguments go to pytest (a file, -k, -x ...).
 set -euo pipefail
@@ -57,7 +57,7 @@ narrowed=$([ $# -gt 0 ] && echo yes || echo no)
 # run alone afterwards: they time pages and servers, and two Chromiums and servers at once would skew that.
 parallel=(-n 2 --dist loadfile)
 if [ "$fast" = yes ]; then
-  pytest_part "${parallel[@]}" -m "not browser and not integration and not replicas" "$@"
+  pytest_part "${parallel[@]}" -m "not browser and not integration and not replicas and not slow" "$@"
   exit
 fi
 failed=0

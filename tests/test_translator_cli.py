@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from rnn_core.__main__ import main
 from rnn_core.checkpoints import load_checkpoint
 from rnn_core.translator.recipe import measure_translator
@@ -46,6 +48,7 @@ def test_a_checkpoint_that_is_not_a_translator_is_refused_in_words(capsys):
     assert "holds a name_classifier model, not a translator" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_evaluate_measures_the_attention_model_again_overall_and_by_digit_count(capsys):
     assert main(["evaluate", str(WITH_ATTENTION)]) == 0
     out = capsys.readouterr().out
@@ -55,6 +58,7 @@ def test_evaluate_measures_the_attention_model_again_overall_and_by_digit_count(
     assert all(re.search(rf"\n{digits} +[0-9.]+%", out) for digits in range(1, 10))
 
 
+@pytest.mark.slow
 def test_the_plain_models_recorded_figures_are_measured_again():
     checkpoint = load_checkpoint(PLAIN, expected_kind="translator")
     recorded, measured = checkpoint.metadata.test_metrics, measure_translator(checkpoint.model)
