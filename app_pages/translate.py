@@ -1,8 +1,9 @@
 """Translate a number: an encoder-decoder reads English number words and writes the Chinese numeral, one
 character at a time, while a heatmap shows where it looked for each character.
 
-Many to many, delayed: read everything, then write. What the visitor types reaches the screen only as the
-words the translator knows (it refuses anything else), in st.text, chart labels and tables.
+Many to many, delayed: read everything, then write. What the visitor types reaches the screen as the words
+the translator reads (chart labels, a heading of its characters, tables) or, for the words it does not read,
+through st.text: never as markdown or HTML.
 """
 from __future__ import annotations
 
