@@ -49,7 +49,7 @@ BODY_TEXT_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] [d
 def test_projector_mode_is_large_and_shows_only_the_demo_and_its_takeaway_on_every_page(browser, app_url, language):
     with window(browser, FULL_HD) as page:
         go(page, app_url, "", f"lang={language}&projector=1")
-        for path in ("digits", "waves", "memory", "inside", "names", "generate", "train"):
+        for path in ("digits", "waves", "memory", "inside", "names", "generate", "translate", "train"):
             # Through the sidebar, which drops the query parameters: the session keeps the mode, and the
             # sidebar closes again.
             page.locator("[data-testid='stExpandSidebarButton']").click()

@@ -86,6 +86,7 @@ def test_charts_grow_in_projector_mode_and_keep_their_data(monkeypatch):
     assert grown["layer"][0]["mark"] == {"type": "point", "size": 30 * scale ** 2, "strokeWidth": 2 * scale}
     assert grown["layer"][1]["mark"]["fontSize"] == {"expr": f"(bandwidth('x') / 3) * {scale}"}
     assert grown["datasets"] == spec["datasets"] and grown["width"] == "container"
+    assert projector.scaled({"height": {"step": 30}})["height"] == {"step": 30 * scale}  # a row per label grows
     assert spec["height"] == 200  # the spec it was given is left as it was
     larger = projector.scaled_figure(figure)
     assert larger.layout.height == 300 * scale and larger.layout.font.size == 12 * scale

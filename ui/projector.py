@@ -27,10 +27,11 @@ ON, OFF = "1", "0"
 # As much as ui/page_style.py raises the root font size on a 1920-pixel screen (from 16 px): charts grow
 # with the text around them.
 CHART_SCALE = 1.7
-# Vega-Lite properties given in pixels: what grows with the text. "size" (a point's area) grows squared.
+# Vega-Lite properties given in pixels: what grows with the text. "size" (a point's area) grows squared;
+# "step" is a band's size ({"height": {"step": 30}}: a row per label), so rows grow with their labels.
 LENGTHS = frozenset({"fontSize", "titleFontSize", "labelFontSize", "subtitleFontSize", "strokeWidth",
                      "symbolStrokeWidth", "gradientStrokeWidth", "labelLimit", "labelPadding", "titlePadding",
-                     "dx", "dy", "height", "width"})
+                     "dx", "dy", "height", "width", "step"})
 AREAS = frozenset({"size", "symbolSize"})
 DATA = frozenset({"datasets", "data"})  # the rows drawn: never scaled
 # A Plotly figure's rows, and its template (Plotly's defaults, apart from the figure's own sizes)
