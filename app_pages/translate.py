@@ -80,6 +80,10 @@ def set_playing(playing: bool, story: Translation) -> None:
     st.session_state[key("playing")] = playing
 
 
+def restart() -> None:
+    st.session_state[key("playing")], st.session_state[key("shown")] = False, 1
+
+
 def show_whole(story: Translation) -> None:
     st.session_state[key("playing")], st.session_state[key("shown")] = False, story.steps
 
@@ -117,6 +121,8 @@ def story_view(story: Translation, answer: str, playing_at_start: bool) -> None:
         else:
             st.button(_("Play"), key=key("play"), icon=":material/play_arrow:", type="primary",
                       on_click=set_playing, args=(True, story))
+        st.button(_("Again"), key=key("restart"), icon=":material/replay:", on_click=restart, disabled=shown <= 1,
+                  help=_("Write this numeral again from its first character"))
         st.button(_("Finish"), key=key("whole"), icon=":material/fast_forward:", on_click=show_whole,
                   args=(story,), disabled=complete, help=_("Show the whole numeral at once"))
     with st.container(key="tr_numeral"):  # a heading, not a metric: a long numeral wraps instead of being cut

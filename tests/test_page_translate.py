@@ -68,6 +68,8 @@ def test_play_writes_one_character_per_step_and_the_map_grows_row_by_row():
     assert numeral(at) == "三十 …"
     at.button(key="tr_whole").click().run()
     assert numeral(at) == "三十万五千零七" and len(attention_rows(at)) == 8
+    at.button(key="tr_restart").click().run()  # again from the first character, paused
+    assert numeral(at) == "三 …" and attention_rows(at) == ["三"] and not at.session_state["tr_playing"]
 
 
 def test_an_example_is_typed_in_and_played():

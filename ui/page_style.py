@@ -16,10 +16,13 @@ import streamlit as st
 # digit page (app_pages/digits.py): a short answer line under the drawing square, where the full answer,
 # in the stacked column below, is off the screen.
 # The class page (app_pages/class.py): its code and the pause notice large enough to read across a room.
+# Copy link (ui/page_links.py): on a phone its icon alone, beside the title, so the page starts no lower.
 # The home page's shape cards (app_pages/home.py): a page's name wraps in a narrow card, never cut short.
 STYLE = """<style>
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 4rem; }
+  [data-testid="stHorizontalBlock"]:has(> .st-key-page_link_copy) { flex-wrap: nowrap; }
+  .st-key-page_link_copy [data-testid="stMarkdownContainer"] { display: none; }
   .st-key-waves_body > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"],
   .st-key-waves_body > [data-testid="stHorizontalBlock"] { flex-direction: column-reverse; }
 }
