@@ -1,5 +1,5 @@
 """Vega-Lite charts for the "Translate a number" page: the attention map growing row by row, and exact match
-against input length for the models with and without attention.
+against input length and while training, for the models with and without attention.
 
 As on the generator page, the attention map's spec stays the same from step to step and only its named
 datasets change, so the browser updates the drawn chart in place. Rows not written yet are keys without a
@@ -17,7 +17,7 @@ from ui.name_charts import ACCENT
 
 TEXT_COLOUR = "#1f2333"
 GRID_COLOUR = "#eef0f6"
-PLAIN_COLOUR = "#d97706"  # the model without attention, in every chart and caption
+PLAIN_COLOUR = "#d97706"  # the model without attention, in both charts
 WEIGHT_COLOURS = {"domain": [0, 0.5, 1], "range": ["#ffffff", "#a5b4fc", ACCENT], "interpolate": "rgb"}
 LABEL_SIZE = 16
 
@@ -29,8 +29,8 @@ def row_labels(translation: Translation) -> list[str]:
 
 def attention_spec(translation: Translation, shown: int) -> dict:
     """Words read (across) x characters written (down); each cell the weight the step gave the word.
-    Only the first `shown` rows are filled; the cells of the last of them are outlined. Keys are zero-padded positions
-    followed by the label, so repeated words and characters keep rows and columns of their own."""
+    Only the first `shown` rows are filled; the cells of the last of them are outlined. Keys are zero-padded
+    positions followed by the label, so repeated words and characters keep rows and columns of their own."""
     words = [f"{i:02d}{word}" for i, word in enumerate(translation.words)]
     rows = [f"{i:02d}{label}" for i, label in enumerate(row_labels(translation))]
     weights = translation.attention
