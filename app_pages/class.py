@@ -2,9 +2,10 @@
 
 The teacher's view: the code, large, and a QR code of the join link; how many have joined; sending the class
 to a page with the setup in the teacher's own session, locking the navigation, pausing the class, hiding
-nicknames; and a ready question the class answers before the demo runs, its answers live as bars until the
-teacher reveals the right one. The student's view: the join form, then their name in the class (what they
-do in it, on every page, is ui/class_banner.py's). Nicknames are shown only with st.text.
+nicknames; a ready question the class answers before the demo runs, its answers live as bars until the
+teacher reveals the right one; and the class's names (ui/class_names.py). The student's view: the join form,
+then their name in the class and the activity the teacher started here (what they do in it, on every page, is
+ui/class_banner.py's). Nicknames are shown only with st.text.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from classroom.errors import ClassError, StoreUnavailable
 from classroom.schema import NICKNAME_LIMIT
 from ui.class_banner import POLL_SECONDS, page_target, read_target
 from ui.class_charts import qr_png, tally_spec
+from ui.class_names import names_activity, names_activity_on, surname_form
 from ui.class_questions import BY_ID, QUESTIONS, ClassQuestion
 from ui.class_session import (CODE_BOX_LIMIT, JOIN_CODE_KEY, Membership, class_state, join, join_link, membership,
                               open_class, set_membership, store, wait_before_next_code)
@@ -108,6 +110,9 @@ def student_view(member: Membership) -> None:
         code=member.code), icon=":material/how_to_reg:")
     st.caption(_("You are shown to the class as"))
     st.text(class_words(me.display_name()))  # a nickname: plain text, never markdown
+    state = class_state(member)
+    if state is not None and names_activity_on(state.page):
+        surname_form(member)
     st.button(_("Leave the class"), icon=":material/logout:", on_click=set_membership, args=(None,))
 
 
@@ -225,6 +230,8 @@ def teacher_view(member: Membership) -> None:
         pacing_controls(member)
     with right:
         questions(member)
+    with st.container(border=True):
+        names_activity(member)
     st.caption(_("This tab's address holds your teacher key: keep it to reopen the class in another tab, and do "
                  "not share it. Students get the join link above."))
 

@@ -22,7 +22,8 @@ def test_every_free_input_box_is_one_tested_here():
     assert found == [("app_pages/class.py", "text_input"), ("app_pages/class.py", "text_input"),
                      ("app_pages/generate.py", "text_input"), ("app_pages/names.py", "file_uploader"),
                      ("app_pages/names.py", "text_area"), ("app_pages/names.py", "text_input"),
-                     ("app_pages/train.py", "file_uploader"), ("app_pages/translate.py", "text_input")]
+                     ("app_pages/train.py", "file_uploader"), ("app_pages/translate.py", "text_input"),
+                     ("ui/class_names.py", "text_input")]
 
 
 def test_checkpoints_load_only_with_weights_only(tmp_path):

@@ -17,7 +17,9 @@ from classroom.errors import StoreUnavailable
 from classroom.store import utc_now
 from harness.server import APP_PATH
 from ui import class_session
+from ui.class_names import REMOVE_KEY, SURNAME_KEY
 from ui.class_questions import BY_ID
+from ui.engine_words import ENGINE_WORDS
 from ui.i18n import translations
 from ui.pages import PAGES
 
@@ -95,6 +97,23 @@ def tally(teacher: AppTest) -> dict[str, int]:
     chart = teacher.get("vega_lite_chart")[0]
     bars = next(data for data in chart.proto.datasets if data.name == "bars")
     return {bar["answer"]: bar["students"] for bar in pa.ipc.open_stream(bars.data.data).read_all().to_pylist()}
+
+
+def send_surname(student: AppTest, surname: str) -> AppTest:
+    student.text_input(key=SURNAME_KEY).input(surname)
+    return click(student, GETTEXT[student.query_params["lang"]]("Send"))
+
+
+def class_names(teacher: AppTest) -> tuple[dict[str, int], list[dict]]:
+    """The teacher's chart (names per language) and list of the class's names."""
+    teacher.run()
+    charts = [chart for chart in teacher.get("vega_lite_chart")
+              if any(data.name == "languages" for data in chart.proto.datasets)]
+    if not charts:
+        return {}, []
+    languages = next(data for data in charts[0].proto.datasets if data.name == "languages")
+    bars = pa.ipc.open_stream(languages.data.data).read_all().to_pylist()
+    return {bar["language"]: bar["names"] for bar in bars}, teacher.dataframe[0].value.to_dict("records")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -299,3 +318,56 @@ def test_without_the_store_the_page_says_it_is_reconnecting_and_works(monkeypatc
     visitor = app()
     click(visitor, "Start a class")
     assert "reconnecting" in visitor.warning[0].value
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_class_sends_names_and_the_teacher_sees_their_languages(lang, moves):
+    gettext = GETTEXT[lang]
+    teacher, code, _key = start_class(lang)
+    student = join(lang, code, "<b>Ada</b>")
+    assert gettext("Surname") not in [box.label for box in student.text_input]  # not before the teacher starts
+    assert gettext("No names yet: start the activity, and the class's surnames appear here as they come.") in \
+        shown(teacher)
+    click(teacher, gettext("Start: every student sends a surname"))
+    student.run()
+    assert moves[-1] == ("app_pages/class.py", {"activity": "names"})
+    assert student.text_input(key=SURNAME_KEY).max_chars == 40  # the names page's limit, as the box's
+    send_surname(student, "Nakamura")
+    japanese = gettext("Japanese")
+    assert any(gettext("Sent. The network reads it as {language} ({percent:.0%} sure).").split("{")[0] in s.value
+               and japanese in s.value for s in student.success)
+    assert "Nakamura" in [t.value for t in student.text]
+    send_surname(join(lang, code), "*Smith*")  # markup stays text, in the list and the chart's data
+    counts, rows = class_names(teacher)
+    assert counts[japanese] == 1 and sum(counts.values()) == 2
+    student_column, surname_column = gettext("Student"), gettext("Surname")
+    assert [row[surname_column] for row in rows] == ["Nakamura", "*Smith*"]
+    assert rows[0][student_column] == "<b>Ada</b>" and rows[0][gettext("Language")] == japanese
+    assert "*Smith*" not in " ".join(m.value for m in teacher.markdown)
+
+    teacher.toggle(key="class_control_hide").set_value(True).run()
+    _counts, rows = class_names(teacher)
+    assert rows[0][student_column] == gettext("Student {number}").format(number=1)
+
+    teacher.selectbox(key=REMOVE_KEY).set_value("2. *Smith*")
+    click(teacher, gettext("Remove"))
+    counts, rows = class_names(teacher)
+    assert [row[surname_column] for row in rows] == ["Nakamura"] and counts == {japanese: 1}
+    click(teacher, gettext("Clear the names"))
+    assert class_names(teacher) == ({}, [])
+    assert gettext("No names yet: start the activity, and the class's surnames appear here as they come.") in \
+        shown(teacher)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("surname, code", [("", "names.empty"), ("12345", "names.no_letters"),
+                                           ("Иванов", "names.unknown_characters")])
+def test_a_bad_surname_gets_the_names_page_message(lang, surname, code, moves):
+    gettext = GETTEXT[lang]
+    teacher, class_code, _key = start_class(lang)
+    click(teacher, gettext("Start: every student sends a surname"))
+    student = send_surname(join(lang, class_code), surname)
+    assert any(gettext(ENGINE_WORDS[code]).split("{")[0] in info.value for info in student.info), \
+        [info.value for info in student.info]
+    assert not any(s.icon == ":material/send:" for s in student.success)  # no "Sent"
+    assert class_names(teacher) == ({}, [])
