@@ -3,9 +3,9 @@
 The teacher's view: the code, large, and a QR code of the join link; how many have joined; sending the class
 to a page with the setup in the teacher's own session, locking the navigation, pausing the class, hiding
 nicknames; a ready question the class answers before the demo runs, its answers live as bars until the
-teacher reveals the right one; and the class's names (ui/class_names.py). The student's view: the join form,
-then their name in the class and the activity the teacher started here (what they do in it, on every page, is
-ui/class_banner.py's). Nicknames are shown only with st.text.
+teacher reveals the right one; the class's names (ui/class_names.py) and handwriting (ui/class_drawings.py).
+The student's view: the join form, then their name in the class and the activity the teacher started here
+(what they do in it, on every page, is ui/class_banner.py's). Nicknames are shown only with st.text.
 """
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from classroom.errors import ClassError, StoreUnavailable
 from classroom.schema import NICKNAME_LIMIT
 from ui.class_banner import POLL_SECONDS, page_target, read_target
 from ui.class_charts import qr_png, tally_spec
-from ui.class_names import names_activity, names_activity_on, surname_form
+from ui.class_drawings import ACTIVITY as DRAWING, drawing_form, drawings_activity
+from ui.class_names import ACTIVITY as NAMES, activity_setup, names_activity, surname_form
 from ui.class_questions import BY_ID, QUESTIONS, ClassQuestion
 from ui.class_session import (CODE_BOX_LIMIT, JOIN_CODE_KEY, Membership, class_state, join, join_link, membership,
                               open_class, set_membership, store, wait_before_next_code)
@@ -111,8 +112,11 @@ def student_view(member: Membership) -> None:
     st.caption(_("You are shown to the class as"))
     st.text(class_words(me.display_name()))  # a nickname: plain text, never markdown
     state = class_state(member)
-    if state is not None and names_activity_on(state.page):
+    activity = activity_setup(state.page if state is not None else None)
+    if activity.get("activity") == NAMES:
         surname_form(member)
+    elif activity.get("activity") == DRAWING:
+        drawing_form(member, activity)
     st.button(_("Leave the class"), icon=":material/logout:", on_click=set_membership, args=(None,))
 
 
@@ -232,6 +236,8 @@ def teacher_view(member: Membership) -> None:
         questions(member)
     with st.container(border=True):
         names_activity(member)
+    with st.container(border=True):
+        drawings_activity(member)
     st.caption(_("This tab's address holds your teacher key: keep it to reopen the class in another tab, and do "
                  "not share it. Students get the join link above."))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import numpy as np
 import pyarrow as pa
 import pytest
 import streamlit
@@ -15,11 +16,15 @@ from streamlit.testing.v1 import AppTest
 
 from classroom.errors import StoreUnavailable
 from classroom.store import utc_now
+from harness.canvas import STROKE_WIDTH, VERTICAL_LINE, canvas_state
 from harness.server import APP_PATH
+from rnn_core.digits.inference import read_digit
+from rnn_core.digits.preprocess import canvas_from_strokes, preprocess_canvas
 from ui import class_session
 from ui.class_names import REMOVE_KEY, SURNAME_KEY
 from ui.class_questions import BY_ID
 from ui.engine_words import ENGINE_WORDS
+from ui.resources import digit_models
 from ui.i18n import translations
 from ui.pages import PAGES
 
@@ -371,3 +376,70 @@ def test_a_bad_surname_gets_the_names_page_message(lang, surname, code, moves):
         [info.value for info in student.info]
     assert not any(s.icon == ":material/send:" for s in student.success)  # no "Sent"
     assert class_names(teacher) == ({}, [])
+
+
+def draw(student: AppTest, canvas: np.ndarray) -> AppTest:
+    student.session_state["class_canvas_0"] = canvas_state(canvas)  # each student's first square
+    return click(student, GETTEXT[student.query_params["lang"]]("Send the drawing"))
+
+
+def gallery(teacher: AppTest) -> tuple[int, dict[tuple[str, str], int]]:
+    """How many drawings the teacher's gallery shows, and the confusion strip's counts (asked, read)."""
+    teacher.run()
+    charts = [chart for chart in teacher.get("vega_lite_chart")
+              if any(data.name == "confusion" for data in chart.proto.datasets)]
+    if not charts:
+        return 0, {}
+    cells = next(data for data in charts[0].proto.datasets if data.name == "confusion")
+    counts = {(cell["asked"], cell["read"]): cell["drawings"]
+              for cell in pa.ipc.open_stream(cells.data.data).read_all().to_pylist()}
+    return len(teacher.get("image")) - 1, counts  # the QR code is the page's one other image
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_class_draws_and_the_teacher_sees_the_gallery_accuracy_and_confusion(lang, moves):
+    gettext = GETTEXT[lang]
+    teacher, code, _key = start_class(lang)
+    teacher.selectbox(key="class_drawing_ask").set_value("1")
+    click(teacher, gettext("Start: every student draws"))
+    ada, bo = join(lang, code, "Ada"), join(lang, code)
+    assert moves[-1] == ("app_pages/class.py", {"activity": "drawing", "digit": "1"})
+    line = canvas_from_strokes(VERTICAL_LINE, STROKE_WIDTH)
+    expected = read_digit(digit_models()["LSTM"].checkpoint.model, preprocess_canvas(line).image)
+    draw(ada, line)
+    assert any(gettext("Sent. The network reads it as {digit} ({percent:.0%} sure).").format(
+        digit=expected.digit, percent=expected.confidence) == s.value for s in ada.success)
+    draw(bo, line)
+    shown_images, counts = gallery(teacher)
+    assert shown_images == 2 and counts == {("1", str(expected.digit)): 2}
+    assert any(m.label == gettext("The network read the digit asked for") for m in teacher.metric)
+    entry = class_session.class_store().drawings(code, _key)[0]
+    assert entry.image.startswith(b"\x89PNG") and entry.label == "1" and entry.reading == str(expected.digit)
+
+    teacher.selectbox(key="class_drawings_remove").set_value(teacher.selectbox(key="class_drawings_remove").options[1])
+    teacher.button(key="class_drawings_remove_button").click().run()
+    assert gallery(teacher)[1] == {("1", str(expected.digit)): 1}
+    click(teacher, gettext("Clear the drawings"))
+    assert gallery(teacher) == (0, {})
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("state, message", [
+    (canvas_state(canvas_from_strokes([], STROKE_WIDTH)), "Draw a digit on the black square with your mouse or "
+                                                          "finger. The answer appears as soon as you lift the pen."),
+    (canvas_state(np.zeros((4, 4, 4), dtype=np.uint8)), "This drawing cannot be read: {reason}"),
+    ({"drawing": {"raw": {"objects": []}, "data": "data:image/png;base64,bm90IGEgcG5n"}},
+     "This drawing cannot be read: {reason}"),
+    ({"drawing": {"raw": {"objects": []}, "data": "data:image/png;base64,not base64!"}},
+     "This drawing cannot be read: {reason}")])
+def test_a_blank_or_unreadable_drawing_gets_the_digit_page_message_and_is_not_sent(lang, state, message, moves):
+    gettext = GETTEXT[lang]
+    teacher, code, _key = start_class(lang)
+    click(teacher, gettext("Start: every student draws"))
+    student = join(lang, code)
+    student.session_state["class_canvas_0"] = state
+    click(student, gettext("Send the drawing"))
+    assert any(info.value.startswith(gettext(message).split("{")[0]) for info in student.info), \
+        [info.value for info in student.info]
+    assert not any(s.icon == ":material/send:" for s in student.success)
+    assert gallery(teacher) == (0, {})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -37,10 +38,10 @@ ERROR_KEY = "class_names_error"
 BAR_HEIGHT = 40  # pixels per language: its name on one line beside its bar
 
 
-def names_activity_on(page: str | None) -> bool:
-    """Whether the class was sent to the names activity (the class's page is the class page with it)."""
+def activity_setup(page: str | None) -> dict[str, str]:
+    """The activity the class was sent to on the class page, as its setup ({} when it was sent elsewhere)."""
     target = read_target(page) if page else None
-    return target is not None and target[1].get("activity") == ACTIVITY
+    return target[1] if target is not None and Path(target[0]).stem == CLASS_PAGE else {}
 
 
 def classify(surname: str) -> NameRow | None:

@@ -1,0 +1,216 @@
+"""The class's handwriting: the teacher asks for a digit (or any), each student draws one, and the projector
+shows the drawings as a gallery with what the network read, the class's accuracy and a confusion strip.
+
+The teacher starts the activity by sending the class to the class page with `activity=drawing` and the digit
+asked for; a student's drawing goes through the digit page's own preprocessing and the shipped LSTM, and its
+28x28 image (a PNG), the reading and how sure the network is are committed to the store before "Sent" shows.
+The teacher's board polls the store once a second. Import it only inside a running Streamlit script (the
+canvas component requires it).
+"""
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+from streamlit_drawable_canvas import CanvasResult
+
+from classroom.errors import ClassError
+from classroom.store import Drawing as GalleryDrawing
+from rnn_core.digits.inference import read_digit
+from rnn_core.digits.preprocess import (InvalidDrawingError, decode_canvas_image, preprocess_strokes,
+                                        strokes_from_canvas_json)
+from ui.canvas import drawing_canvas
+from ui.class_banner import POLL_SECONDS, page_target
+from ui.class_names import teacher_action
+from ui.class_session import CLASS_PAGE, Membership, store
+from ui.class_words import class_words
+from ui.engine_words import engine_words
+from ui.i18n import _, ngettext
+from ui.name_charts import ACCENT
+from ui.projector import scaled
+from ui.resources import digit_models
+
+ACTIVITY = "drawing"
+ANY = "any"  # what the store keeps as the digit asked for when the teacher asks for none in particular
+DIGITS = tuple(str(digit) for digit in range(10))
+MODEL = "LSTM"  # the shipped model the digit page opens on
+CANVAS_SIZE, STROKE_WIDTH = 280, 28  # the digit page's square and pen: the preprocessing expects them
+GALLERY_SCALE = 3  # each 28x28 drawing shown three times larger, its pixels sharp
+ROUND_KEY = "class_canvas_round"  # part of the canvas's key: a new round is a fresh, empty square
+SENT_KEY = "class_drawing_sent"  # the reading of the drawing this student last sent, and how sure
+ERROR_KEY = "class_drawing_error"
+ASK_KEY = "class_drawing_ask"
+REMOVE_KEY = "class_drawings_remove"
+CELL = 34  # pixels per cell of the confusion strip
+
+
+def drawing_target(digit: str) -> str:
+    """What the store keeps as the class's page: the class page with the activity and the digit asked for."""
+    return page_target(CLASS_PAGE, {"activity": ACTIVITY, "digit": digit})
+
+
+def asked_digit(setup: dict[str, str]) -> str:
+    """The digit the teacher asked for in this setup; anything but a digit is "any"."""
+    return setup.get("digit") if setup.get("digit") in DIGITS else ANY
+
+
+def as_png(image: np.ndarray) -> bytes:
+    """The model's 28x28 input in [0, 1] as a grey PNG, for the store."""
+    buffer = io.BytesIO()
+    Image.fromarray(np.round(image * 255).astype(np.uint8), mode="L").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def enlarged(png: bytes) -> np.ndarray:
+    """A stored drawing, each pixel a GALLERY_SCALE square: sharp on a projector, where a browser would blur it."""
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    return np.kron(pixels, np.ones((GALLERY_SCALE, GALLERY_SCALE), np.uint8))
+
+
+def send_drawing(member: Membership, digit: str, canvas: CanvasResult) -> None:
+    """Reads the drawing as the digit page does, then commits it to the store before "Sent" shows."""
+    st.session_state.pop(SENT_KEY, None)
+    loaded = digit_models()[MODEL]
+    try:
+        png = canvas.image_bytes  # None until the first stroke
+        drawing = None if png is None else preprocess_strokes(strokes_from_canvas_json(canvas.json_data),
+                                                              decode_canvas_image(png))
+    except InvalidDrawingError as error:
+        st.session_state[ERROR_KEY] = _("This drawing cannot be read: {reason}").format(reason=engine_words(error))
+        return
+    except ValueError as error:  # not base64: Python's own words, which have no translation
+        st.session_state[ERROR_KEY] = _("This drawing cannot be read: {reason}").format(reason=error)
+        return
+    if drawing is None or drawing.is_blank:
+        st.session_state[ERROR_KEY] = _("Draw a digit on the black square with your mouse or finger. The answer "
+                                        "appears as soon as you lift the pen.")
+        return
+    if loaded.checkpoint is None:
+        st.session_state[ERROR_KEY] = _("The {model} model is not available: {reason}").format(
+            model=MODEL, reason=engine_words(loaded.error))
+        return
+    reading = read_digit(loaded.checkpoint.model, drawing.image)
+    try:
+        store().add_drawing(member.code, member.secret, as_png(reading.image), digit, str(reading.digit),
+                            reading.confidence)
+    except ClassError as error:  # the database unreachable among them: nothing was sent
+        st.session_state[ERROR_KEY] = class_words(error)
+        return
+    st.session_state.pop(ERROR_KEY, None)
+    st.session_state[SENT_KEY] = (reading.digit, reading.confidence)
+    st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1  # a fresh square for the next one
+
+
+def drawing_form(member: Membership, setup: dict[str, str]) -> None:
+    """The student's side: the square, a Send button, and what came of the last drawing sent."""
+    digit = asked_digit(setup)
+    with st.container(border=True, key="class_drawing_form"):
+        st.subheader(_("The class's handwriting"), anchor=False)
+        st.caption(_("Draw any digit, then send it: the class sees what the network reads.") if digit == ANY
+                   else _("Draw the digit {digit}, then send it: the class sees what the network reads.").format(
+                       digit=digit))
+        canvas = drawing_canvas(f"class_canvas_{st.session_state.get(ROUND_KEY, 0)}", CANVAS_SIZE, STROKE_WIDTH,
+                                None, on_change=None)
+        if st.button(_("Send the drawing"), type="primary", icon=":material/send:"):
+            send_drawing(member, digit, canvas)
+            st.rerun()  # a fresh square once sent
+        if ERROR_KEY in st.session_state:
+            st.info(st.session_state[ERROR_KEY], icon=":material/draw:")
+        elif SENT_KEY in st.session_state:
+            read, confidence = st.session_state[SENT_KEY]
+            st.success(_("Sent. The network reads it as {digit} ({percent:.0%} sure).").format(
+                digit=read, percent=confidence), icon=":material/send:")
+
+
+def accuracy(entries: list[GalleryDrawing]) -> tuple[int, int]:
+    """How many drawings of a digit asked for the network read as that digit, out of how many."""
+    asked = [entry for entry in entries if entry.label in DIGITS]
+    return sum(entry.reading == entry.label for entry in asked), len(asked)
+
+
+def confusion_spec(entries: list[GalleryDrawing]) -> dict:
+    """One row per digit asked (and "any"), one cell per digit read, each with its count: the confusion strip."""
+    counts = Counter((entry.label, entry.reading) for entry in entries)
+    rows = [label for label in (*DIGITS, ANY) if any(asked == label for asked, _read in counts)]
+    cells = [{"asked": _("any") if asked == ANY else asked, "read": read, "drawings": count,
+              "right": asked == read} for (asked, read), count in counts.items()]
+    x = {"field": "read", "type": "ordinal", "scale": {"domain": list(DIGITS)}, "title": _("read as"),
+         "axis": {"orient": "top", "labelAngle": 0, "labelFontSize": 14}}
+    y = {"field": "asked", "type": "ordinal", "title": _("asked for"),
+         "scale": {"domain": [_("any") if row == ANY else row for row in rows]}, "axis": {"labelFontSize": 14}}
+    return {"height": {"step": CELL}, "width": {"step": CELL}, "datasets": {"confusion": cells},
+            "data": {"name": "confusion"},
+            "layer": [{"mark": {"type": "rect", "cornerRadius": 3},
+                       "encoding": {"x": x, "y": y, "color": {"condition": {"test": "datum.right",
+                                                                           "value": "#059669"},
+                                                              "value": ACCENT},
+                                    "opacity": {"field": "drawings", "type": "quantitative", "legend": None,
+                                                "scale": {"range": [0.35, 1]}}}},
+                      {"mark": {"type": "text", "fontSize": 15, "fontWeight": "bold", "color": "white"},
+                       "encoding": {"x": x, "y": y, "text": {"field": "drawings", "type": "quantitative"}}}]}
+
+
+def gallery(entries: list[GalleryDrawing]) -> None:
+    """The drawings in a grid that wraps, each with the digit asked for and what the network read under it."""
+    with st.container(horizontal=True, gap="small", key="class_gallery"):
+        for number, entry in enumerate(entries, start=1):
+            with st.container(width=28 * GALLERY_SCALE + 8, gap=None):
+                st.image(enlarged(entry.image))
+                st.caption(_("{number}. read {reading} · {percent:.0%}").format(
+                    number=number, reading=entry.reading, percent=entry.confidence))
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def drawings_board(member: Membership) -> None:
+    """The projector's side: the gallery, the class's accuracy, the confusion strip, and the teacher's controls."""
+    try:
+        entries = store().drawings(member.code, member.secret)
+    except ClassError as error:
+        st.info(class_words(error))
+        return
+    if not entries:
+        st.caption(_("No drawings yet: start the activity, and the class's drawings appear here as they come."))
+        return
+    right, asked = accuracy(entries)
+    st.caption(ngettext("{count} drawing", "{count} drawings", len(entries)).format(count=len(entries)))
+    if asked:
+        st.metric(_("The network read the digit asked for"), f"{right / asked:.0%}",
+                  help=_("{right} of {asked} drawings of a digit asked for").format(right=right, asked=asked))
+    gallery(entries)
+    st.container(key="class_confusion").vega_lite_chart(scaled(confusion_spec(entries)))
+    labels = {_("{number}. read {reading} · {percent:.0%}").format(
+        number=number, reading=entry.reading, percent=entry.confidence): entry.id
+        for number, entry in enumerate(entries, start=1)}
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
+        st.selectbox(_("Drawing"), list(labels), key=REMOVE_KEY)
+        st.button(_("Remove"), key="class_drawings_remove_button", icon=":material/delete:",
+                  on_click=remove_drawing, args=(member, labels))
+        st.button(_("Clear the drawings"), icon=":material/delete_sweep:", on_click=teacher_action,
+                  args=(store().clear_activity, member.code, member.secret, "drawing"))
+
+
+def remove_drawing(member: Membership, entries: dict[str, int]) -> None:
+    """The button's callback, reading the drawing chosen now."""
+    chosen = entries.get(st.session_state.get(REMOVE_KEY) or "")
+    if chosen is not None:
+        teacher_action(store().remove_entry, member.code, member.secret, chosen)
+
+
+def ask(member: Membership) -> None:
+    """The button's callback, reading the digit chosen now."""
+    choice = st.session_state[ASK_KEY]
+    teacher_action(store().set_pacing, member.code, member.secret,
+                   drawing_target(choice if choice in DIGITS else ANY))
+
+
+def drawings_activity(member: Membership) -> None:
+    """The teacher's section: ask for a digit (the class comes to this page's square), then the board."""
+    st.subheader(_("The class's handwriting"), anchor=False)
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
+        st.selectbox(_("Digit to draw"), [_("Any digit"), *DIGITS], key=ASK_KEY)
+        st.button(_("Start: every student draws"), icon=":material/draw:", on_click=ask, args=(member,),
+                  help=_("Every student moves to the class page, where they draw the digit and send it."))
+    drawings_board(member)
