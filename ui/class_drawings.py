@@ -38,7 +38,7 @@ ANY = "any"  # what the store keeps as the digit asked for when the teacher asks
 DIGITS = tuple(str(digit) for digit in range(10))
 MODEL = "LSTM"  # the shipped model the digit page opens on
 CANVAS_SIZE, STROKE_WIDTH = 280, 28  # the digit page's square and pen: the preprocessing expects them
-GALLERY_SCALE = 3  # each 28x28 drawing shown three times larger, its pixels sharp
+GALLERY_SCALE = 4  # each 28x28 drawing shown four times larger, its pixels sharp
 ROUND_KEY = "class_canvas_round"  # part of the canvas's key: a new round is a fresh, empty square
 SENT_KEY = "class_drawing_sent"  # the reading of the drawing this student last sent, and how sure
 ERROR_KEY = "class_drawing_error"
@@ -101,7 +101,12 @@ def send_drawing(member: Membership, digit: str, canvas: CanvasResult) -> None:
         return
     st.session_state.pop(ERROR_KEY, None)
     st.session_state[SENT_KEY] = (reading.digit, reading.confidence)
-    st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1  # a fresh square for the next one
+    fresh_square()
+
+
+def fresh_square() -> None:
+    """The next round's canvas key: an empty square."""
+    st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
 
 
 def drawing_form(member: Membership, setup: dict[str, str]) -> None:
@@ -114,7 +119,10 @@ def drawing_form(member: Membership, setup: dict[str, str]) -> None:
                        digit=digit))
         canvas = drawing_canvas(f"class_canvas_{st.session_state.get(ROUND_KEY, 0)}", CANVAS_SIZE, STROKE_WIDTH,
                                 None, on_change=None)
-        if st.button(_("Send the drawing"), type="primary", icon=":material/send:"):
+        with st.container(horizontal=True, gap="small"):
+            send = st.button(_("Send the drawing"), type="primary", icon=":material/send:")
+            st.button(_("Clear"), icon=":material/ink_eraser:", on_click=fresh_square)
+        if send:
             send_drawing(member, digit, canvas)
             st.rerun()  # a fresh square once sent
         if ERROR_KEY in st.session_state:
@@ -153,14 +161,19 @@ def confusion_spec(entries: list[GalleryDrawing]) -> dict:
                        "encoding": {"x": x, "y": y, "text": {"field": "drawings", "type": "quantitative"}}}]}
 
 
+def entry_label(number: int, entry: GalleryDrawing) -> str:
+    """A drawing's number in the gallery and what the network read, as its caption and in the remove box."""
+    return _("{number}: read {reading}, {percent:.0%}").format(number=number, reading=entry.reading,
+                                                              percent=entry.confidence)
+
+
 def gallery(entries: list[GalleryDrawing]) -> None:
     """The drawings in a grid that wraps, each with the digit asked for and what the network read under it."""
     with st.container(horizontal=True, gap="small", key="class_gallery"):
         for number, entry in enumerate(entries, start=1):
             with st.container(width=28 * GALLERY_SCALE + 8, gap=None):
                 st.image(enlarged(entry.image))
-                st.caption(_("{number}. read {reading} · {percent:.0%}").format(
-                    number=number, reading=entry.reading, percent=entry.confidence))
+                st.caption(entry_label(number, entry))
 
 
 @st.fragment(run_every=POLL_SECONDS)
@@ -181,9 +194,7 @@ def drawings_board(member: Membership) -> None:
                   help=_("{right} of {asked} drawings of a digit asked for").format(right=right, asked=asked))
     gallery(entries)
     st.container(key="class_confusion").vega_lite_chart(scaled(confusion_spec(entries)))
-    labels = {_("{number}. read {reading} · {percent:.0%}").format(
-        number=number, reading=entry.reading, percent=entry.confidence): entry.id
-        for number, entry in enumerate(entries, start=1)}
+    labels = {entry_label(number, entry): entry.id for number, entry in enumerate(entries, start=1)}
     with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
         st.selectbox(_("Drawing"), list(labels), key=REMOVE_KEY)
         st.button(_("Remove"), key="class_drawings_remove_button", icon=":material/delete:",
