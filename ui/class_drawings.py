@@ -147,7 +147,8 @@ def confusion_spec(entries: list[GalleryDrawing]) -> dict:
               "right": asked == read} for (asked, read), count in counts.items()]
     x = {"field": "read", "type": "ordinal", "scale": {"domain": list(DIGITS)}, "title": _("read as"),
          "axis": {"orient": "top", "labelAngle": 0, "labelFontSize": 14}}
-    y = {"field": "asked", "type": "ordinal", "title": _("asked for"),
+    # No row title: the caption above says it, as a title turned on its side, Chinese reads badly.
+    y = {"field": "asked", "type": "ordinal", "title": None,
          "scale": {"domain": [_("any") if row == ANY else row for row in rows]}, "axis": {"labelFontSize": 14}}
     return {"height": {"step": CELL}, "width": {"step": CELL}, "datasets": {"confusion": cells},
             "data": {"name": "confusion"},
@@ -193,6 +194,7 @@ def drawings_board(member: Membership) -> None:
         st.metric(_("The network read the digit asked for"), f"{right / asked:.0%}",
                   help=_("{right} of {asked} drawings of a digit asked for").format(right=right, asked=asked))
     gallery(entries)
+    st.caption(_("Each row is a digit asked for, each column a digit read; green: read as asked."))
     st.container(key="class_confusion").vega_lite_chart(scaled(confusion_spec(entries)))
     labels = {entry_label(number, entry): entry.id for number, entry in enumerate(entries, start=1)}
     with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
