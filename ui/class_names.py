@@ -129,7 +129,7 @@ def remove(member: Membership, entries: dict[str, int]) -> None:
 
 
 def teacher_action(action: Callable[..., object], *arguments: object) -> None:
-    """The store's refusal, in the teacher's words, above the board."""
+    """The store's refusal, in the teacher's words, above the names board on its next poll (within a second)."""
     try:
         action(*arguments)
     except ClassError as error:
