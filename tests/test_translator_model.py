@@ -2,6 +2,7 @@
 greedy and beam search, and a checkpoint that keeps its figures."""
 from __future__ import annotations
 
+import pytest
 import torch
 
 from rnn_core.checkpoints import load_checkpoint, save_checkpoint
@@ -71,6 +72,7 @@ def test_beam_search_keeps_the_likeliest_distinct_translations_and_width_one_is_
         assert one.text == greedy(model, [words], SOURCE, TARGET)[0].text
 
 
+@pytest.mark.slow
 def test_a_short_training_run_learns_and_its_checkpoint_keeps_its_figures(tmp_path):
     recipe = TranslatorRecipe(pairs=3_000, epochs=1, hidden_size=16, decoder_size=32, attention_size=16,
                               batch_size=64)
