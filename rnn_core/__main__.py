@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 
 from tqdm import tqdm
 
@@ -35,6 +36,17 @@ def show_progress(bar: tqdm, report: StepReport) -> None:
     """The bar moved to the report's step, with its epoch and loss."""
     bar.update(report.step - bar.n)
     bar.set_postfix(epoch=f"{report.epoch:.2f}", loss=f"{report.loss:.4f}")
+
+
+def progress_over(bar: tqdm, epochs: float) -> Callable[[StepReport], None]:
+    """on_steps for a run of `epochs` whose length in steps only its first report tells: the bar's total is
+    set then, and the bar moved at every report."""
+    def on_steps(report: StepReport) -> None:
+        if bar.total is None:
+            bar.total = round(report.step / report.epoch * epochs)
+            bar.refresh()
+        show_progress(bar, report)
+    return on_steps
 
 
 def train_mnist(args: argparse.Namespace) -> None:
@@ -107,14 +119,7 @@ def train_name_generator(args: argparse.Namespace) -> None:
     print(f"Training a {args.cell.upper()} {args.layers}x{args.hidden} surname generator on the names-v1 training "
           f"names, {describe_device(device)}")
     bar = tqdm(unit="step")
-
-    def on_steps(report):
-        if bar.total is None:  # the first report tells how long the run is
-            bar.total = round(report.step / report.epoch * recipe.epochs)
-            bar.refresh()
-        show_progress(bar, report)
-
-    model, metadata = train_generator(names, recipe, device, on_steps=on_steps)
+    model, metadata = train_generator(names, recipe, device, on_steps=progress_over(bar, recipe.epochs))
     bar.close()
     save_checkpoint(args.out, model, metadata, half_precision=recipe.half_precision)
     m = metadata.test_metrics
@@ -130,14 +135,7 @@ def train_number_translator(args: argparse.Namespace) -> None:
     print(f"Training a GRU encoder-decoder {'with' if recipe.attention else 'without'} attention on "
           f"{recipe.pairs:,} English -> Chinese number pairs, {describe_device(device)}")
     bar = tqdm(unit="step")
-
-    def on_steps(report):
-        if bar.total is None:  # the first report tells how long the run is
-            bar.total = round(report.step / report.epoch * recipe.epochs)
-            bar.refresh()
-        show_progress(bar, report)
-
-    model, metadata = train_translator(recipe, device, on_steps=on_steps)
+    model, metadata = train_translator(recipe, device, on_steps=progress_over(bar, recipe.epochs))
     bar.close()
     save_checkpoint(out, model, metadata)
     print(f"saved {out}: held-out {metadata.test_metrics.summary()}")
