@@ -8,16 +8,12 @@ PostgreSQL cases are skipped, except in CI, where they fail.
 from __future__ import annotations
 
 import ast
-import glob
 import logging
 import os
-import shutil
 import string
 import subprocess
 import sys
-import tempfile
 import threading
-import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -27,8 +23,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from babel.messages.pofile import read_po
-from sqlalchemy import create_engine, func, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, inspect, select
 
 import classroom
 from classroom import store as store_module
@@ -37,7 +32,8 @@ from classroom.errors import (MESSAGES, ClassError, ClassMessage, ClassNotFound,
 from classroom.schema import answers, classes, gallery, members, metadata, questions
 from classroom.store import (CODE_ALPHABET, MIGRATIONS, ClassStore, Drawing, Joined, NameEntry, NewClass,
                              create_store_engine, database_url)
-from harness.server import REPO, free_port
+from harness.postgres import Postgres, create_database, drop_database
+from harness.server import REPO
 from tests.test_i18n import CATALOG, code_messages
 from ui.class_words import CLASS_WORDS, class_words
 
@@ -53,47 +49,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-class Postgres:
-    """A throwaway PostgreSQL cluster in a temporary folder, run as the postgres user when we are root
-    (PostgreSQL refuses to run as root)."""
-
-    def __init__(self) -> None:
-        binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name))
-        found = shutil.which("initdb") or (binaries and f"{binaries[-1]}/initdb")
-        if not found:
-            raise FileNotFoundError("initdb (apt-get install postgresql)")
-        self.bin = Path(found).parent
-        self.folder = Path(tempfile.mkdtemp(prefix="class-store-pg-"))
-        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        if self.as_user:
-            shutil.chown(self.folder, "postgres")
-        self.port = free_port()
-        self.run("initdb", "-D", str(self.folder / "data"), "-A", "trust", "-U", "postgres", "-E", "UTF8",
-                 "--no-sync")
-        self.start()
-
-    def run(self, program: str, *arguments: str) -> None:
-        subprocess.run([*self.as_user, str(self.bin / program), *arguments], check=True, capture_output=True,
-                       timeout=60)
-
-    def start(self) -> None:
-        # fsync off: a test cluster needs no crash safety, and a busy disk would slow every commit
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self.run("pg_ctl", "-D", str(self.folder / "data"), "-o", options, "-l", str(self.folder / "log"), "-w",
-                 "start")
-
-    def stop(self) -> None:
-        self.run("pg_ctl", "-D", str(self.folder / "data"), "-m", "fast", "-w", "stop")
-
-    @property
-    def url(self) -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
-
-    def remove(self) -> None:
-        self.run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -121,14 +76,9 @@ def url(request, tmp_path):
         yield f"sqlite:///{tmp_path / 'classes.sqlite3'}"
         return
     admin_url, _cluster = request.getfixturevalue("postgres")
-    name = f"class_store_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    database = create_database(admin_url)
+    yield database
+    drop_database(admin_url, database)
 
 
 @pytest.fixture
@@ -482,12 +432,7 @@ def test_postgres_going_away_is_store_unavailable_and_nothing_acknowledged_is_lo
     admin_url, cluster = postgres
     if cluster is None:
         pytest.skip("the server given by RNN_TEST_POSTGRES_URL is not ours to stop")
-    name = f"class_store_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    store = ClassStore(make_url(admin_url).set(database=name).render_as_string(hide_password=False), clock=clock)
+    store = ClassStore(create_database(admin_url), clock=clock)
     opened = store.open_class()
     question = store.ask(opened.code, opened.teacher_key, "waves", "survive", ["yes", "no"])
     students = [store.join(opened.code) for _ in range(3)]
