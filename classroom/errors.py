@@ -1,10 +1,12 @@
 """The class store's words for a user: each is a code and the values it needs, its English in one table.
 
-The same shape as rnn_core/errors.py: an error carries a stable `code`, a key of MESSAGES, and `fields`, the
-values its template needs; str() is the English, for logs. Pages translate by code with ui/class_words.py,
-which holds the same codes, so a page in Chinese never shows the English here.
+Built as rnn_core/errors.py is, on the same base (rnn_core/messages.py): an error carries a stable `code`, a
+key of MESSAGES, and `fields`, the values its template needs; str() is the English, for logs. Pages translate
+by code with ui/class_words.py, which holds the same codes, so a page in Chinese never shows the English here.
 """
 from __future__ import annotations
+
+from rnn_core.messages import Message
 
 MESSAGES: dict[str, str] = {
     # who may do what
@@ -39,19 +41,10 @@ MESSAGES: dict[str, str] = {
 }
 
 
-class ClassMessage:
+class ClassMessage(Message):
     """A message from MESSAGES: its code and the values its template needs. str() is the English."""
 
-    def __init__(self, code: str, **fields: object) -> None:
-        self.code = code
-        self.fields = fields
-
-    def __str__(self) -> str:
-        return MESSAGES[self.code].format(**self.fields)
-
-    def __repr__(self) -> str:
-        arguments = [repr(self.code), *(f"{name}={value!r}" for name, value in self.fields.items())]
-        return f"{type(self).__name__}({', '.join(arguments)})"
+    templates = MESSAGES
 
     def __eq__(self, other: object) -> bool:  # so that two listings of the same gallery compare equal
         return isinstance(other, ClassMessage) and (self.code, self.fields) == (other.code, other.fields)

@@ -1,14 +1,17 @@
 """The engine's words for a user: each message is a code and the values it needs, its English in one table.
 
 rnn_core speaks English only. An error (or a warning, or a phrase a page shows) carries a stable `code`, a
-key of MESSAGES, and `fields`, the values its template needs; str() fills the English template in, so the
-command line and the logs read it as a sentence. The app translates by code instead (ui/engine_words.py
-holds the same codes), so rewording a message here never leaves a page showing English.
+key of MESSAGES, and `fields`, the values its template needs (the base, Message, is rnn_core/messages.py's);
+str() fills the English template in, so the command line and the logs read it as a sentence. The app
+translates by code instead (ui/engine_words.py holds the same codes), so rewording a message here never
+leaves a page showing English.
 
 A field may itself be an EngineMessage (a checkpoint's reason for being unreadable, a phrase inside a
 phrase): it is filled in, or translated, in turn.
 """
 from __future__ import annotations
+
+from rnn_core.messages import Message
 
 MESSAGES: dict[str, str] = {
     # rnn_core.checkpoints and rnn_core.evaluation
@@ -137,19 +140,10 @@ MESSAGES: dict[str, str] = {
 }
 
 
-class EngineMessage:
+class EngineMessage(Message):
     """A message from MESSAGES: its code and the values its template needs. str() is the English."""
 
-    def __init__(self, code: str, **fields: object) -> None:
-        self.code = code
-        self.fields = fields
-
-    def __str__(self) -> str:
-        return MESSAGES[self.code].format(**self.fields)
-
-    def __repr__(self) -> str:
-        arguments = [repr(self.code), *(f"{name}={value!r}" for name, value in self.fields.items())]
-        return f"{type(self).__name__}({', '.join(arguments)})"
+    templates = MESSAGES
 
     def detached(self) -> EngineMessage:
         """The same words as a plain EngineMessage, nested ones too: an error handled and kept (in a cache, in

@@ -9,7 +9,8 @@ translation.
 from __future__ import annotations
 
 from classroom.errors import ClassMessage
-from ui.i18n import N_, _
+from ui.i18n import N_
+from ui.message_words import translated
 
 CLASS_WORDS: dict[str, str] = {
     # who may do what
@@ -45,9 +46,6 @@ CLASS_WORDS: dict[str, str] = {
 
 
 def class_words(message: ClassMessage) -> str:
-    """The message in the visitor's language; a code with no words here (a test keeps that from happening)
-    shows the store's English."""
-    template = CLASS_WORDS.get(message.code)
-    if template is None:
-        return str(message)
-    return _(template).format(**message.fields)
+    """The message in the visitor's language (ui/message_words.py): the store's English for a code with no
+    words here, which a test keeps from happening."""
+    return translated(message, CLASS_WORDS)

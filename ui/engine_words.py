@@ -3,12 +3,14 @@
 rnn_core speaks English only and never imports streamlit: what it says to a user is an EngineMessage (an
 error, a warning, a phrase), a code from rnn_core.errors.MESSAGES and the values its template needs. This
 table holds the same codes, each template marked for the catalog, so engine_words() can show any of them
-translated. tests/test_engine_errors.py fails when a code has no entry here or no translation.
+translated (ui/message_words.py does the looking up, for ui/class_words.py too). tests/test_engine_errors.py
+fails when a code has no entry here or no translation.
 """
 from __future__ import annotations
 
 from rnn_core.errors import EngineMessage
-from ui.i18n import N_, _
+from ui.i18n import N_
+from ui.message_words import translated
 
 ENGINE_WORDS: dict[str, str] = {
     # rnn_core.checkpoints and rnn_core.evaluation
@@ -139,10 +141,7 @@ ENGINE_WORDS: dict[str, str] = {
 
 
 def engine_words(message: EngineMessage) -> str:
-    """The message in the visitor's language, each message among its values translated in turn. A code with
-    no words here (a test keeps that from happening) shows the engine's English."""
-    template = ENGINE_WORDS.get(message.code)
-    if template is None:
-        return str(message)
-    return _(template).format(**{name: engine_words(value) if isinstance(value, EngineMessage) else value
-                                 for name, value in message.fields.items()})
+    """The message in the visitor's language, each message among its values translated in turn
+    (ui/message_words.py): the engine's English for a code with no words here, which a test keeps from
+    happening."""
+    return translated(message, ENGINE_WORDS)
