@@ -21,17 +21,18 @@ from rnn_core.digits.preprocess import (Drawing, InvalidDrawingError, decode_can
 from rnn_core.metrics import evaluate_classifier
 from ui import digit_charts
 from ui.canvas import drawing_canvas, without_last_stroke  # importable only inside a running Streamlit script
+from ui.digit_story import draw_chart, show_row_story
 from ui.digits import mnist_test_set
 from ui.engine_words import engine_words
 from ui.gate_view import show_gates
 from ui.resources import DIGIT_CHECKPOINTS, LoadedModel, digit_models, training_data
 from ui.session_models import add_session_model, session_models
 from ui.live_updates import interactive_run
-from ui.i18n import _, join_sentences, ngettext, number, percent
+from ui.i18n import _, ngettext, number, percent
 from ui.page_header import page_header
 from ui.page_links import Choice, Flag, LinkField, follow_link, keep_in_link, link_notes
 from ui.pages import DIGITS
-from ui.projector import aside, scaled
+from ui.projector import aside
 
 CANVAS_SIZE = 280
 # MNIST strokes are 2-3 pixels wide on digits 20 pixels tall. A pen a tenth of the canvas wide, on a
@@ -79,12 +80,6 @@ def back_to_drawing() -> None:
     state.digits_mnist_index = None
 
 
-def draw_chart(name: str, spec: dict, width: str = "stretch") -> None:
-    """A chart in a keyed container of its own: the same spec every drawing, so the browser updates it in place."""
-    with st.container(key=f"digits_{name}_chart"):
-        st.vega_lite_chart(scaled(spec), width=width)
-
-
 def model_label(name: str, loaded: LoadedModel) -> str:
     if loaded.checkpoint is None:
         return f"{name} · " + _("not available")
@@ -127,55 +122,6 @@ def show_answer(reading: DigitReading, label: int | None, drawing: Drawing | Non
             st.success(_("Right: the test set labels it {digit}.").format(digit=label), icon=":material/check_circle:")
         else:
             st.error(_("Wrong: the test set labels it {digit}.").format(digit=label), icon=":material/cancel:")
-
-
-def show_row_story(image: torch.Tensor, reading: DigitReading | None, redrawn: bool) -> None:
-    """The model's view beside the per-row answers, both following the row slider; then the memory.
-
-    The charts are there with or without a reading (empty without), each always in the same place, and
-    what comes and goes around them has a container of its own: so a drawing, or Clear, updates the drawn
-    charts in place, which costs a slow browser a fraction of building them again.
-    `redrawn`: the view is the visitor's strokes drawn again with MNIST's thin pen."""
-    with st.container():
-        rows_read = None if reading is None else st.slider(_("Rows read"), 1, ROWS, ROWS, key="digits_rows_read")
-    view_column, story_column = st.columns([1, 1.6], gap="medium")
-    with view_column:
-        st.markdown("##### " + _("What the model sees"))
-        draw_chart("view", digit_charts.model_view(image.numpy(), rows_read), width="content")
-        st.caption(join_sentences(
-            [_("Drawings are cropped, shrunk to {rows}x{rows} pixels and centred, the way MNIST's digits were "
-               "made.").format(rows=ROWS)]
-            + ([_("Your strokes are drawn again with a pen as thin as MNIST's, so a small digit reads like a "
-                  "large one.")] if redrawn else [])
-            + ([] if rows_read in (None, ROWS) else [_("Amber: row {row}; shaded: rows not read yet.").format(
-                row=rows_read)])))
-    with story_column:
-        with st.container():
-            if reading is None:
-                st.info(_("The story appears here once a model reads a digit."), icon=":material/menu_book:")
-            else:
-                guess = reading.row_probabilities[rows_read - 1]
-                st.markdown("##### " + _("After {read} of {rows} rows it would say {digit} ({share})").format(
-                    read=rows_read, rows=ROWS, digit=int(guess.argmax()), share=percent(guess.max())))
-        row_probabilities = np.zeros((ROWS, 10)) if reading is None else reading.row_probabilities
-        draw_chart("story", digit_charts.row_story(row_probabilities, rows_read))
-        with st.container():
-            if reading is not None:
-                st.caption(_("It settles on its final answer, {digit}, after row {row}.").format(
-                    digit=reading.digit, row=reading.settled_row))
-    st.markdown("##### " + _("Hidden state"))
-    if reading is None:
-        st.caption(_("The network's memory after each row shows here once a model reads a digit."))
-        hidden = np.zeros((ROWS, digit_charts.HIDDEN_UNITS_SHOWN))
-    else:
-        hidden = reading.hidden
-        shown = min(digit_charts.HIDDEN_UNITS_SHOWN, hidden.shape[1])
-        st.caption(_("The network's memory after each row: {units} numbers (red positive, blue negative) that "
-                     "carry what it has read so far on to the next row. Shown: the {shown} that change most on "
-                     "this drawing, each row one unit, sorted by the row where it changes most. Empty rows barely "
-                     "move them; strokes do. This memory is the only link from one row to the next.").format(
-                         units=hidden.shape[1], shown=shown))
-    draw_chart("hidden", digit_charts.hidden_story(hidden, rows_read))
 
 
 def add_taught_drawing(image: torch.Tensor) -> None:
