@@ -14,6 +14,7 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
+import classroom.store
 from classroom.errors import StoreUnavailable
 from classroom.store import utc_now
 from harness.canvas import STROKE_WIDTH, VERTICAL_LINE, canvas_state
@@ -229,6 +230,22 @@ def test_wrong_codes_are_limited_per_session(lang):
         "{")[0] in student.warning[0].value
     assert gettext("Leave the class") not in shown(student)
     assert join(lang, code).session_state[class_session.MEMBERSHIP_KEY]  # another session is not held back
+
+
+def test_wrong_codes_are_limited_per_address_across_reloads(monkeypatch):
+    """A reload is a new session, whose own limit starts afresh; its address's limit, kept in the class store,
+    still holds. (AppTest has no address of its own: the page is given one, and the limit made small.)"""
+    monkeypatch.setattr(classroom.store, "ADDRESS_WRONG_CODE_LIMIT", 3)
+    address = {"now": "203.0.113.7"}
+    monkeypatch.setattr(class_session, "client_address", lambda: address["now"])
+    _teacher, code, _key = start_class()
+    for _reload in range(3):  # each wrong code from a fresh session, as after a reload
+        assert join("en", "nope").error
+    held_back = join("en", code)  # even the right code waits now
+    assert not held_back.error and "Too many wrong codes: wait" in held_back.warning[0].value
+    assert "Leave the class" not in shown(held_back)
+    address["now"] = "198.51.100.23"  # another address is not held back
+    assert join("en", code).session_state[class_session.MEMBERSHIP_KEY]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
