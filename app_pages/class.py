@@ -68,12 +68,12 @@ def join_form() -> None:
         joined = st.form_submit_button(_("Join"), type="primary", icon=":material/login:")
     if not joined:
         return
-    wait = wait_before_next_code()
-    if wait:
-        st.warning(_("Too many wrong codes: wait {seconds} seconds, then try again.").format(seconds=wait),
-                   icon=":material/timer:")
-        return
     try:
+        wait = wait_before_next_code()
+        if wait:
+            st.warning(_("Too many wrong codes: wait {seconds} seconds, then try again.").format(seconds=wait),
+                       icon=":material/timer:")
+            return
         join(code, nickname)
     except StoreUnavailable:
         reconnecting()

@@ -1,8 +1,10 @@
-"""The class store's tables, in SQLAlchemy Core: classes, their members, questions and answers, and the gallery.
+"""The class store's tables, in SQLAlchemy Core: classes, their members, questions and answers, and the gallery;
+and the wrong class codes typed lately, by address.
 
-Every row hangs off a class with ON DELETE CASCADE, so deleting an expired class deletes all it held. No
+Every row of a class hangs off it with ON DELETE CASCADE, so deleting an expired class deletes all it held. No
 secret is stored: the teacher key and the student tokens are kept as their SHA-256, and nothing about a
-student but the nickname they chose. The migration in migrations/versions/ creates exactly these tables
+student but the nickname they chose. A wrong code is kept for a minute with a keyed hash of the address it
+came from, never the address itself. The migrations in migrations/versions/ create exactly these tables
 (tests/test_class_store.py compares the two).
 """
 from __future__ import annotations
@@ -115,4 +117,21 @@ gallery = Table(
     Column("surname", String(SURNAME_LIMIT), nullable=True),
     Column("languages", JSON, nullable=True),
     CheckConstraint("kind IN ('drawing', 'name')", name="kind"),
+)
+
+# Wrong class codes, one row each, for the limit per address (docs/decisions/021-wrong-code-limits.md): the
+# address only as an HMAC-SHA256 under address_key's secret, the row deleted once it is out of the limit's window.
+wrong_codes = Table(
+    "wrong_codes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("address_hash", String(HASH_LENGTH), nullable=False, index=True),
+    Column("typed_at", UtcDateTime, nullable=False, index=True),
+)
+
+# One row: the random key of the addresses' hashes, made when the database is migrated, so that every replica
+# on the database hashes an address alike.
+address_key = Table(
+    "address_key", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("secret", String(HASH_LENGTH), nullable=False),
 )

@@ -8,6 +8,9 @@ kept only as their SHA-256, compared in constant time, and hidden from every rep
 The database is $RNN_CLASS_DB (PostgreSQL for replicas that share one class), else an SQLite file under the
 data root. Opening the store migrates it to the newest schema, so a fresh file or database just works. When
 the database cannot be reached, every method raises StoreUnavailable and the page says it is reconnecting.
+
+It also counts the wrong class codes typed from each client address, for a limit that holds across reloads
+and replicas; the address is kept only as a keyed hash, and only for a minute or two.
 """
 from __future__ import annotations
 
@@ -33,7 +36,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from classroom.errors import (ClassMessage, ClassNotFound, InvalidInput, NotMember, NotTeacher,
                               StoreUnavailable)
 from classroom.schema import (CHOICE_LIMIT, CODE_LENGTH, KINDS, LABEL_LIMIT, NICKNAME_LIMIT, PAGE_LIMIT,
-                              QUESTION_ID_LIMIT, SURNAME_LIMIT, answers, classes, gallery, members, questions)
+                              QUESTION_ID_LIMIT, SURNAME_LIMIT, address_key, answers, classes, gallery, members,
+                              questions, wrong_codes)
 from rnn_core.data_root import data_root
 from rnn_core.settings import class_database_url, class_hours
 
@@ -50,6 +54,10 @@ IMAGE_LIMIT = 16_384  # bytes: a 28x28 PNG is far smaller
 RAW_IMAGE_BYTES = 28 * 28
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ACTIVITIES = ("question", *KINDS)
+# Wrong class codes from one address (a whole class behind a school's NAT shares one), in WRONG_CODE_WINDOW;
+# each session has its own, smaller limit too (ui/class_session.py). Why these numbers: docs/decisions/021.
+WRONG_CODE_WINDOW = timedelta(minutes=1)
+ADDRESS_WRONG_CODE_LIMIT = 100  # 40 students mistyping twice in a minute stay below; 1 in 3,400 to guess a class
 # Errors that mean the database is down or unreachable, not that a statement was wrong.
 OUTAGES = (OperationalError, InterfaceError, PoolTimeout)
 
@@ -231,6 +239,8 @@ class ClassStore:
         self._clock = clock
         try:
             upgrade(self._engine)
+            with self._engine.begin() as connection:  # the key every replica hashes addresses with
+                self._address_key = bytes.fromhex(connection.execute(select(address_key.c.secret)).scalar_one())
         except OUTAGES as error:
             self._engine.dispose()
             raise StoreUnavailable() from error
@@ -330,10 +340,40 @@ class ClassStore:
         self._update_class(code, key, hide_nicknames=hidden)
 
     def expire_classes(self, now: datetime | None = None) -> int:
-        """Delete every class past its end, with everything it held; how many classes went."""
+        """Delete every class past its end, with everything it held, and the wrong codes no limit counts any
+        more; how many classes went."""
+        now = now or self._clock()
         with self._transaction() as connection:
-            result = connection.execute(delete(classes).where(classes.c.expires_at <= (now or self._clock())))
+            result = connection.execute(delete(classes).where(classes.c.expires_at <= now))
+            connection.execute(delete(wrong_codes).where(wrong_codes.c.typed_at <= now - WRONG_CODE_WINDOW))
         return result.rowcount
+
+    # -- wrong codes, counted per client address
+
+    def _address_hash(self, address: str) -> str:
+        """The address as it is stored: an HMAC under the database's own key, so no address is kept."""
+        return hmac.new(self._address_key, address.encode(), hashlib.sha256).hexdigest()
+
+    def count_wrong_code(self, address: str) -> None:
+        """Note that someone at `address` typed a code no class has."""
+        with self._transaction() as connection:
+            connection.execute(wrong_codes.insert().values(address_hash=self._address_hash(address),
+                                                           typed_at=self._clock()))
+
+    def wrong_code_wait(self, address: str) -> int:
+        """Whole seconds before `address` may try another code: 0 while it has typed fewer than
+        ADDRESS_WRONG_CODE_LIMIT wrong ones in the last WRONG_CODE_WINDOW, on any replica."""
+        now = self._clock()
+        with self._transaction() as connection:
+            latest = connection.execute(
+                select(wrong_codes.c.typed_at)
+                .where(wrong_codes.c.address_hash == self._address_hash(address),
+                       wrong_codes.c.typed_at > now - WRONG_CODE_WINDOW)
+                .order_by(wrong_codes.c.typed_at.desc()).limit(ADDRESS_WRONG_CODE_LIMIT)).scalars().all()
+        if len(latest) < ADDRESS_WRONG_CODE_LIMIT:
+            return 0
+        # The limit's worth of latest codes: once the oldest of them leaves the window, one more try is allowed.
+        return max(1, math.ceil((latest[-1] + WRONG_CODE_WINDOW - now).total_seconds()))
 
     # -- students
 

@@ -8,6 +8,7 @@ PostgreSQL cases are skipped, except in CI, where they fail.
 from __future__ import annotations
 
 import ast
+import hashlib
 import logging
 import os
 import string
@@ -29,9 +30,9 @@ import classroom
 from classroom import store as store_module
 from classroom.errors import (MESSAGES, ClassError, ClassMessage, ClassNotFound, InvalidInput, NotMember,
                               NotTeacher, StoreUnavailable)
-from classroom.schema import answers, classes, gallery, members, metadata, questions
-from classroom.store import (CODE_ALPHABET, MIGRATIONS, ClassStore, Drawing, Joined, NameEntry, NewClass,
-                             create_store_engine, database_url)
+from classroom.schema import answers, classes, gallery, members, metadata, questions, wrong_codes
+from classroom.store import (ADDRESS_WRONG_CODE_LIMIT, CODE_ALPHABET, MIGRATIONS, ClassStore, Drawing, Joined,
+                             NameEntry, NewClass, create_store_engine, database_url)
 from harness.postgres import Postgres, create_database, drop_database
 from harness.server import REPO
 from tests.test_i18n import CATALOG, code_messages
@@ -388,6 +389,47 @@ def test_the_lifetime_is_a_setting(store, monkeypatch):
     assert store.open_class().expires_at == START + timedelta(hours=2)
     monkeypatch.setenv("RNN_CLASS_HOURS", "soon")
     assert store.open_class().expires_at == START + timedelta(hours=12)
+
+
+# -- wrong codes, per client address
+
+SCHOOL, HOME = "203.0.113.7", "2001:db8:7:1::/64"  # as ui/client_address.py gives them
+
+
+def test_wrong_codes_are_limited_per_address_on_every_replica_and_only_for_a_minute(url, clock):
+    replicas = [ClassStore(url, clock=clock) for _ in range(2)]  # a reload may land on either
+    for typed in range(ADDRESS_WRONG_CODE_LIMIT):
+        clock.now = START + timedelta(seconds=typed / 10)
+        assert replicas[typed % 2].wrong_code_wait(SCHOOL) == 0
+        replicas[typed % 2].count_wrong_code(SCHOOL)
+    clock.now = START + timedelta(seconds=20)
+    # the oldest counted code, typed at START, leaves the window 40 seconds from now
+    assert [replica.wrong_code_wait(SCHOOL) for replica in replicas] == [40, 40]
+    assert replicas[0].wrong_code_wait(HOME) == 0  # another address is not held back
+    clock.now = START + timedelta(seconds=60)
+    assert replicas[1].wrong_code_wait(SCHOOL) == 0  # one more try, then wait for the next to leave
+    replicas[1].count_wrong_code(SCHOOL)
+    assert replicas[0].wrong_code_wait(SCHOOL) == 1
+    for replica in replicas:
+        replica.close()
+
+
+def test_an_address_is_stored_only_as_a_keyed_hash_and_deleted_with_the_window(store, url, clock):
+    store.count_wrong_code(SCHOOL)
+    clock.now = START + timedelta(seconds=59)
+    store.count_wrong_code(HOME)
+    engine = create_store_engine(url)
+    with engine.connect() as connection:
+        stored = " ".join(str(row) for table in metadata.sorted_tables
+                          for row in connection.execute(select(table)).all())
+    engine.dispose()
+    for address in (SCHOOL, HOME):  # neither the address nor its plain hash, which anyone could recompute
+        assert address not in stored and hashlib.sha256(address.encode()).hexdigest() not in stored
+    clock.now = START + timedelta(seconds=61)
+    assert store.expire_classes() == 0 and rows(url, wrong_codes) == 1  # SCHOOL's is out of the window
+    clock.now = START + timedelta(seconds=120)
+    store.expire_classes()
+    assert rows(url, wrong_codes) == 0
 
 
 # -- secrets

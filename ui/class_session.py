@@ -1,5 +1,7 @@
 """A visitor's place in a class: the process's one class store, who this visitor is in which class (the
-teacher, a student, or neither), kept in the session and the link, and the limit on wrong codes.
+teacher, a student, or neither), kept in the session and the link, and the limits on wrong codes: one per
+session, kept here, and one per client address, kept in the class store so that it holds across reloads and
+replicas (docs/decisions/021-wrong-code-limits.md).
 
 The pass into a class (a student's token, the teacher's key) comes from the link or the session and is
 checked against the store before it is used; it is written back into the address bar so that a reload keeps
@@ -16,6 +18,7 @@ import streamlit as st
 
 from classroom.errors import ClassNotFound, NotMember, StoreUnavailable
 from classroom.store import ClassStore, ClassState, Joined
+from ui.client_address import client_address
 from ui.i18n import N_
 from ui.page_links import class_link, keep_class_in_link
 
@@ -24,6 +27,7 @@ NOTE_KEY = "class_note"  # a message for the visitor's next page: a class that e
 WRONG_CODES_KEY = "class_wrong_codes"
 JOIN_CODE_KEY = "class_join_code"  # the code box, filled in by a join link
 WRONG_CODE_LIMIT = 10  # wrong codes a session may type in WRONG_CODE_WINDOW seconds: guessing codes is slow
+# (an address, which a whole class may share, has a larger limit: classroom.store.ADDRESS_WRONG_CODE_LIMIT)
 WRONG_CODE_WINDOW = 60.0
 EXPIRY_EVERY = 60.0  # seconds between two sweeps of ended classes by this process
 CLASS_PAGE = "class"  # the class page's path in the app's address
@@ -150,7 +154,7 @@ def class_state(member: Membership) -> ClassState | None:
         return None
 
 
-def wait_before_next_code() -> int:
+def _session_wait() -> int:
     """Seconds this session must wait before trying another code (0: it may try now)."""
     now = time.monotonic()
     recent = [moment for moment in st.session_state.get(WRONG_CODES_KEY, []) if now - moment < WRONG_CODE_WINDOW]
@@ -160,12 +164,24 @@ def wait_before_next_code() -> int:
     return max(1, round(WRONG_CODE_WINDOW - (now - recent[0])))
 
 
+def wait_before_next_code() -> int:
+    """Seconds this visitor must wait before trying another code (0: it may try now): the longer of their
+    session's wait and their address's. With no address known, only the session's limit applies. Raises
+    StoreUnavailable."""
+    address = client_address()
+    return max(_session_wait(), store().wrong_code_wait(address) if address else 0)
+
+
 def join(code: str, nickname: str) -> Joined:
-    """Join the class as a student; a wrong code counts against this session's limit. Raises ClassError."""
+    """Join the class as a student; a wrong code counts against this session's limit and its address's.
+    Raises ClassError."""
     try:
         joined = store().join(code, nickname.strip() or None)
     except ClassNotFound:
         st.session_state.setdefault(WRONG_CODES_KEY, []).append(time.monotonic())
+        address = client_address()
+        if address:
+            store().count_wrong_code(address)
         raise
     state = store().state(code)
     set_membership(Membership(code=state.code, secret=joined.token, teacher=False))
