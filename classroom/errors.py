@@ -80,5 +80,5 @@ class InvalidInput(ClassError, ValueError):
 class StoreUnavailable(ClassError, ConnectionError):
     """The database cannot be reached; the page says it is reconnecting and tries again."""
 
-    def __init__(self) -> None:
-        super().__init__("class.store_unavailable")
+    def __init__(self, code: str = "class.store_unavailable") -> None:  # the code again when it is unpickled
+        super().__init__(code)

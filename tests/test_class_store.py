@@ -11,6 +11,7 @@ import ast
 import hashlib
 import logging
 import os
+import pickle
 import string
 import subprocess
 import sys
@@ -604,3 +605,12 @@ def test_every_store_message_is_translated():
                     if template not in extracted or not (entry := catalog.get(template)) or entry.fuzzy
                     or not entry.string]
     assert not untranslated, untranslated
+
+
+@pytest.mark.parametrize("error", [ClassNotFound("class.not_found"), NotTeacher("class.not_teacher"),
+                                   NotMember("class.not_member"), InvalidInput("class.nickname_too_long",
+                                                                               limit=24, count=30),
+                                   StoreUnavailable()], ids=lambda error: type(error).__name__)
+def test_every_class_error_pickles_with_its_code_and_fields(error):
+    copy = pickle.loads(pickle.dumps(error))
+    assert (type(copy), copy.code, copy.fields, str(copy)) == (type(error), error.code, error.fields, str(error))
