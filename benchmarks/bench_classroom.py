@@ -29,7 +29,8 @@ turns first, since the machine's speed drifts over minutes more than one run's p
 it compares the median p95s. On a 2-core machine two replicas leave no core for Caddy and the load
 generator, so in this mode they share the replicas' cores in both runs: each replica has the same share
 of the machine.
-Ratios are against N = 1 in the same run. Prints tables; asserts nothing about time.
+Ratios are against N = 1 in the same run. Prints tables; asserts nothing about time. A class led by a
+teacher (join by code, a question, names and drawings on the projector): benchmarks/bench_class.py.
 """
 from __future__ import annotations
 
@@ -200,6 +201,7 @@ class Servers:
         ports = [free_port() for _ in range(replicas)]
         server_cores = [{cores[i % len(cores)]} for i in range(replicas)]
         replica_cores = set().union(*server_cores)
+        self.ports = ports
         self.processes = [start_app(port, env=env, cpus=server_cores[i], log=logs / f"replica-{i}.log")
                           for i, port in enumerate(ports)]
         self.logs = [logs / f"replica-{i}.log" for i in range(replicas)]
@@ -217,22 +219,31 @@ class Servers:
         elif spare := self.generator_cores - replica_cores:
             os.sched_setaffinity(0, spare)
 
+    def live(self) -> list:
+        return [process for process in self.processes if process.poll() is None]
+
     def cpu_seconds(self) -> float:
-        return sum(process_cpu_seconds(p.pid) for p in self.processes)
+        return sum(process_cpu_seconds(p.pid) for p in self.live())
 
     def proxy_cpu_seconds(self) -> float:
         return process_cpu_seconds(self.proxy.pid) if self.proxy else 0.0
 
     def rss_mib(self) -> float:
-        return sum(rss_mib(p.pid) for p in self.processes)
+        return sum(rss_mib(p.pid) for p in self.live())
 
     def tracebacks(self) -> int:
         return sum(log.read_text(errors="replace").count("Traceback") for log in self.logs)
 
+    def kill(self, replica: int) -> None:
+        """Kill one replica outright (SIGKILL): no shutdown of any kind, as a crash or a pulled plug."""
+        self.processes[replica].kill()
+        self.processes[replica].wait(timeout=10)
+
     def stop(self) -> None:
         for process in [*self.processes, *([self.proxy] if self.proxy else [])]:
-            process.terminate()
-            process.wait(timeout=10)
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=10)
         os.sched_setaffinity(0, self.generator_cores)
 
 

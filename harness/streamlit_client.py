@@ -57,6 +57,7 @@ class Run:
     seconds: float = 0.0
     elements: list[Message] = field(default_factory=list)
     exceptions: list[str] = field(default_factory=list)
+    widget_keys: list[str] = field(default_factory=list)  # the widgets this run drew, by key (or label)
     references: int = 0  # messages sent as a hash of one the tab said it had cached, not in full
     largest_message_bytes: int = 0
 
@@ -117,6 +118,11 @@ class StreamlitSession:
         state = WidgetState(id=widget.id, **value)
         self._values[widget.id] = state
         return await self._rerun(fragment_id=widget.fragment_id, timeout=timeout)
+
+    def fill(self, key: str, **value) -> None:
+        """Type into a widget of a form: its value goes with the next run, the form's submit, not at once."""
+        widget = self._widget(key)
+        self._values[widget.id] = WidgetState(id=widget.id, **value)
 
     async def click(self, key: str, timeout: float = 60) -> Run:
         """Press a button: a trigger that holds for one run only."""
@@ -215,7 +221,9 @@ class StreamlitSession:
             label = getattr(body, "label", "")
             key = widget_id.split("-", 2)[2] if widget_id.count("-") >= 2 else ""
             widget = Widget(widget_id, kind, label if isinstance(label, str) else "", fragment_id)
-            self.widgets[key if key and key != "None" else widget.label] = widget
+            name = key if key and key != "None" else widget.label
+            self.widgets[name] = widget
+            run.widget_keys.append(name)
 
 
 def visit_on_own_thread(visit: Coroutine[Any, Any, T], timeout: float = 120) -> T:
