@@ -6,18 +6,22 @@ gets its own SQLite file.
 """
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import numpy as np
 import pyarrow as pa
 import pytest
 import streamlit
+import torch
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 import classroom.store
 from classroom.errors import StoreUnavailable
 from classroom.store import utc_now
-from harness.canvas import STROKE_WIDTH, VERTICAL_LINE, canvas_state
+from harness.canvas import HORIZONTAL_LINE, STROKE_WIDTH, VERTICAL_LINE, canvas_state
+from harness.page_reading import charts
 from harness.server import APP_PATH
 from rnn_core.digits.inference import read_digit
 from rnn_core.digits.preprocess import canvas_from_strokes, preprocess_canvas
@@ -25,6 +29,7 @@ from ui import class_session
 from ui.class_names import REMOVE_KEY, SURNAME_KEY
 from ui.class_questions import BY_ID
 from ui.engine_words import ENGINE_WORDS
+from ui.i18n import percent
 from ui.resources import digit_models
 from ui.i18n import translations
 from ui.pages import PAGES
@@ -438,6 +443,80 @@ def test_the_class_draws_and_the_teacher_sees_the_gallery_accuracy_and_confusion
     assert gallery(teacher)[1] == {("1", str(expected.digit)): 1}
     click(teacher, gettext("Clear the drawings"))
     assert gallery(teacher) == (0, {})
+
+
+def stories(teacher: AppTest) -> dict[str, dict]:
+    """The opened drawing's story charts on the teacher's board, by their container's key."""
+    return {key: spec for key, spec in charts(teacher).items() if key.startswith("class_story_")}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_teacher_opens_a_drawing_and_the_board_shows_its_row_by_row_story(lang, moves):
+    gettext = GETTEXT[lang]
+    teacher, code, key = start_class(lang)
+    teacher.selectbox(key="class_drawing_ask").set_value("1")
+    click(teacher, gettext("Start: every student draws"))
+    draw(join(lang, code, "Ada"), canvas_from_strokes(VERTICAL_LINE, STROKE_WIDTH))
+    draw(join(lang, code), canvas_from_strokes(HORIZONTAL_LINE, STROKE_WIDTH))
+    first, second = class_session.class_store().drawings(code, key)
+    teacher.run()
+    assert not stories(teacher) and not any(s.value.endswith("row by row") for s in teacher.subheader)
+
+    teacher.button(key=f"class_story_open_{second.id}").click().run()
+    assert not teacher.exception, teacher.exception
+    # The stored 28x28 image, read again by the shipped LSTM: the reading the gallery shows.
+    image = torch.from_numpy(np.asarray(Image.open(io.BytesIO(second.image)), np.float32) / 255)
+    reading = read_digit(digit_models()["LSTM"].checkpoint.model, image)
+    assert str(reading.digit) == second.reading and abs(reading.confidence - second.confidence) < 0.01
+    assert gettext("Drawing {number}, row by row").format(number=2) in [s.value for s in teacher.subheader]
+    assert "##### " + gettext("After {read} of {rows} rows it would say {digit} ({share})").format(
+        read=28, rows=28, digit=reading.digit, share=percent(reading.confidence)) in [m.value for m in teacher.markdown]
+    shown_story = stories(teacher)
+    assert set(shown_story) == {"class_story_view_chart", "class_story_story_chart", "class_story_hidden_chart"}
+    cells = shown_story["class_story_story_chart"]["datasets"]["cells"]
+    assert len(cells) == 28 * 10
+    after = {(cell["row"], cell["digit"]): cell["p"] for cell in cells}
+    assert np.allclose([[after[row, digit] for digit in range(10)] for row in range(1, 29)],
+                       reading.row_probabilities, atol=1e-6)
+    pixels = shown_story["class_story_view_chart"]["datasets"]["pixels"]
+    assert np.allclose([pixel["value"] for pixel in pixels], image.numpy().ravel())
+
+    teacher.slider(key="class_story_rows_read").set_value(5).run()  # replayed row by row on the board
+    guess = reading.row_probabilities[4]
+    assert "##### " + gettext("After {read} of {rows} rows it would say {digit} ({share})").format(
+        read=5, rows=28, digit=int(guess.argmax()), share=percent(guess.max())) in [m.value for m in teacher.markdown]
+    teacher.button(key=f"class_story_open_{first.id}").click().run()  # another drawing: read to its last row
+    assert gettext("Drawing {number}, row by row").format(number=1) in [s.value for s in teacher.subheader]
+    assert teacher.slider(key="class_story_rows_read").value == 28
+
+    teacher.button(key="class_story_close").click().run()
+    assert not stories(teacher) and not teacher.exception
+    assert gallery(teacher)[0] == 2
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_drawing_removed_while_its_story_is_open_says_so(lang, moves):
+    gettext = GETTEXT[lang]
+    teacher, code, key = start_class(lang)
+    click(teacher, gettext("Start: every student draws"))
+    line = canvas_from_strokes(VERTICAL_LINE, STROKE_WIDTH)
+    draw(join(lang, code), line)
+    draw(join(lang, code), line)
+    first, second = class_session.class_store().drawings(code, key)
+    teacher.run()
+    teacher.button(key=f"class_story_open_{first.id}").click().run()
+    assert stories(teacher)
+    class_session.class_store().remove_entry(code, key, first.id)  # from another tab, say
+    teacher.run()
+    assert not teacher.exception, teacher.exception
+    assert [i.value for i in teacher.info] == [gettext("This drawing was removed from the gallery. Open another one.")]
+    assert not stories(teacher) and gallery(teacher)[0] == 1
+    teacher.button(key="class_story_close").click().run()
+    assert not teacher.info and not teacher.exception
+    teacher.button(key=f"class_story_open_{second.id}").click().run()
+    assert gettext("Drawing {number}, row by row").format(number=1) in [s.value for s in teacher.subheader]
+    click(teacher, gettext("Clear the drawings"))  # nothing left: the story goes with the gallery
+    assert not stories(teacher) and gallery(teacher) == (0, {}) and not teacher.exception
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

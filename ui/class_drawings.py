@@ -4,8 +4,10 @@ shows the drawings as a gallery with what the network read, the class's accuracy
 The teacher starts the activity by sending the class to the class page with `activity=drawing` and the digit
 asked for; a student's drawing goes through the digit page's own preprocessing and the shipped LSTM, and its
 28x28 image (a PNG), the reading and how sure the network is are committed to the store before "Sent" shows.
-The teacher's board polls the store once a second. Import it only inside a running Streamlit script (the
-canvas component requires it).
+The teacher's board polls the store once a second. The teacher opens any drawing of the gallery to show the
+room its row-by-row story, the digit page's charts (ui/digit_story.py): the stored image is read again by
+the same LSTM, so nothing more is stored. Import it only inside a running Streamlit script (the canvas
+component requires it).
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from collections import Counter
 
 import numpy as np
 import streamlit as st
+import torch
 from PIL import Image
 from streamlit_drawable_canvas import CanvasResult
 
@@ -27,6 +30,7 @@ from ui.class_banner import POLL_SECONDS, page_target
 from ui.class_names import teacher_action
 from ui.class_session import CLASS_PAGE, Membership, store
 from ui.class_words import class_words
+from ui.digit_story import show_row_story
 from ui.engine_words import engine_words
 from ui.i18n import _, ngettext
 from ui.name_charts import ACCENT
@@ -45,6 +49,9 @@ ERROR_KEY = "class_drawing_error"
 ASK_KEY = "class_drawing_ask"
 REMOVE_KEY = "class_drawings_remove"
 CELL = 34  # pixels per cell of the confusion strip
+STORY_KEY = "class_drawing_story"  # the id of the drawing whose story the board shows (absent: none)
+STORY_PREFIX = "class_story"  # its row slider's key and its charts' container keys start with it
+STORY_PIXELS = 8  # screen pixels per pixel of the opened drawing: larger than the digit page's 6
 
 
 def drawing_target(digit: str) -> str:
@@ -64,10 +71,17 @@ def as_png(image: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def enlarged(png: bytes) -> np.ndarray:
+def stored_pixels(image: bytes) -> np.ndarray:
+    """A stored drawing (a PNG, or 784 grey bytes row by row) as 28x28 grey levels; OSError when it is neither."""
+    if not image.startswith(b"\x89PNG") and len(image) == 28 * 28:
+        return np.frombuffer(image, np.uint8).reshape(28, 28)
+    picture = Image.open(io.BytesIO(image)).convert("L")
+    return np.asarray(picture if picture.size == (28, 28) else picture.resize((28, 28), Image.Resampling.BILINEAR))
+
+
+def enlarged(image: bytes) -> np.ndarray:
     """A stored drawing, each pixel a GALLERY_SCALE square: sharp on a projector, where a browser would blur it."""
-    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
-    return np.kron(pixels, np.ones((GALLERY_SCALE, GALLERY_SCALE), np.uint8))
+    return np.kron(stored_pixels(image), np.ones((GALLERY_SCALE, GALLERY_SCALE), np.uint8))
 
 
 def send_drawing(member: Membership, digit: str, canvas: CanvasResult) -> None:
@@ -168,13 +182,58 @@ def entry_label(number: int, entry: GalleryDrawing) -> str:
                                                               percent=entry.confidence)
 
 
-def gallery(entries: list[GalleryDrawing]) -> None:
-    """The drawings in a grid that wraps, each with the digit asked for and what the network read under it."""
+def gallery(entries: list[GalleryDrawing], opened: int | None) -> None:
+    """The drawings in a grid that wraps, each with what the network read under it and a button that opens
+    its story (the open one's in the accent colour)."""
     with st.container(horizontal=True, gap="small", key="class_gallery"):
         for number, entry in enumerate(entries, start=1):
             with st.container(width=28 * GALLERY_SCALE + 8, gap=None):
                 st.image(enlarged(entry.image))
                 st.caption(entry_label(number, entry))
+                st.button(_("Open"), key=f"class_story_open_{entry.id}", icon=":material/open_in_full:",
+                          type="primary" if entry.id == opened else "secondary", width="stretch",
+                          on_click=open_story, args=(entry.id,),
+                          help=_("Show how the network read drawing {number}, row by row").format(number=number))
+
+
+def open_story(entry: int) -> None:
+    """A gallery button's callback: the board shows this drawing's story, read down to its last row."""
+    st.session_state[STORY_KEY] = entry
+    st.session_state.pop(f"{STORY_PREFIX}_rows_read", None)
+
+
+def close_story() -> None:
+    st.session_state.pop(STORY_KEY, None)
+
+
+def drawing_story(entries: list[GalleryDrawing], opened: int) -> None:
+    """The opened drawing, large, read again by the shipped LSTM row by row: the digit page's story. A drawing
+    removed meanwhile (from another tab too) says so."""
+    found = next(((number, entry) for number, entry in enumerate(entries, start=1) if entry.id == opened), None)
+    with st.container(border=True, key="class_story"):
+        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+            st.subheader(_("Row by row") if found is None else _("Drawing {number}, row by row").format(
+                number=found[0]), anchor=False, width="stretch")
+            st.button(_("Close"), key="class_story_close", icon=":material/close:", on_click=close_story)
+        if found is None:
+            st.info(_("This drawing was removed from the gallery. Open another one."), icon=":material/delete:")
+            return
+        number, entry = found
+        loaded = digit_models()[MODEL]
+        if loaded.checkpoint is None:
+            st.info(_("The {model} model is not available: {reason}").format(
+                model=MODEL, reason=engine_words(loaded.error)), icon=":material/warning:")
+            return
+        try:
+            image = torch.from_numpy(stored_pixels(entry.image).astype(np.float32) / 255)
+        except (OSError, ValueError):  # not an image: the store takes any PNG, this app writes only its own
+            st.info(_("Drawing {number} cannot be read.").format(number=number), icon=":material/warning:")
+            return
+        st.caption(_("Asked for: {asked}. The network reads it again here, one row of pixels at a time, top to "
+                     "bottom, as it did when it was sent.").format(
+                         asked=_("Any digit") if entry.label == ANY else entry.label))
+        show_row_story(image, read_digit(loaded.checkpoint.model, image), redrawn=False, prefix=STORY_PREFIX,
+                       pixel_size=STORY_PIXELS)
 
 
 @st.fragment(run_every=POLL_SECONDS)
@@ -186,6 +245,7 @@ def drawings_board(member: Membership) -> None:
         st.info(class_words(error))
         return
     if not entries:
+        st.session_state.pop(STORY_KEY, None)  # the drawings cleared: no story left to show
         st.caption(_("No drawings yet: start the activity, and the class's drawings appear here as they come."))
         return
     right, asked = accuracy(entries)
@@ -193,7 +253,10 @@ def drawings_board(member: Membership) -> None:
     if asked:
         st.metric(_("The network read the digit asked for"), f"{right / asked:.0%}",
                   help=_("{right} of {asked} drawings of a digit asked for").format(right=right, asked=asked))
-    gallery(entries)
+    opened = st.session_state.get(STORY_KEY)
+    gallery(entries, opened)
+    if opened is not None:
+        drawing_story(entries, opened)
     st.caption(_("Each row is a digit asked for, each column a digit read; green: read as asked."))
     st.container(key="class_confusion").vega_lite_chart(scaled(confusion_spec(entries)))
     labels = {entry_label(number, entry): entry.id for number, entry in enumerate(entries, start=1)}
