@@ -51,7 +51,9 @@ REMOVE_KEY = "class_drawings_remove"
 CELL = 34  # pixels per cell of the confusion strip
 STORY_KEY = "class_drawing_story"  # the id of the drawing whose story the board shows (absent: none)
 STORY_PREFIX = "class_story"  # its row slider's key and its charts' container keys start with it
-STORY_PIXELS = 8  # screen pixels per pixel of the opened drawing: larger than the digit page's 6
+# The opened drawing's view beside its story: half the board each, so that the view, ten screen pixels per
+# pixel in projector mode, fits beside the story on a 1024-pixel projector.
+STORY_COLUMNS = (1, 1)
 
 
 def drawing_target(digit: str) -> str:
@@ -233,7 +235,7 @@ def drawing_story(entries: list[GalleryDrawing], opened: int) -> None:
                      "bottom, as it did when it was sent.").format(
                          asked=_("Any digit") if entry.label == ANY else entry.label))
         show_row_story(image, read_digit(loaded.checkpoint.model, image), redrawn=False, prefix=STORY_PREFIX,
-                       pixel_size=STORY_PIXELS)
+                       columns=STORY_COLUMNS)
 
 
 @st.fragment(run_every=POLL_SECONDS)

@@ -13,7 +13,7 @@ import torch
 from rnn_core.digits.inference import DigitReading
 from ui import digit_charts
 from ui.i18n import _, join_sentences, percent
-from ui.projector import scaled
+from ui.projector import chart_scale, scaled
 
 ROWS = digit_charts.ROWS
 
@@ -25,21 +25,24 @@ def draw_chart(name: str, spec: dict, width: str = "stretch", prefix: str = "dig
 
 
 def show_row_story(image: torch.Tensor, reading: DigitReading | None, redrawn: bool, prefix: str = "digits",
-                   pixel_size: int = 6) -> None:
+                   pixel_size: int = 6, columns: tuple[float, float] = (1, 1.6)) -> None:
     """The model's view beside the per-row answers, both following the row slider; then the memory.
 
     The charts are there with or without a reading (empty without), each always in the same place, and
     what comes and goes around them has a container of its own: so a drawing, or Clear, updates the drawn
     charts in place, which costs a slow browser a fraction of building them again.
     `redrawn`: the view is the visitor's strokes drawn again with MNIST's thin pen. `pixel_size`: screen
-    pixels per pixel of the model's view."""
+    pixels per pixel of the model's view (in projector mode, the nearest whole number to it grown as the
+    charts grow, so no seams show between the cells). `columns`: the widths of the view's column and the
+    story's, side by side."""
     with st.container():
         rows_read = None if reading is None else st.slider(_("Rows read"), 1, ROWS, ROWS, key=f"{prefix}_rows_read")
-    view_column, story_column = st.columns([1, 1.6], gap="medium")
+    view_column, story_column = st.columns(list(columns), gap="medium")
     with view_column:
         st.markdown("##### " + _("What the model sees"))
-        draw_chart("view", digit_charts.model_view(image.numpy(), rows_read, pixel_size), width="content",
-                   prefix=prefix)
+        scale = chart_scale()
+        draw_chart("view", digit_charts.model_view(image.numpy(), rows_read, round(pixel_size * scale) / scale),
+                   width="content", prefix=prefix)
         st.caption(join_sentences(
             [_("Drawings are cropped, shrunk to {rows}x{rows} pixels and centred, the way MNIST's digits were "
                "made.").format(rows=ROWS)]
