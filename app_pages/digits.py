@@ -97,7 +97,7 @@ def model_label(name: str, loaded: LoadedModel) -> str:
 def show_answer(reading: DigitReading, label: int | None, drawing: Drawing | None) -> None:
     shown = round(100 * reading.confidence)
     sure = shown >= LOW_CONFIDENCE and reading.margin >= LOW_MARGIN
-    confidence = html.escape(_("{percent}% sure").format(percent=shown))  # a number in the catalog's words
+    confidence = html.escape(_("{percent:.0%} sure").format(percent=shown / 100))  # a number in the catalog's words
     color = digit_charts.INDIGO if sure else "#9ca3af"
     # Fixed markup from numbers and one escaped message of the catalog (never user text), so HTML is safe here.
     st.markdown(
@@ -259,7 +259,7 @@ def playground() -> None:
     if image is not None and loaded.checkpoint is not None:
         reading = read_digit(loaded.checkpoint.model, image)
         answer_line.markdown("**" + _("The answer: {digit}").format(digit=reading.digit) + "** · "
-                             + _("{percent}% sure").format(percent=round(100 * reading.confidence)))
+                             + _("{percent:.0%} sure").format(percent=reading.confidence))
 
     with answer_column:
         st.markdown("##### " + _("The answer"))

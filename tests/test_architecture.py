@@ -73,7 +73,7 @@ def test_raw_html_is_used_once_and_only_with_numbers():
               for v in part.values if isinstance(v, ast.FormattedValue)}
     assert values == {"color", "reading.digit", "confidence"}
     source = (REPO / "app_pages" / "digits.py").read_text()  # the one message in it: a number, escaped
-    assert 'confidence = html.escape(_("{percent}% sure").format(percent=shown))' in source
+    assert 'confidence = html.escape(_("{percent:.0%} sure").format(percent=shown / 100))' in source
 
 
 def test_page_style_is_fixed_text():

@@ -63,6 +63,12 @@ def test_translations_keep_their_placeholders(catalog):
     assert not wrong, "\n".join(wrong)
 
 
+def test_the_catalog_compiles_without_an_error(catalog):
+    """pybabel compile's own checks, e.g. a message Babel reads as a %-format whose translation is not one."""
+    errors = [f"{message.id!r}: {error}" for message, errors in catalog.check() for error in errors]
+    assert not errors, "\n".join(errors)
+
+
 def test_no_message_is_looked_up_inside_an_f_string():
     """Babel's extractor does not see _() inside an f-string: such a message would never be translated."""
     inside = re.compile(r"""\bf(["']).*\{(_|ngettext)\(""")
