@@ -60,6 +60,7 @@ WRONG_CODE_WINDOW = timedelta(minutes=1)
 ADDRESS_WRONG_CODE_LIMIT = 100  # 40 students mistyping twice in a minute stay below; 1 in 3,400 to guess a class
 # Errors that mean the database is down or unreachable, not that a statement was wrong.
 OUTAGES = (OperationalError, InterfaceError, PoolTimeout)
+READ_ONLY = "class_store_read_only"  # a transaction's execution option: it only reads
 
 
 def utc_now() -> datetime:
@@ -179,10 +180,12 @@ def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _begin_immediate(connection: Connection) -> None:
-    # Take the write lock first: a transaction that reads, then writes, would otherwise fail at once when
-    # another wrote in between, instead of waiting its turn.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+def _begin(connection: Connection) -> None:
+    # A writer takes the write lock first: a transaction that reads, then writes, would otherwise fail at once
+    # when another wrote in between, instead of waiting its turn. A reader takes none: in WAL mode it reads
+    # the last commit, so the polls of a whole class never queue behind each other or behind a write.
+    reading = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN DEFERRED" if reading else "BEGIN IMMEDIATE")
 
 
 def create_store_engine(url: str) -> Engine:
@@ -197,7 +200,7 @@ def create_store_engine(url: str) -> Engine:
                 raise StoreUnavailable() from error
         engine = create_engine(parsed, hide_parameters=True)
         event.listen(engine, "connect", _set_sqlite_pragmas)
-        event.listen(engine, "begin", _begin_immediate)
+        event.listen(engine, "begin", _begin)
         return engine
     return create_engine(parsed, hide_parameters=True, pool_pre_ping=True)
 
@@ -249,11 +252,14 @@ class ClassStore:
         self._engine.dispose()
 
     @contextmanager
-    def _transaction(self) -> Iterator[Connection]:
-        """One transaction, committed when the block ends; an outage becomes StoreUnavailable."""
+    def _transaction(self, read_only: bool = False) -> Iterator[Connection]:
+        """One transaction, committed when the block ends; an outage becomes StoreUnavailable. A read-only one
+        never waits for a writer (see _begin)."""
         try:
-            with self._engine.begin() as connection:
-                yield connection
+            with self._engine.connect() as connection:
+                connection.execution_options(**{READ_ONLY: read_only})  # read by _begin on SQLite
+                with connection.begin():
+                    yield connection
         except OUTAGES as error:
             raise StoreUnavailable() from error
 
@@ -295,7 +301,7 @@ class ClassStore:
     def teacher(self, code: str, key: str) -> bool:
         """Whether `key` is the class's teacher key (False for a class that does not exist)."""
         try:
-            with self._transaction() as connection:
+            with self._transaction(read_only=True) as connection:
                 self._led_class(connection, code, key)
         except (ClassNotFound, NotTeacher):
             return False
@@ -303,7 +309,7 @@ class ClassStore:
 
     def state(self, code: str) -> ClassState:
         """Where the class is: what every student's page polls."""
-        with self._transaction() as connection:
+        with self._transaction(read_only=True) as connection:
             row = self._class(connection, code)
         return ClassState(code=row.code, created_at=row.created_at, expires_at=row.expires_at, page=row.page,
                           navigation_locked=row.navigation_locked, paused=row.paused,
@@ -311,7 +317,7 @@ class ClassStore:
 
     def member_count(self, code: str, key: str) -> int:
         """How many students have joined the class, for the teacher's screen."""
-        with self._transaction() as connection:
+        with self._transaction(read_only=True) as connection:
             row = self._led_class(connection, code, key)
             return connection.execute(select(func.count()).select_from(members)
                                       .where(members.c.class_id == row.id)).scalar_one()
@@ -364,7 +370,7 @@ class ClassStore:
         """Whole seconds before `address` may try another code: 0 while it has typed fewer than
         ADDRESS_WRONG_CODE_LIMIT wrong ones in the last WRONG_CODE_WINDOW, on any replica."""
         now = self._clock()
-        with self._transaction() as connection:
+        with self._transaction(read_only=True) as connection:
             latest = connection.execute(
                 select(wrong_codes.c.typed_at)
                 .where(wrong_codes.c.address_hash == self._address_hash(address),
@@ -406,7 +412,7 @@ class ClassStore:
 
     def member(self, code: str, token: str) -> Member:
         """The student whose token this is: how a reload or another replica finds them again."""
-        with self._transaction() as connection:
+        with self._transaction(read_only=True) as connection:
             _row, member = self._member(connection, code, token)
         return Member(id=member.id, number=member.number, nickname=member.nickname, joined_at=member.joined_at)
 
@@ -446,7 +452,7 @@ class ClassStore:
 
     def asked_questions(self, code: str) -> list[Question]:
         """The class's questions, newest first: a student's page shows the newest."""
-        with self._transaction() as connection:
+        with self._transaction(read_only=True) as connection:
             row = self._class(connection, code)
             rows = connection.execute(select(questions).where(questions.c.class_id == row.id)
                                       .order_by(questions.c.id.desc())).all()
@@ -470,7 +476,7 @@ class ClassStore:
 
     def my_answer(self, code: str, token: str, question: int) -> str | None:
         """The student's own answer to the question, if any: shown again after a reload."""
-        with self._transaction() as connection:
+        with self._transaction(read_only=True) as connection:
             row, member = self._member(connection, code, token)
             self._question(connection, row.id, question)
             return connection.execute(select(answers.c.choice).where(answers.c.question_id == question,
@@ -485,7 +491,7 @@ class ClassStore:
 
     def tally(self, code: str, key: str, question: int) -> Tally:
         """How many students gave each answer, for the projector's bar chart."""
-        with self._transaction() as connection:
+        with self._transaction(read_only=True) as connection:
             row = self._led_class(connection, code, key)
             asked = self._as_question(self._question(connection, row.id, question))
             counted = dict(connection.execute(select(answers.c.choice, func.count())
@@ -530,7 +536,7 @@ class ClassStore:
         return NameEntry(id=entry, student=student, surname=surname, languages=languages, created_at=now)
 
     def _entries(self, code: str, key: str, kind: str) -> tuple[Row, list[Row]]:
-        with self._transaction() as connection:
+        with self._transaction(read_only=True) as connection:
             row = self._led_class(connection, code, key)
             entries = connection.execute(
                 select(gallery, members.c.number, members.c.nickname)

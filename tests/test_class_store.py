@@ -282,6 +282,32 @@ def test_an_acknowledged_answer_survives_closing_and_reopening_the_store(url, cl
     reopened.close()
 
 
+def test_every_read_answers_at_once_while_another_connection_is_writing(url, clock, monkeypatch):
+    """What every student's page polls each second never queues behind a write: on SQLite a reader reads the
+    last commit instead of taking the write lock. (Before, each read took it too, and polls waited in turn.)"""
+    monkeypatch.setattr(store_module, "SQLITE_BUSY_MS", 50)  # a read that waited for the lock would fail fast
+    store = ClassStore(url, clock=clock)
+    opened = store.open_class()
+    student = store.join(opened.code, "Ada")
+    question = store.ask(opened.code, opened.teacher_key, "generate", "temperature", ["tidy", "wild"])
+    store.answer(opened.code, student.token, question.id, "wild")
+    key, token = opened.teacher_key, student.token
+    writer = create_store_engine(url)
+    with writer.begin() as connection:  # another replica's or thread's write, not yet committed
+        connection.execute(classes.update().values(paused=True))
+        assert store.state(opened.code).paused is False  # the last commit
+        assert store.teacher(opened.code, key) and store.member(opened.code, token).nickname == "Ada"
+        assert store.member_count(opened.code, key) == 1
+        assert store.asked_questions(opened.code)[0].id == question.id
+        assert store.my_answer(opened.code, token, question.id) == "wild"
+        assert store.tally(opened.code, key, question.id).counts == {"tidy": 0, "wild": 1}
+        assert store.names(opened.code, key) == [] and store.drawings(opened.code, key) == []
+        assert store.wrong_code_wait("198.51.100.7") == 0
+    writer.dispose()
+    assert store.state(opened.code).paused is True
+    store.close()
+
+
 # -- the gallery
 
 
