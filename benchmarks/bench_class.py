@@ -30,13 +30,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import random
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,7 +68,7 @@ HOLD_WINDOW_S = 300.0  # --hold-minutes is reported in windows of five minutes
 
 @dataclass
 class Student:
-    replica: str = ""  # the cookie Caddy routes by: which replica the student's tab is on
+    replica: str = ""  # the cookie Caddy routes by: which replica the student's tab opened on
     join_s: float | None = None
     seconds: dict[str, float] = field(default_factory=dict)  # activity -> the server's time for the send
     sent_at: dict[str, float] = field(default_factory=dict)  # activity -> when "Sent" was on the student's screen
@@ -127,23 +130,39 @@ async def until(condition: Callable[[], bool], timeout: float) -> bool:
     return True
 
 
+@dataclass
+class Timer:
+    """A tab's timer for a timed fragment. Streamlit's frontend runs a fragment with run_every on a
+    setInterval started when it first saw the fragment, so a slow run does not move the runs after it, and a
+    class's tabs keep the moments they opened at."""
+    interval: float
+    due: float = field(default_factory=time.perf_counter)
+
+    def fired(self) -> None:
+        """On to the next moment; those missed while a run was in flight are skipped (a tab would queue them)."""
+        self.due += self.interval
+        if (late := time.perf_counter() - self.due) > 0:
+            self.due += math.ceil(late / self.interval) * self.interval
+
+
 async def projector(session: StreamlitSession, lesson: Lesson, moves: asyncio.Queue) -> None:
-    """The teacher's tab: each board reruns when its interval has passed since its last run ended, and a
-    move of the teacher's (starting an activity) goes in between, as a click does in a browser."""
-    due = {fragment: time.perf_counter() for fragment in session.auto_reruns}
+    """The teacher's tab: each board reruns on its own timer, and a move of the teacher's (starting an
+    activity) goes in between, as a click does in a browser."""
+    timers = {fragment: Timer(interval) for fragment, interval in session.auto_reruns.items()}
+    for timer in timers.values():
+        timer.fired()  # each board ran in the page's run that started its timer
     while not lesson.over.is_set():
-        fragment = min(due, key=due.get)
+        fragment = min(timers, key=lambda f: timers[f].due)
         try:
-            activity, done = await asyncio.wait_for(moves.get(), max(0.0, due[fragment] - time.perf_counter()))
+            activity, done = await asyncio.wait_for(moves.get(), max(0.0, timers[fragment].due - time.perf_counter()))
         except TimeoutError:
             run = await session.tick(fragment)
-            due[fragment] = time.perf_counter() + session.auto_reruns[fragment]
+            timers[fragment].fired()
             lesson.projector_polls.append((time.perf_counter(), run.seconds))
         else:
             lesson.started_at[activity] = time.perf_counter()  # before the click: no student can see it sooner
             run = await session.click(STARTS[activity])
             done.set_result(None)
-            due = {fragment: time.perf_counter() for fragment in session.auto_reruns}
         count_shown(run, lesson)
 
 
@@ -198,9 +217,12 @@ async def take_part(session: StreamlitSession, me: Student, lesson: Lesson, inde
                     chance: random.Random) -> None:
     """Poll the banner as the tab does; answer, send a surname and a drawing as each comes."""
     surname = SURNAMES[index % len(SURNAMES)]
+    banner, interval = next(iter(session.auto_reruns.items()))
+    timer = Timer(interval)
     while not lesson.over.is_set():
-        banner = next(iter(session.auto_reruns))
-        run = await session.tick(banner)
+        timer.fired()
+        await asyncio.sleep(max(0.0, timer.due - time.perf_counter()))
+        run = await session.tick(next(iter(session.auto_reruns)))
         me.polls.append((time.perf_counter(), run.seconds))
         # The question stays on the banner until it is revealed: an activity's form, where there is one, is newer.
         here = next((activity for activity, key in ARRIVED.items() if key in run.widget_keys),
@@ -214,7 +236,6 @@ async def take_part(session: StreamlitSession, me: Student, lesson: Lesson, inde
                 raise ScriptError(f"{here}: no “Sent” ({sent.texts()[:3]})")
             me.seconds[here], me.sent_at[here] = sent.seconds, time.perf_counter()
             lesson.acknowledged[here] += 1
-        await asyncio.sleep(session.auto_reruns.get(banner, 1.0))
 
 
 async def come_back(url: str, address: str, me: Student, lesson: Lesson) -> StreamlitSession:
@@ -232,7 +253,6 @@ async def come_back(url: str, address: str, me: Student, lesson: Lesson) -> Stre
     if "answer" in me.sent_at:
         run = await session.tick(next(iter(session.auto_reruns)))
         me.answer_kept = run.has("Sent:")
-    me.replica = session.cookie
     return session
 
 
@@ -363,14 +383,17 @@ def hold_report(room: ClassRun) -> None:
                           "server RSS MiB, first -> last"], rows))
 
 
-def report(rooms: list[ClassRun], args) -> None:
-    print(f"\n## A class led by a teacher, at the server, {os.cpu_count()} cores: join, answer a question, send a "
-          f"surname and a drawing; arrivals over {args.arrival_seconds:.0f} s; each replica pinned to one core\n")
+def report(rooms: list[ClassRun], args, speed: float) -> None:
+    print(f"\n## A class led by a teacher, at the server, {os.cpu_count()} cores (20 million additions on one in "
+          f"{speed:.1f} s): join, answer a question, send a surname and a drawing; arrivals over "
+          f"{args.arrival_seconds:.0f} s; each replica pinned to one core\n")
     rows = []
     for room in rooms:
         seconds = {a: [s.seconds[a] for s in room.results if a in s.seconds] for a in ACTIVITIES}
         arrivals = [s.arrived_s[a] for s in room.results for a in s.arrived_s]
-        rows.append([room.students, room.replicas, "PostgreSQL" if room.replicas > 1 else "SQLite",
+        split = Counter(s.replica for s in room.results if s.join_s is not None).most_common()
+        rows.append([room.students, " / ".join(str(count) for _, count in split),
+                     "PostgreSQL" if room.replicas > 1 else "SQLite",
                      "yes" if room.killed else "no",
                      ms([s.join_s for s in room.results if s.join_s is not None], 0.5, 0.95),
                      ms(projector_delays(room, "answer"), 0.5, 0.95), ms(arrivals, 0.5, 0.95),
@@ -379,7 +402,7 @@ def report(rooms: list[ClassRun], args) -> None:
                      error_count(room), sum(lost(room, a) for a in ACTIVITIES),
                      f"{room.server_cpu_s / room.seconds:.2f}", f"{room.server_peak_rss_mib:.0f}",
                      "yes" if meets_goal(room) else "no"])
-    print(markdown_table(["students", "replicas", "store", "replica killed", "join p50 / p95 ms",
+    print(markdown_table(["students", "students per replica", "store", "replica killed", "join p50 / p95 ms",
                           "answer -> projector p50 / p95 ms", "sent -> arrived p50 / p95 ms",
                           "name -> answer p50 / p95 ms", "name -> projector p50 / p95 ms",
                           "draw -> answer p50 / p95 ms", "drawing -> projector p50 / p95 ms", "errors",
@@ -417,8 +440,18 @@ def arguments() -> argparse.ArgumentParser:
     return parser
 
 
+def machine_speed() -> float:
+    """Seconds for 20 million additions in Python on one core: this machine's speed drifts from minute to
+    minute (docs/classroom.md), so each report says how fast it was."""
+    loop = "x = 0\nfor i in range(20_000_000):\n    x += i"
+    started = time.perf_counter()
+    subprocess.run(["taskset", "-c", "0", sys.executable, "-c", loop], check=True)
+    return time.perf_counter() - started
+
+
 def main() -> None:
     args = arguments().parse_args()
+    speed = machine_speed()
     if args.kill_replica and args.replicas != 2:
         raise SystemExit("--kill-replica needs --replicas 2")
     cluster = None
@@ -434,7 +467,7 @@ def main() -> None:
     finally:
         if cluster is not None:
             cluster.remove()
-    report(rooms, args)
+    report(rooms, args, speed)
 
 
 if __name__ == "__main__":
