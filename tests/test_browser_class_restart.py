@@ -1,6 +1,6 @@
 """A fault in the middle of a class: the single server killed outright and started again. The class, its
-question and every answer already acknowledged are still there, and the teacher's and the student's tabs
-carry on from their links."""
+question, every answer already acknowledged and the class's gallery (a surname sent) are still there, and
+the teacher's and the student's tabs carry on from their links."""
 from __future__ import annotations
 
 import re
@@ -14,6 +14,7 @@ from harness.server import free_port, start_app, wait_for_app
 pytestmark = pytest.mark.browser
 
 ANSWER = "No: after a few thousand steps it collapses"
+SURNAME = "Nakamura"
 WAIT_MS = 20_000
 
 
@@ -41,6 +42,10 @@ def test_a_killed_server_restarted_keeps_the_class_and_its_answers(browser, tmp_
         teacher.get_by_role("button", name="Ask the class").click()
         student.get_by_role("button", name=ANSWER).click()
         student.get_by_text(f"Sent: {ANSWER}.").wait_for()  # acknowledged: stored before this was shown
+        teacher.get_by_role("button", name="Start: every student sends a surname").click()
+        student.get_by_role("textbox", name="Surname").fill(SURNAME)
+        student.get_by_role("button", name="Send", exact=True).click()
+        student.get_by_text("Sent. The network reads it as").wait_for()  # in the gallery before this showed
         teacher_link, student_link = teacher.url, student.url
 
         server.send_signal(signal.SIGKILL)  # no shutdown of any kind: as a crash or a pulled plug
@@ -52,6 +57,8 @@ def test_a_killed_server_restarted_keeps_the_class_and_its_answers(browser, tmp_
         expect(teacher.locator(".st-key-class_code h1")).to_have_text(code, timeout=WAIT_MS)
         expect(teacher.locator("[data-testid='stMetricValue']")).to_have_text("1", timeout=WAIT_MS)
         expect(teacher.get_by_text("1 answer", exact=False)).to_be_visible(timeout=WAIT_MS)
+        expect(teacher.get_by_text("1 name", exact=True)).to_be_visible(timeout=WAIT_MS)  # the gallery too
+        expect(teacher.locator("[data-testid='stDataFrame'] [role='row']").filter(has_text=SURNAME)).to_have_count(1)
         student.goto(student_link)
         wait_for_app(student)
         student.get_by_text(f"You are in class {code}").wait_for()
