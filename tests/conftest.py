@@ -70,3 +70,23 @@ def page(browser, app_url):
     page.set_default_timeout(20_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def class_db(tmp_path, monkeypatch):
+    """A class store of the test's own, an SQLite file, for the AppTests of the class page (harness/class_app.py)."""
+    from ui import class_session  # imports Streamlit: only for the tests that use it
+    monkeypatch.setenv("RNN_CLASS_DB", f"sqlite:///{tmp_path / 'classes.sqlite3'}")
+    class_session.class_store.clear()
+    class_session._expiry_clock.clear()
+    yield
+    class_session.class_store.clear()
+
+
+@pytest.fixture
+def moves(monkeypatch):
+    """Where the class banner sends a student (AppTest stays on the page it was given)."""
+    import streamlit
+    sent = []
+    monkeypatch.setattr(streamlit, "switch_page", lambda page, query_params=None: sent.append((page, query_params)))
+    return sent

@@ -5,6 +5,7 @@ several AppTest instances are several visitors of one server.
 """
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui.resources
@@ -59,6 +60,7 @@ def use_every_page(at: AppTest, n: int) -> None:
     assert not at.exception
 
 
+@pytest.mark.slow  # many visitors, each fine-tuning a model
 def test_many_visitors_leave_the_shared_models_untouched(monkeypatch, tmp_path):
     monkeypatch.setenv("RNN_DATA_DIR", str(tmp_path / "no-data"))  # fine-tuning on drawings alone: fast
     monkeypatch.setattr("rnn_core.digits.data.MNIST.mirrors", [])

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from harness.server import free_port, start_app
 from harness.streamlit_client import StreamlitSession, visit_on_own_thread
 
@@ -19,6 +21,7 @@ ROUNDS = 6
 LONG_TICK = "cell=LSTM&hidden=128&points=100&speed=50"  # a tick of many steps: most of its run is training
 
 
+@pytest.mark.slow  # a live server and a long tick
 def test_reset_during_a_tick_waits_for_its_step(tmp_path):
     log = tmp_path / "server.log"
     process = start_app(port := free_port(), log=log)
