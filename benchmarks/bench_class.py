@@ -217,8 +217,7 @@ async def take_part(session: StreamlitSession, me: Student, lesson: Lesson, inde
                     chance: random.Random) -> None:
     """Poll the banner as the tab does; answer, send a surname and a drawing as each comes."""
     surname = SURNAMES[index % len(SURNAMES)]
-    banner, interval = next(iter(session.auto_reruns.items()))
-    timer = Timer(interval)
+    timer = Timer(next(iter(session.auto_reruns.values())))  # the banner's, the page's one timed fragment
     while not lesson.over.is_set():
         timer.fired()
         await asyncio.sleep(max(0.0, timer.due - time.perf_counter()))
