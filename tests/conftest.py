@@ -90,3 +90,13 @@ def moves(monkeypatch):
     sent = []
     monkeypatch.setattr(streamlit, "switch_page", lambda page, query_params=None: sent.append((page, query_params)))
     return sent
+
+
+@pytest.fixture(scope="module")
+def class_url(tmp_path_factory):
+    """A server of the class tests' own, its classes in an SQLite file of its own."""
+    database = tmp_path_factory.mktemp("classes") / "classes.sqlite3"
+    process = start_app(port := free_port(), env={"RNN_CLASS_DB": f"sqlite:///{database}"})
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)

@@ -9,21 +9,12 @@ import pytest
 from playwright.sync_api import expect
 
 from harness.browser_charts import wait_for_axis_labels
-from harness.server import free_port, start_app, wait_for_app
+from harness.server import wait_for_app
 
 pytestmark = pytest.mark.browser
 
 OPTIONS = ["Yes: the loss keeps falling", "No: after a few thousand steps it collapses", "It never learns at all"]
 ARRIVE_MS = 4_000  # the goal is 2 s from the teacher's click; the rest is slack for a busy 2-core machine
-
-
-@pytest.fixture(scope="module")
-def class_url(tmp_path_factory):
-    database = tmp_path_factory.mktemp("classes") / "classes.sqlite3"
-    process = start_app(port := free_port(), env={"RNN_CLASS_DB": f"sqlite:///{database}"})
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
 
 
 def open_tab(browser, url: str):

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from harness.browser_charts import AXIS_LABELS_JS
 from harness.browser_digits import line
-from harness.server import free_port, start_app, wait_for_app
+from harness.server import wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -44,15 +44,6 @@ DIGIT_READ_JS = """(chart) => {
         pixels[4 * (Math.round(top + (digit + 0.5) * (bottom - top) / 10) * width + x)]);
     return reds.indexOf(Math.min(...reds));
 }"""
-
-
-@pytest.fixture(scope="module")
-def class_url(tmp_path_factory):
-    database = tmp_path_factory.mktemp("classes") / "classes.sqlite3"
-    process = start_app(port := free_port(), env={"RNN_CLASS_DB": f"sqlite:///{database}"})
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
 
 
 def open_tab(browser, url: str, sockets: list | None = None):
